@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+
+# One image, three entrypoints: the API (default), the worker and the migrations.
+#   docker run IMAGE                                 -> node dist/src/bin/api.js
+#   docker run IMAGE node dist/src/bin/worker.js
+#   docker run IMAGE node dist/src/bin/migrate.js
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+
+# better-sqlite3 downloads a prebuilt binary when one matches this Node and libc, and
+# compiles with node-gyp when none does; node-gyp needs Python, make and a C++ compiler.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+
+# NODE_ENV stays unset here: with NODE_ENV=production `npm ci` would skip the
+# devDependencies (TypeScript, @swc/core) that the build needs.
+COPY package.json package-lock.json ./
+# npm 10, bundled with Node 20, does not read the `allowScripts` field and runs every
+# install script, which includes the three that field allows.
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+
+COPY . .
+# tsc writes dist/, then the Temporal workflow bundle is prebuilt at dist/workflow-bundle.js
+# so the worker never bundles at start-up.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+  PORT=8000
+WORKDIR /app
+
+# Owned by root and read-only to the app user: the process cannot rewrite its own code.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+
+# The one writable place, for the embedded SQLite default when DATABASE_URL is unset.
+RUN mkdir data && chown node:node data
+
+USER node
+EXPOSE 8000
+CMD ["node", "dist/src/bin/api.js"]

@@ -1,0 +1,107 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Gateway } from '../src/domain/payment-event';
+import { maskPhone } from '../src/domain/phone';
+import { paymentEnded } from '../src/db/webhook-events';
+import {
+  claimSmsRow,
+  countAttempt,
+  markAccepted,
+  markFailed,
+  type SmsRow,
+} from '../src/db/sms-messages';
+import { SmsSendError, TwilioNotConfiguredError } from '../src/sms/errors';
+import { renderSms } from '../src/sms/template';
+import type { ActivityDeps } from '.';
+
+export interface SendSmsInput {
+  workflowId: string;
+  gateway: Gateway;
+  paymentId: string;
+  step: number;
+  to: string;
+  customerName: string | null;
+  amountCentavos: number | null;
+  checkoutUrl: string | null;
+  pixCode: string | null;
+  dueAt: string;
+}
+
+export type SendSmsResult =
+  | { outcome: 'sent'; sid: string; twilioStatus: string }
+  | { outcome: 'skipped'; reason: 'payment_ended' };
+
+/**
+ * Sends the step's SMS at most once. The row claimed first is the same on every retry;
+ * an attempt counted before a Twilio call that never answered means the message may
+ * exist, so Twilio is asked before anything is sent again.
+ */
+export function createSendRecoverySms(deps: ActivityDeps) {
+  const { db, sms, logger } = deps;
+  return async function sendRecoverySms(input: SendSmsInput): Promise<SendSmsResult> {
+    const body = renderBody(deps.template, input);
+    const row = await claimSmsRow(db, { ...input, toE164: input.to, body });
+    const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
+
+    if (row.twilioSid) return { outcome: 'sent', sid: row.twilioSid, twilioStatus: row.status };
+    const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row) : null;
+    if (earlier) {
+      log.warn({ sid: earlier.sid }, 'an earlier attempt had reached Twilio; not sending again');
+      await markAccepted(db, row.id, earlier.sid, earlier.status);
+      return { outcome: 'sent', sid: earlier.sid, twilioStatus: earlier.status };
+    }
+    if (await paymentEnded(db, input.gateway, input.paymentId)) {
+      await markFailed(db, row.id, 'cancelled', { code: null, message: 'payment ended before sending' });
+      return { outcome: 'skipped', reason: 'payment_ended' };
+    }
+
+    await countAttempt(db, row.id);
+    try {
+      const accepted = await sms.send({ to: row.toE164, body: row.body, statusCallback: deps.statusCallbackUrl });
+      await markAccepted(db, row.id, accepted.sid, accepted.status);
+      log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
+      return { outcome: 'sent', sid: accepted.sid, twilioStatus: accepted.status };
+    } catch (err) {
+      throw await failure(deps, row, err);
+    }
+  };
+}
+
+function renderBody(template: string, input: SendSmsInput): string {
+  try {
+    return renderSms(template, {
+      customerName: input.customerName,
+      amountCentavos: input.amountCentavos,
+      gateway: input.gateway,
+      link: input.checkoutUrl ?? input.pixCode,
+    });
+  } catch (err) {
+    throw ApplicationFailure.create({
+      type: 'InvalidSmsBody',
+      message: err instanceof Error ? err.message : String(err),
+      nonRetryable: true,
+    });
+  }
+}
+
+/** A lookup that itself fails is retried by Temporal: we never guess "not sent". */
+async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow) {
+  try {
+    return await deps.sms.findSent(row.toE164, row.body, row.createdAt);
+  } catch (err) {
+    throw await failure(deps, row, err);
+  }
+}
+
+async function failure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<ApplicationFailure> {
+  if (err instanceof TwilioNotConfiguredError) {
+    await markFailed(deps.db, row.id, 'failed', { code: null, message: err.message });
+    return ApplicationFailure.create({ type: 'TwilioNotConfigured', message: err.message, nonRetryable: true });
+  }
+  if (!(err instanceof SmsSendError)) throw err;
+  const details = [{ code: err.code, httpStatus: err.httpStatus }];
+  if (err.kind === 'permanent') {
+    await markFailed(deps.db, row.id, 'failed', { code: err.code, message: err.message });
+    return ApplicationFailure.create({ type: 'TwilioPermanentError', message: err.message, details, nonRetryable: true });
+  }
+  return ApplicationFailure.create({ type: 'TwilioTransientError', message: err.message, details });
+}

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as auditTrail from './20261129000100_audit_trail';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so the same list runs from
+ * TypeScript (tests) and from compiled JavaScript (production) without a loader.
+ */
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '20261129000100_audit_trail': auditTrail,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name],
+};

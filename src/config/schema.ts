@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+
+function duration(fallback: string) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        const ms = parseDuration(text);
+        if (ms === null || ms <= 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected a positive duration like 30s, 10m, 1h or a number of milliseconds, got "${text}"`,
+          });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  );
+}
+
+const port = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ message: 'expected a port number' })
+    .int('expected a whole port number')
+    .min(0)
+    .max(65535)
+    .default(8000),
+);
+
+const httpUrl = z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).optional());
+
+/** A secret must be long enough that guessing it is hopeless; its value is never echoed. */
+const secret = z.preprocess(
+  blankToUndefined,
+  z.string().min(16, 'must be at least 16 characters long').optional(),
+);
+
+/**
+ * Every environment variable the service reads. Old names from the system we replace
+ * (`ACCOUNT_SID`, `AUTH_TOKEN`, `PHONE_NUMBER`) are folded in before parsing.
+ */
+export const envSchema = z.object({
+  PORT: port,
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('data')),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^(postgres(ql)?:\/\/|sqlite:)/,
+        'expected postgres://user@host:5432/db or sqlite:/path/to/file.sqlite3',
+      )
+      .optional(),
+  ),
+  TEMPORAL_ADDRESS: z.preprocess(blankToUndefined, z.string().default('localhost:7233')),
+  TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().default('default')),
+  TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().default('sms-recovery')),
+  TEMPORAL_UI_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(8233)),
+  RECOVERY_DELAY: duration('10m'),
+  ATTRIBUTION_WINDOW: duration('24h'),
+  TWILIO_ACCOUNT_SID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters')
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_PHONE_NUMBER: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +5511987654321')
+      .optional(),
+  ),
+  TWILIO_MESSAGING_SERVICE_SID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/, 'expected "MG" followed by 32 hexadecimal characters')
+      .optional(),
+  ),
+  TWILIO_API_URL: httpUrl,
+  SMS_TEMPLATE: optionalString,
+  WEBHOOK_SECRET: secret,
+  API_TOKEN: secret,
+  PUBLIC_URL: httpUrl,
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function defaultSqliteFile(dataDir: string): string {
+  return path.resolve(dataDir, 'recovery.sqlite3');
+}

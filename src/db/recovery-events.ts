@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import { toDate, type Db } from './connect';
+
+export interface TransitionRecord {
+  /** Deterministic per workflow transition, so a retried write is a no-op. */
+  eventKey: string;
+  workflowId: string;
+  gateway: string;
+  paymentId: string;
+  transition: string;
+  detail: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export interface RecoveryEventRow {
+  id: number;
+  workflowId: string;
+  gateway: string;
+  paymentId: string;
+  transition: string;
+  detail: Record<string, unknown> | null;
+  occurredAt: Date;
+  recordedAt: Date;
+}
+
+/** Transitions after which a payment's recovery is over for good. */
+export const FINAL_TRANSITIONS = ['cancelled', 'sms_failed', 'recovered', 'not_recovered'];
+
+export async function insertTransition(db: Db | Knex.Transaction, record: TransitionRecord): Promise<void> {
+  await db('recovery_events')
+    .insert({
+      event_key: record.eventKey,
+      workflow_id: record.workflowId,
+      gateway: record.gateway,
+      payment_id: record.paymentId,
+      transition: record.transition,
+      detail: JSON.stringify(record.detail),
+      occurred_at: new Date(record.occurredAt),
+      recorded_at: new Date(),
+    })
+    .onConflict('event_key')
+    .ignore();
+}
+
+export async function transitionsForPayment(db: Db, gateway: string, paymentId: string): Promise<RecoveryEventRow[]> {
+  const rows = await db('recovery_events')
+    .where({ gateway, payment_id: paymentId })
+    .orderBy('id', 'asc');
+  return rows.map(fromRow);
+}
+
+export async function recoveryFinished(db: Db, gateway: string, paymentId: string): Promise<boolean> {
+  const row = await db('recovery_events')
+    .where({ gateway, payment_id: paymentId })
+    .whereIn('transition', FINAL_TRANSITIONS)
+    .first('id');
+  return row !== undefined;
+}
+
+function fromRow(row: Record<string, unknown>): RecoveryEventRow {
+  return {
+    id: Number(row.id),
+    workflowId: String(row.workflow_id),
+    gateway: String(row.gateway),
+    paymentId: String(row.payment_id),
+    transition: String(row.transition),
+    detail: row.detail ? (JSON.parse(String(row.detail)) as Record<string, unknown>) : null,
+    occurredAt: toDate(row.occurred_at)!,
+    recordedAt: toDate(row.recorded_at)!,
+  };
+}

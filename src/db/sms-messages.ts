@@ -1,0 +1,108 @@
+import { toDate, type Db } from './connect';
+
+export interface SmsRow {
+  id: number;
+  workflowId: string;
+  step: number;
+  gateway: string;
+  paymentId: string;
+  toE164: string;
+  body: string;
+  twilioSid: string | null;
+  status: string;
+  errorCode: number | null;
+  errorMessage: string | null;
+  price: string | null;
+  priceUnit: string | null;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+}
+
+export interface NewSms {
+  workflowId: string;
+  step: number;
+  gateway: string;
+  paymentId: string;
+  toE164: string;
+  body: string;
+}
+
+/** The one row of a recovery step: created on first use, the same row on every retry. */
+export async function claimSmsRow(db: Db, sms: NewSms): Promise<SmsRow> {
+  const now = new Date();
+  await db('sms_messages')
+    .insert({
+      workflow_id: sms.workflowId,
+      step: sms.step,
+      gateway: sms.gateway,
+      payment_id: sms.paymentId,
+      to_e164: sms.toE164,
+      body: sms.body,
+      status: 'pending',
+      attempts: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict(['workflow_id', 'step'])
+    .ignore();
+  const row = await db('sms_messages').where({ workflow_id: sms.workflowId, step: sms.step }).first();
+  return fromRow(row);
+}
+
+/** Counted before each Twilio call: attempts > 0 means a message may already exist. */
+export async function countAttempt(db: Db, id: number): Promise<void> {
+  await db('sms_messages').where({ id }).increment('attempts', 1).update({ updated_at: new Date() });
+}
+
+export async function markAccepted(db: Db, id: number, sid: string, twilioStatus: string): Promise<void> {
+  await db('sms_messages')
+    .where({ id })
+    .update({ twilio_sid: sid, status: twilioStatus, sent_at: new Date(), updated_at: new Date() });
+}
+
+export async function markFailed(
+  db: Db,
+  id: number,
+  status: 'failed' | 'cancelled',
+  error: { code: number | null; message: string },
+): Promise<void> {
+  await db('sms_messages').where({ id }).update({
+    status,
+    error_code: error.code,
+    error_message: error.message.slice(0, 512),
+    updated_at: new Date(),
+  });
+}
+
+export async function smsForPayment(db: Db, gateway: string, paymentId: string): Promise<SmsRow[]> {
+  const rows = await db('sms_messages').where({ gateway, payment_id: paymentId }).orderBy('id', 'asc');
+  return rows.map(fromRow);
+}
+
+export function fromRow(row: Record<string, unknown>): SmsRow {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: Number(row.id),
+    workflowId: String(row.workflow_id),
+    step: Number(row.step),
+    gateway: String(row.gateway),
+    paymentId: String(row.payment_id),
+    toE164: String(row.to_e164),
+    body: String(row.body),
+    twilioSid: str(row.twilio_sid),
+    status: String(row.status),
+    errorCode: num(row.error_code),
+    errorMessage: str(row.error_message),
+    price: str(row.price),
+    priceUnit: str(row.price_unit),
+    attempts: Number(row.attempts),
+    createdAt: toDate(row.created_at)!,
+    updatedAt: toDate(row.updated_at)!,
+    sentAt: toDate(row.sent_at),
+    deliveredAt: toDate(row.delivered_at),
+  };
+}

@@ -1,0 +1,98 @@
+import { TERMINAL_STATUSES, type PaymentEvent } from '../domain/payment-event';
+import { toDate, type Db } from './connect';
+
+export interface NewWebhookEvent {
+  event: PaymentEvent;
+  phoneE164: string | null;
+  phoneError: string | null;
+  rawBody: string;
+  contentType: string | null;
+  dedupKey: string;
+  receivedAt: Date;
+}
+
+export interface StoredWebhookEvent {
+  id: number;
+  dedupKey: string;
+  outcome: string | null;
+  workflowId: string | null;
+  receivedAt: Date;
+  handedOffAt: Date | null;
+}
+
+/** Writes the delivery unless an identical one is already stored; returns the stored row. */
+export async function insertWebhookEvent(
+  db: Db,
+  e: NewWebhookEvent,
+): Promise<{ inserted: boolean; row: StoredWebhookEvent }> {
+  const { event } = e;
+  const inserted = await db('webhook_events')
+    .insert({
+      gateway: event.gateway,
+      payment_id: event.paymentId,
+      payment_method: event.method,
+      raw_method: event.rawMethod,
+      payment_status: event.status,
+      raw_status: event.rawStatus,
+      amount_centavos: event.amountCentavos,
+      customer_name: event.customer.name,
+      customer_email: event.customer.email,
+      customer_phone: event.customer.phone,
+      phone_e164: e.phoneE164,
+      phone_error: e.phoneError,
+      raw_body: e.rawBody,
+      content_type: e.contentType,
+      normalized: JSON.stringify(event),
+      dedup_key: e.dedupKey,
+      received_at: e.receivedAt,
+    })
+    .onConflict('dedup_key')
+    .ignore()
+    .returning('id');
+  const row = await db('webhook_events')
+    .where({ dedup_key: e.dedupKey })
+    .first('id', 'dedup_key', 'outcome', 'workflow_id', 'received_at', 'handed_off_at');
+  return { inserted: inserted.length > 0, row: summary(row) };
+}
+
+export async function recordOutcome(
+  db: Db,
+  id: number,
+  outcome: string,
+  workflowId: string | null,
+  handedOff: boolean,
+): Promise<void> {
+  await db('webhook_events')
+    .where({ id })
+    .update({ outcome, workflow_id: workflowId, handed_off_at: handedOff ? new Date() : null });
+}
+
+/** Whether an earlier delivery for this payment already reached its workflow. */
+export async function paymentHandedOffBefore(db: Db, gateway: string, paymentId: string, exceptId: number): Promise<boolean> {
+  const row = await db('webhook_events')
+    .where({ gateway, payment_id: paymentId })
+    .whereNot({ id: exceptId })
+    .whereNotNull('handed_off_at')
+    .first('id');
+  return row !== undefined;
+}
+
+/** Whether any delivery for this payment carried a status that ends the sale. */
+export async function paymentEnded(db: Db, gateway: string, paymentId: string): Promise<boolean> {
+  const row = await db('webhook_events')
+    .where({ gateway, payment_id: paymentId })
+    .whereIn('payment_status', TERMINAL_STATUSES as string[])
+    .first('id');
+  return row !== undefined;
+}
+
+function summary(row: Record<string, unknown>): StoredWebhookEvent {
+  return {
+    id: Number(row.id),
+    dedupKey: String(row.dedup_key),
+    outcome: row.outcome === null ? null : String(row.outcome),
+    workflowId: row.workflow_id === null ? null : String(row.workflow_id),
+    receivedAt: toDate(row.received_at)!,
+    handedOffAt: toDate(row.handed_off_at),
+  };
+}

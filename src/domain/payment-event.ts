@@ -1,0 +1,63 @@
+/**
+ * The one normalised shape every gateway adapter produces. The workflow, the API,
+ * the audit tables and the logs all speak in these terms.
+ */
+export const GATEWAYS = ['tribopay', 'ghostpay'] as const;
+export type Gateway = (typeof GATEWAYS)[number];
+
+/**
+ * `waiting` is the only status that can lead to an SMS. The terminal ones end a
+ * recovery (GATEWAYS.md: "the sale is over either way"). `other` is recorded and
+ * changes nothing (e.g. TriboPay's `antifraud`, or a spelling we have never seen).
+ */
+export const PAYMENT_STATUSES = [
+  'waiting',
+  'paid',
+  'refused',
+  'cancelled',
+  'refunded',
+  'chargedback',
+  'other',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly PaymentStatus[] = [
+  'paid',
+  'refused',
+  'cancelled',
+  'refunded',
+  'chargedback',
+];
+
+export function isTerminal(status: PaymentStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export const PAYMENT_METHODS = ['pix', 'credit_card', 'debit_card', 'boleto', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface Customer {
+  name: string | null;
+  email: string | null;
+  /** The phone exactly as the gateway sent it; normalise with `normalizePhone`. */
+  phone: string | null;
+}
+
+export interface PaymentEvent {
+  gateway: Gateway;
+  paymentId: string;
+  /** null when the delivery does not say (TriboPay's minimal `paid` postback). */
+  method: PaymentMethod | null;
+  rawMethod: string | null;
+  status: PaymentStatus;
+  rawStatus: string;
+  amountCentavos: number | null;
+  customer: Customer;
+  /** A link the customer can use to pay (checkout page or PIX copy-and-paste code). */
+  checkoutUrl: string | null;
+  pixCode: string | null;
+  /** The gateway's own timestamps, as ISO-8601 UTC strings, or null. */
+  createdAt: string | null;
+  updatedAt: string | null;
+  paidAt: string | null;
+}

@@ -1,0 +1,56 @@
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
+
+export type PhoneRejection = 'missing' | 'unparseable' | 'invalid' | 'not_mobile';
+
+export type NormalizedPhone = { ok: true; e164: string } | { ok: false; reason: PhoneRejection };
+
+/**
+ * MOBILE is what we want. FIXED_LINE_OR_MOBILE is also accepted: Brazil's numbering plan
+ * tells the two apart (mobiles are nine digits starting with 9), so a Brazilian number
+ * never gets this type; it only marks plans like NANP (+1) where the metadata cannot tell.
+ * Rejecting it would mean never reaching those customers; accepting it costs at worst one
+ * permanent Twilio error (21614) for a landline. Unlike the old ninth-digit guess, no
+ * other person can get the message.
+ */
+const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
+
+/**
+ * The customer's phone as E.164, if it is a valid mobile. Parsed exactly as written,
+ * with Brazil as the default country; never "repaired": a 10-digit Brazilian number is
+ * a landline or an obsolete mobile number, and adding a 9 would text a stranger.
+ */
+export function normalizePhone(raw: string | null | undefined): NormalizedPhone {
+  if (raw === null || raw === undefined || raw.trim() === '')
+    return { ok: false, reason: 'missing' };
+  const phone = parse(raw);
+  if (!phone) return { ok: false, reason: 'unparseable' };
+  if (!phone.isValid()) return { ok: false, reason: 'invalid' };
+  if (!SMS_CAPABLE.has(phone.getType() ?? '')) return { ok: false, reason: 'not_mobile' };
+  return { ok: true, e164: phone.number };
+}
+
+/** `extract: false`: a phone field holding other text is not a phone, whatever digits it has. */
+function parse(raw: string): PhoneNumber | undefined {
+  return parsePhoneNumberFromString(raw, { defaultCountry: 'BR', extract: false });
+}
+
+/**
+ * An E.164 number for logs and lists (LGPD): country and area code and the last four
+ * digits stay, so support can match a complaint without the log holding the number.
+ * `+5511987654321` → `+55 11 9****-4321`; elsewhere `+1 ******0123`.
+ */
+export function maskPhone(e164: string): string {
+  const br = /^\+55(\d{2})(\d{8,9})$/.exec(e164);
+  if (br) return `+55 ${br[1]} ${br[2][0]}${stars(br[2].length - 5)}-${br[2].slice(-4)}`;
+  const phone = parsePhoneNumberFromString(e164);
+  if (phone) return `+${phone.countryCallingCode} ${hideAllButLast4(phone.nationalNumber)}`;
+  return hideAllButLast4(e164.replace(/\D/g, ''));
+}
+
+function hideAllButLast4(digits: string): string {
+  return digits.length <= 4 ? stars(4) : stars(digits.length - 4) + digits.slice(-4);
+}
+
+function stars(n: number): string {
+  return '*'.repeat(Math.max(n, 0));
+}

@@ -1,0 +1,41 @@
+import type { PaymentMethod, PaymentStatus } from '../domain/payment-event';
+
+/**
+ * Every status spelling GATEWAYS.md lists, keyed in lower case: the gateways disagree on
+ * case (TriboPay `pending`, GhostPay `PENDING`), so matching is case-insensitive.
+ */
+const STATUSES: Readonly<Record<string, PaymentStatus>> = {
+  waiting: 'waiting',
+  waiting_payment: 'waiting',
+  pending: 'waiting',
+  in_review: 'waiting',
+  paid: 'paid',
+  authorized: 'paid',
+  approved: 'paid',
+  refused: 'refused',
+  rejected: 'refused',
+  canceled: 'cancelled',
+  cancelled: 'cancelled',
+  refunded: 'refunded',
+  chargedback: 'chargedback',
+  chargeback: 'chargedback',
+};
+
+const METHODS: Readonly<Record<string, PaymentMethod>> = {
+  pix: 'pix',
+  credit_card: 'credit_card',
+  debit_card: 'debit_card',
+  billet: 'boleto',
+  boleto: 'boleto',
+};
+
+/** A spelling we have never seen (e.g. TriboPay's `antifraud`) is `other`: recorded, inert. */
+export function toStatus(raw: string): PaymentStatus {
+  return STATUSES[raw.trim().toLowerCase()] ?? 'other';
+}
+
+/** null when the delivery does not name a method; an unknown name is `other`. */
+export function toMethod(raw: string | null): PaymentMethod | null {
+  if (raw === null || raw.trim() === '') return null;
+  return METHODS[raw.trim().toLowerCase()] ?? 'other';
+}

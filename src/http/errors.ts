@@ -1,0 +1,54 @@
+import type Koa from 'koa';
+import type { Logger } from '../logging';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An error whose message is safe to show the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: FieldIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** The one error shape of every endpoint: `{ error: { status, message, requestId, issues? } }`. */
+export function errorHandler(logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new HttpError(404, 'no such endpoint');
+    } catch (err) {
+      const known = toHttpError(err);
+      if (known.status >= 500) logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      ctx.status = known.status;
+      for (const [name, value] of Object.entries(known.headers ?? {})) ctx.set(name, value);
+      ctx.body = {
+        error: {
+          status: known.status,
+          // 5xx details stay in the log; the client gets a generic message and the id.
+          message: known.status >= 500 && !(err instanceof HttpError) ? 'internal error' : known.message,
+          requestId: ctx.state.requestId,
+          ...(known.issues ? { issues: known.issues } : {}),
+        },
+      };
+    }
+  };
+}
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { status?: unknown; expose?: unknown; message?: unknown };
+  // Koa's own errors (e.g. ctx.throw) carry a status and say whether to expose them.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new HttpError(e.status, String(e.message));
+  }
+  return new HttpError(500, 'internal error');
+}

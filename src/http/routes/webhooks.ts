@@ -1,0 +1,59 @@
+import type Koa from 'koa';
+import Router from '@koa/router';
+import { GATEWAYS, type Gateway } from '../../domain/payment-event';
+import { decodeBody } from '../../gateways/decode-body';
+import { parseDelivery } from '../../gateways';
+import { handleDelivery, IntakeUnavailableError, type IntakeDeps } from '../../intake/handle-delivery';
+import { HttpError } from '../errors';
+import { readRawBody } from '../raw-body';
+import { secretsMatch } from '../secrets';
+
+export interface WebhookRouteDeps extends IntakeDeps {
+  webhookSecret?: string;
+}
+
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+export function webhookRoutes(deps: WebhookRouteDeps): Router {
+  const router = new Router();
+  for (const gateway of GATEWAYS) {
+    // Gateways are configured with and without the trailing slash; both must work.
+    router.post([`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`], async (ctx) => {
+      requireWebhookSecret(ctx, deps.webhookSecret);
+      const delivery = await readDelivery(ctx, gateway);
+      try {
+        const result = await handleDelivery(deps, delivery);
+        ctx.status = result.httpStatus;
+        ctx.body = { outcome: result.outcome, eventId: result.eventId, workflowId: result.workflowId, reason: result.reason };
+      } catch (err) {
+        if (!(err instanceof IntakeUnavailableError)) throw err;
+        // 503 makes the gateway deliver again later; nothing was acknowledged.
+        throw new HttpError(503, `${err.part} unavailable, retry later`, undefined, { 'Retry-After': '30' });
+      }
+    });
+  }
+  return router;
+}
+
+function requireWebhookSecret(ctx: Koa.Context, secret: string | undefined): void {
+  if (!secret) return;
+  const presented = ctx.get('x-webhook-token') || (typeof ctx.query.token === 'string' ? ctx.query.token : undefined);
+  if (!secretsMatch(presented, secret)) throw new HttpError(401, 'missing or wrong webhook token');
+}
+
+async function readDelivery(ctx: Koa.Context, gateway: Gateway) {
+  const contentType = ctx.get('content-type') || null;
+  if (!contentType || !JSON_TYPE.test(contentType)) {
+    throw new HttpError(415, 'expected Content-Type: application/json');
+  }
+  const rawBody = decodeBody(await readRawBody(ctx), contentType);
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+  const parsed = parseDelivery(gateway, body);
+  if (!parsed.ok) throw new HttpError(422, `not a valid ${gateway} delivery`, parsed.issues);
+  return { event: parsed.event, rawBody, contentType };
+}

@@ -1,0 +1,32 @@
+import twilio from 'twilio';
+import { z } from 'zod';
+
+/** What it takes to reach Twilio, or a Twilio-compatible emulator when `apiUrl` is set. */
+export const twilioClientConfigSchema = z.object({
+  accountSid: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters'),
+  authToken: z.string().min(1, 'must not be empty'),
+  apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type TwilioClientConfig = z.infer<typeof twilioClientConfigSchema>;
+
+export type TwilioClient = twilio.Twilio;
+
+/**
+ * The official `twilio` client. With `apiUrl`, every call of the `api` domain (Messages
+ * included) goes there instead of https://api.twilio.com: the domain builds each URL
+ * from `client.api.baseUrl` at call time, next-page links included.
+ */
+export function createTwilioClient(config: TwilioClientConfig): TwilioClient {
+  const { accountSid, authToken, apiUrl } = twilioClientConfigSchema.parse(config);
+  const client = twilio(accountSid, authToken);
+  if (apiUrl !== undefined) {
+    client.api.baseUrl = apiUrl;
+    // An edge or region (also read from TWILIO_EDGE / TWILIO_REGION) rewrites the
+    // hostname of every request, which would mangle the emulator's address.
+    client.edge = undefined;
+    client.region = undefined;
+  }
+  return client;
+}

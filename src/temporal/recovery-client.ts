@@ -1,0 +1,70 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Gateway } from '../domain/payment-event';
+import {
+  GATEWAY_KEY,
+  PAYMENT_ID_KEY,
+  paymentStatusSignal,
+  recoveryWorkflowId,
+  stateQuery,
+  WORKFLOW_TYPE,
+  type PaymentUpdate,
+  type RecoveryInput,
+  type RecoveryState,
+} from '../../workflows/definitions';
+
+export type DeliverResult = { delivered: true; workflowId: string } | { delivered: false; workflowId: string; reason: 'recovery_finished' };
+
+export interface RecoverySettings {
+  taskQueue: string;
+  delayMs: number;
+  attributionWindowMs: number;
+}
+
+/** The webhook's and the monitoring API's way into the recovery workflows. */
+export interface RecoveryClient {
+  deliver(gateway: Gateway, paymentId: string, update: PaymentUpdate): Promise<DeliverResult>;
+  state(gateway: Gateway, paymentId: string): Promise<RecoveryState | null>;
+}
+
+export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
+  return {
+    async deliver(gateway, paymentId, update) {
+      const workflowId = recoveryWorkflowId(gateway, paymentId);
+      const input: RecoveryInput = {
+        gateway,
+        paymentId,
+        delayMs: settings.delayMs,
+        attributionWindowMs: settings.attributionWindowMs,
+      };
+      try {
+        await client.workflow.signalWithStart(WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: settings.taskQueue,
+          args: [input],
+          signal: paymentStatusSignal,
+          signalArgs: [update],
+          // A closed recovery is never started again: a late `waiting` must not send.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: [
+            { key: GATEWAY_KEY, value: gateway },
+            { key: PAYMENT_ID_KEY, value: paymentId },
+          ],
+        });
+        return { delivered: true, workflowId };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          return { delivered: false, workflowId, reason: 'recovery_finished' };
+        }
+        throw err;
+      }
+    },
+    async state(gateway, paymentId) {
+      try {
+        return await client.workflow.getHandle(recoveryWorkflowId(gateway, paymentId)).query(stateQuery);
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') return null;
+        throw err;
+      }
+    },
+  };
+}

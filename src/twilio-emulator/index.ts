@@ -1,0 +1,9 @@
+export { startTwilioEmulator, DEV_ACCOUNT_SID, DEV_AUTH_TOKEN } from './server';
+export { MESSAGING_SERVICE_FROM } from './create-message';
+export type {
+  EmulatedMessage,
+  Fault,
+  MessageStatus,
+  TwilioEmulator,
+  TwilioEmulatorOptions,
+} from './types';

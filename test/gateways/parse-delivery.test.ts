@@ -1,0 +1,96 @@
+import { GATEWAYS, type Gateway, type PaymentEvent } from '../../src/domain/payment-event';
+import { adapters, parseDelivery } from '../../src/gateways';
+
+/** The smallest body each gateway sends, with the status and method under test. */
+const bodies: Record<Gateway, (status: string, method?: string) => unknown> = {
+  tribopay: (status, method) => ({ status, method, transaction: { id: 'tx-1', amount: 4990 } }),
+  ghostpay: (status, method) => ({
+    paymentId: 'pay-1',
+    status,
+    paymentMethod: method,
+    totalValue: 4990,
+  }),
+};
+
+function eventFor(gateway: Gateway, status: string, method?: string): PaymentEvent {
+  const result = parseDelivery(gateway, bodies[gateway](status, method));
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.event;
+}
+
+describe.each(GATEWAYS)('a %s delivery', (gateway) => {
+  it.each([
+    ['waiting', 'waiting'],
+    ['waiting_payment', 'waiting'],
+    ['pending', 'waiting'],
+    ['PENDING', 'waiting'],
+    ['IN_REVIEW', 'waiting'],
+    ['paid', 'paid'],
+    ['authorized', 'paid'],
+    ['APPROVED', 'paid'],
+    ['refused', 'refused'],
+    ['REJECTED', 'refused'],
+    ['canceled', 'cancelled'],
+    ['cancelled', 'cancelled'],
+    ['refunded', 'refunded'],
+    ['REFUNDED', 'refunded'],
+    ['chargedback', 'chargedback'],
+    ['CHARGEBACK', 'chargedback'],
+    ['antifraud', 'other'],
+    ['something_new', 'other'],
+    ['  Paid ', 'paid'],
+    ['Waiting_Payment', 'waiting'],
+  ])('with status %j means %s and keeps the spelling it came in', (raw, status) => {
+    const event = eventFor(gateway, raw);
+    expect(event.status).toBe(status);
+    expect(event.rawStatus).toBe(raw);
+  });
+
+  it.each([
+    ['pix', 'pix'],
+    ['PIX', 'pix'],
+    ['credit_card', 'credit_card'],
+    ['CREDIT_CARD', 'credit_card'],
+    ['DEBIT_CARD', 'debit_card'],
+    ['billet', 'boleto'],
+    ['boleto', 'boleto'],
+    ['BOLETO', 'boleto'],
+    ['BILLET', 'boleto'],
+    ['crypto', 'other'],
+    [' Pix ', 'pix'],
+  ])('with method %j means %s', (raw, method) => {
+    const event = eventFor(gateway, 'waiting', raw);
+    expect(event.method).toBe(method);
+    expect(event.rawMethod).toBe(raw);
+  });
+
+  it('without a method has a null method', () => {
+    const event = eventFor(gateway, 'paid');
+    expect(event.method).toBeNull();
+    expect(event.rawMethod).toBeNull();
+  });
+
+  it('is tagged with its gateway', () => {
+    expect(eventFor(gateway, 'paid').gateway).toBe(gateway);
+  });
+
+  it.each([null, 'not json', 42, ['a', 'list']])(
+    'that is not an object (%j) is refused at the root',
+    (body) => {
+      expect(parseDelivery(gateway, body)).toEqual({
+        ok: false,
+        issues: [expect.objectContaining({ path: '(root)' })],
+      });
+    },
+  );
+});
+
+describe('the gateway registry', () => {
+  it('has an adapter for every gateway, named as customers know it', () => {
+    expect(Object.fromEntries(GATEWAYS.map((g) => [g, adapters[g].displayName]))).toEqual({
+      tribopay: 'TriboPay',
+      ghostpay: 'GhostPay',
+    });
+    for (const gateway of GATEWAYS) expect(adapters[gateway].gateway).toBe(gateway);
+  });
+});

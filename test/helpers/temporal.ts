@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { toolPath } from '../../src/embedded/project';
+import { startDevServer, type DevServer } from '../../src/embedded/temporal-dev-server';
+import { freePort } from './ports';
+
+let runtimeQuiet = false;
+
+/** The SDK logs every worker state change at INFO; tests only want errors (expected activity failures log at WARN). */
+export function quietTemporalRuntime(): void {
+  if (runtimeQuiet) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeQuiet = true;
+}
+
+/** The time-skipping test server installed by `npm run setup` (never downloaded). */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietTemporalRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } },
+  });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/** A real `temporal server start-dev` on free ports, persisting to a temp SQLite file. */
+export async function startTestDevServer(dir?: string): Promise<DevServer & { dir: string }> {
+  quietTemporalRuntime();
+  const base = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-temporal-'));
+  const server = await startDevServer({
+    dbFile: path.join(base, 'temporal.sqlite'),
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+    logFile: path.join(base, 'temporal.log'),
+  });
+  return { ...server, dir: base };
+}

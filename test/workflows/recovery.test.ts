@@ -1,0 +1,177 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { transitionsForPayment } from '../../src/db/recovery-events';
+import { smsForPayment } from '../../src/db/sms-messages';
+import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import { recoveryWorkflowId, type PaymentUpdate, type RecoveryState } from '../../workflows/definitions';
+import { sqliteTestDb, type TestDb } from '../helpers/db';
+import { createRecoveryWorker } from '../helpers/recovery-worker';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+
+const DELAY_MS = 10 * 60_000;
+const TASK_QUEUE = 'recovery-workflow-test';
+const PHONE = '+5511987654321';
+
+let env: TestWorkflowEnvironment;
+let emulator: TwilioEmulator;
+let testDb: TestDb;
+let worker: Worker;
+let running: Promise<void>;
+let recoveries: RecoveryClient;
+let seq = 0;
+
+beforeAll(async () => {
+  [env, emulator, testDb] = await Promise.all([createTimeSkippingEnv(), startTwilioEmulator({ port: 0 }), sqliteTestDb()]);
+  worker = await createRecoveryWorker({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, db: testDb.db, emulator });
+  running = worker.run();
+  recoveries = createRecoveryClient(env.client, { taskQueue: TASK_QUEUE, delayMs: DELAY_MS, attributionWindowMs: 24 * 3_600_000 });
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+});
+
+beforeEach(() => emulator.reset());
+
+function newPaymentId(): string {
+  seq += 1;
+  return `pay-${Date.now()}-${seq}`;
+}
+
+function waiting(extra: Partial<PaymentUpdate> = {}): PaymentUpdate {
+  return { status: 'waiting', method: 'pix', phoneE164: PHONE, customerName: 'Maria Silva', amountCentavos: 4990, ...extra };
+}
+
+const paid: PaymentUpdate = { status: 'paid', method: 'pix' };
+
+function result(paymentId: string): Promise<RecoveryState> {
+  return env.client.workflow.getHandle(recoveryWorkflowId('tribopay', paymentId)).result();
+}
+
+function messagesTo(phone = PHONE) {
+  return emulator.messages().filter((m) => m.to === phone);
+}
+
+describe('the recovery workflow under time skipping', () => {
+  test('a paid status that arrives before the delay ends cancels the SMS', async () => {
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    await env.sleep(DELAY_MS / 2);
+    await recoveries.deliver('tribopay', id, paid);
+    const final = await result(id);
+    expect(final.status).toBe('cancelled');
+    expect(final.sms).toBeNull();
+    expect(messagesTo()).toHaveLength(0);
+  });
+
+  test('a paid status one second before the delay ends still cancels the SMS', async () => {
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    await env.sleep(DELAY_MS - 1_000);
+    await recoveries.deliver('tribopay', id, paid);
+    expect((await result(id)).status).toBe('cancelled');
+    expect(messagesTo()).toHaveLength(0);
+  });
+
+  test('a payment that stays waiting gets one SMS exactly when the delay ends', async () => {
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    const final = await result(id);
+    expect(final.sms?.status).toBe('sent');
+    expect(final.status).toBe('not_recovered');
+    const sent = messagesTo();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].body).toContain('Maria');
+    expect(sent[0].body).toContain('R$ 49,90');
+    const transitions = await transitionsForPayment(testDb.db, 'tribopay', id);
+    const waitingAt = transitions.find((t) => t.transition === 'waiting')!.occurredAt.getTime();
+    const sendingAt = transitions.find((t) => t.transition === 'sending')!.occurredAt.getTime();
+    expect(sendingAt - waitingAt).toBeGreaterThanOrEqual(DELAY_MS);
+    expect(sendingAt - waitingAt).toBeLessThan(DELAY_MS + 1_000);
+  });
+
+  test('a payment paid after the SMS is recorded as recovered and gets no second SMS', async () => {
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    await env.sleep(DELAY_MS + 60_000);
+    await recoveries.deliver('tribopay', id, waiting({ eventId: 'repeat-after-sms' }));
+    await recoveries.deliver('tribopay', id, paid);
+    const final = await result(id);
+    expect(final.status).toBe('recovered');
+    expect(messagesTo()).toHaveLength(1);
+    const transitions = (await transitionsForPayment(testDb.db, 'tribopay', id)).map((t) => t.transition);
+    expect(transitions).toEqual(['waiting', 'sending', 'sms_sent', 'recovered']);
+  });
+
+  test('a paid status that arrives before its waiting status means no SMS, ever', async () => {
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, paid);
+    expect((await result(id)).status).toBe('cancelled');
+    const late = await recoveries.deliver('tribopay', id, waiting());
+    expect(late).toEqual({ delivered: false, workflowId: recoveryWorkflowId('tribopay', id), reason: 'recovery_finished' });
+    await env.sleep(DELAY_MS * 2);
+    expect(messagesTo()).toHaveLength(0);
+  });
+
+  test('repeated deliveries of the same waiting status converge on one workflow and one SMS', async () => {
+    const id = newPaymentId();
+    await Promise.all(Array.from({ length: 10 }, () => recoveries.deliver('tribopay', id, waiting({ eventId: 'same' }))));
+    const final = await result(id);
+    expect(final.updatesApplied).toBe(1);
+    expect(messagesTo()).toHaveLength(1);
+  });
+
+  test('transient Twilio failures are retried until one SMS goes out', async () => {
+    emulator.failNext({ kind: 'error', httpStatus: 429, code: 20429 }, 2);
+    emulator.failNext({ kind: 'error', httpStatus: 503, code: 20503 });
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    const final = await result(id);
+    expect(final.sms?.status).toBe('sent');
+    expect(messagesTo()).toHaveLength(1);
+    const [row] = await smsForPayment(testDb.db, 'tribopay', id);
+    expect(row.attempts).toBe(4);
+    expect(row.twilioSid).toBe(messagesTo()[0].sid);
+  });
+
+  test('a permanent Twilio error fails at once, is not retried, and is recorded with its code', async () => {
+    const landline = '+5511933334444';
+    emulator.failForNumber(landline, { kind: 'error', httpStatus: 400, code: 21614, message: 'not a mobile number' });
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
+    const final = await result(id);
+    expect(final.status).toBe('sms_failed');
+    expect(final.sms).toMatchObject({ status: 'failed', errorCode: 21614 });
+    const [row] = await smsForPayment(testDb.db, 'tribopay', id);
+    expect(row).toMatchObject({ status: 'failed', errorCode: 21614, attempts: 1, twilioSid: null });
+    const transitions = await transitionsForPayment(testDb.db, 'tribopay', id);
+    expect(transitions.at(-1)).toMatchObject({ transition: 'sms_failed', detail: expect.objectContaining({ errorCode: 21614 }) });
+  });
+
+  test('a Twilio answer lost after Twilio accepted the message does not lead to a second SMS', async () => {
+    emulator.failNext({ kind: 'lost-response' });
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    const final = await result(id);
+    expect(final.sms?.status).toBe('sent');
+    const sent = messagesTo();
+    expect(sent).toHaveLength(1);
+    expect(final.sms?.sid).toBe(sent[0].sid);
+    const [row] = await smsForPayment(testDb.db, 'tribopay', id);
+    expect(row).toMatchObject({ attempts: 1, twilioSid: sent[0].sid });
+  });
+
+  test('the state query reports the due time while the recovery waits', async () => {
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting());
+    await env.sleep(1_000);
+    const state = await recoveries.state('tribopay', id);
+    expect(state).toMatchObject({ status: 'waiting', lastPaymentStatus: 'waiting', sms: null });
+    expect(Date.parse(state!.dueAt!)).toBeGreaterThan(0);
+    await recoveries.deliver('tribopay', id, paid);
+    await result(id);
+  });
+});

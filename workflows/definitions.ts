@@ -1,0 +1,95 @@
+/**
+ * Names shared by the workflow, the webhook handler, the worker and operators' CLI
+ * commands, so that none of them can drift from the others.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Gateway, PaymentMethod, PaymentStatus } from '../src/domain/payment-event';
+
+export const WORKFLOW_TYPE = 'paymentRecovery';
+export const PAYMENT_STATUS_SIGNAL = 'paymentStatus';
+export const STATE_QUERY = 'state';
+
+/** One workflow per payment: every delivery for it converges on this ID. */
+export function recoveryWorkflowId(gateway: Gateway, paymentId: string): string {
+  return `recovery:${gateway}:${paymentId}`;
+}
+
+export interface RecoveryInput {
+  gateway: Gateway;
+  paymentId: string;
+  /** Snapshotted at start, so a configuration change never alters a running recovery. */
+  delayMs: number;
+  attributionWindowMs: number;
+}
+
+/**
+ * What a delivery tells the workflow. Only `status` is required, so an operator can end a
+ * recovery by hand: `temporal workflow signal --name paymentStatus --input '{"status":"paid"}'`.
+ */
+export interface PaymentUpdate {
+  status: PaymentStatus;
+  /** The webhook event's dedup key; repeats of one delivery are applied once. */
+  eventId?: string;
+  rawStatus?: string;
+  method?: PaymentMethod | null;
+  /** When we received it (ISO-8601); the workflow's own clock when absent. */
+  receivedAt?: string;
+  /** The gateway's creation time of the payment (ISO-8601), when it said so. */
+  createdAt?: string | null;
+  phoneE164?: string | null;
+  customerName?: string | null;
+  amountCentavos?: number | null;
+  checkoutUrl?: string | null;
+  pixCode?: string | null;
+}
+
+export const RECOVERY_STATUSES = [
+  'waiting',
+  'sending',
+  'sms_sent',
+  'cancelled',
+  'sms_failed',
+  'recovered',
+  'not_recovered',
+] as const;
+export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
+
+export interface SmsOutcome {
+  status: 'sent' | 'failed' | 'skipped';
+  sid?: string;
+  twilioStatus?: string;
+  errorCode?: number | string;
+  reason?: string;
+  at: string;
+}
+
+export interface RecoveryState {
+  gateway: Gateway;
+  paymentId: string;
+  status: RecoveryStatus;
+  lastPaymentStatus: PaymentStatus | null;
+  /** When the SMS is (or was) due, ISO-8601; null until a waiting status arrives. */
+  dueAt: string | null;
+  sms: SmsOutcome | null;
+  paidAt: string | null;
+  updatesApplied: number;
+}
+
+export const paymentStatusSignal = defineSignal<[PaymentUpdate]>(PAYMENT_STATUS_SIGNAL);
+export const stateQuery = defineQuery<RecoveryState>(STATE_QUERY);
+
+export const RECOVERY_STATUS_KEY = defineSearchAttributeKey('RecoveryStatus', SearchAttributeType.KEYWORD);
+export const GATEWAY_KEY = defineSearchAttributeKey('Gateway', SearchAttributeType.KEYWORD);
+export const PAYMENT_ID_KEY = defineSearchAttributeKey('PaymentId', SearchAttributeType.KEYWORD);
+
+/** Registered on the dev server at start-up and by the compose file's setup job. */
+export const CUSTOM_SEARCH_ATTRIBUTES = [RECOVERY_STATUS_KEY, GATEWAY_KEY, PAYMENT_ID_KEY];
+
+/** Error types the SMS activity throws that retrying can't fix. */
+export const NON_RETRYABLE_SMS_ERRORS = [
+  'TwilioPermanentError',
+  'TwilioNotConfigured',
+  'InvalidSmsBody',
+  'InvalidRecipient',
+];

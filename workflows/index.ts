@@ -1,0 +1,1 @@
+export { paymentRecovery } from './recovery';

@@ -9,4 +9,5 @@ module.exports = {
   // Two cores: the end-to-end suites each run their own Temporal server.
   maxWorkers: 2,
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

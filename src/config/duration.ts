@@ -5,7 +5,9 @@ export function parseDuration(text: string): number | null {
   const match = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
   if (!match) return null;
   const unit = (match[2]?.toLowerCase() ?? 'ms') as keyof typeof UNIT_MS;
-  return Number(match[1]) * UNIT_MS[unit];
+  const ms = Number(match[1]) * UNIT_MS[unit];
+  // Past 2^53 the digits are no longer exact (and a long enough string is Infinity).
+  return Number.isSafeInteger(ms) ? ms : null;
 }
 
 /** The shortest exact spelling, for start-up banners and logs. */

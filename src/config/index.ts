@@ -61,11 +61,23 @@ function withLegacyNames(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return merged;
 }
 
-function twilioFrom(env: Env, issues: ConfigIssue[]): TwilioConfig | null {
-  const sid = env.TWILIO_ACCOUNT_SID;
-  const token = env.TWILIO_AUTH_TOKEN;
-  const sender = env.TWILIO_MESSAGING_SERVICE_SID ?? env.TWILIO_PHONE_NUMBER;
-  if (!sid && !token && !sender) return null;
+/** Which variable a value came from, so an error names the one the operator actually set. */
+function sourceName(variable: string, env: NodeJS.ProcessEnv): string {
+  const legacy = Object.keys(LEGACY_NAMES).find((name) => LEGACY_NAMES[name] === variable);
+  return legacy && !env[variable]?.trim() && env[legacy]?.trim() ? legacy : variable;
+}
+
+/**
+ * Decided on the raw values, not the parsed ones, so a missing Twilio setting is reported
+ * in the same error as any malformed variable instead of only after that one is fixed.
+ */
+function missingTwilioSettings(env: NodeJS.ProcessEnv): ConfigIssue[] {
+  const given = (name: string) => Boolean(env[name]?.trim());
+  const sid = given('TWILIO_ACCOUNT_SID');
+  const token = given('TWILIO_AUTH_TOKEN');
+  const sender = given('TWILIO_MESSAGING_SERVICE_SID') || given('TWILIO_PHONE_NUMBER');
+  if (!sid && !token && !sender) return [];
+  const issues: ConfigIssue[] = [];
   if (!sid) issues.push({ variable: 'TWILIO_ACCOUNT_SID', message: 'required when any Twilio setting is given' });
   if (!token) issues.push({ variable: 'TWILIO_AUTH_TOKEN', message: 'required when any Twilio setting is given' });
   if (!sender) {
@@ -74,10 +86,19 @@ function twilioFrom(env: Env, issues: ConfigIssue[]): TwilioConfig | null {
       message: 'required (or TWILIO_MESSAGING_SERVICE_SID) when Twilio credentials are given',
     });
   }
-  if (!sid || !token || !sender) return null;
-  return env.TWILIO_MESSAGING_SERVICE_SID
-    ? { accountSid: sid, authToken: token, messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID }
-    : { accountSid: sid, authToken: token, from: env.TWILIO_PHONE_NUMBER };
+  return issues;
+}
+
+/** Only called once missingTwilioSettings found nothing: all three are set, or none. */
+function twilioFrom(env: Env): TwilioConfig | null {
+  const sid = env.TWILIO_ACCOUNT_SID;
+  const token = env.TWILIO_AUTH_TOKEN;
+  if (!sid || !token) return null;
+  return Object.freeze(
+    env.TWILIO_MESSAGING_SERVICE_SID
+      ? { accountSid: sid, authToken: token, messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID }
+      : { accountSid: sid, authToken: token, from: env.TWILIO_PHONE_NUMBER },
+  );
 }
 
 function databaseFrom(env: Env): DatabaseConfig {
@@ -89,32 +110,31 @@ function databaseFrom(env: Env): DatabaseConfig {
 
 /** Parses the environment once; throws a ConfigError naming every bad variable. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const parsed = envSchema.safeParse(withLegacyNames(rawEnv));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '(environment)'),
-        message: issue.message,
-      })),
-    );
-  }
+  const merged = withLegacyNames(rawEnv);
+  const parsed = envSchema.safeParse(merged);
+  const issues: ConfigIssue[] = [
+    ...(parsed.success ? [] : parsed.error.issues).map((issue) => ({
+      variable: sourceName(String(issue.path[0] ?? '(environment)'), rawEnv),
+      message: issue.message,
+    })),
+    ...missingTwilioSettings(merged),
+  ];
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const env = parsed.data;
-  const issues: ConfigIssue[] = [];
-  const twilio = twilioFrom(env, issues);
-  if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
     port: env.PORT,
     dataDir: path.resolve(env.DATA_DIR),
-    database: databaseFrom(env),
-    temporal: {
+    // Frozen all the way down, so no consumer can change another's view of the settings.
+    database: Object.freeze(databaseFrom(env)),
+    temporal: Object.freeze({
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
-    },
+    }),
     recoveryDelayMs: env.RECOVERY_DELAY,
     attributionWindowMs: env.ATTRIBUTION_WINDOW,
-    twilio,
+    twilio: twilioFrom(env),
     twilioApiUrl: env.TWILIO_API_URL,
     smsTemplate: env.SMS_TEMPLATE,
     webhookSecret: env.WEBHOOK_SECRET,

@@ -57,7 +57,7 @@ export const envSchema = z.object({
     z
       .string()
       .regex(
-        /^(postgres(ql)?:\/\/|sqlite:)/,
+        /^(postgres(ql)?:\/\/|sqlite:.)/,
         'expected postgres://user@host:5432/db or sqlite:/path/to/file.sqlite3',
       )
       .optional(),

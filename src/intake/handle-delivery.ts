@@ -3,7 +3,7 @@ import { isTerminal, type PaymentEvent } from '../domain/payment-event';
 import { normalizePhone } from '../domain/phone';
 import type { Db } from '../db/connect';
 import { recoveryFinished } from '../db/recovery-events';
-import { insertWebhookEvent, paymentHandedOffBefore, recordOutcome } from '../db/webhook-events';
+import { insertWebhookEvent, paymentEnded, paymentHandedOffBefore, recordOutcome } from '../db/webhook-events';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import type { PaymentUpdate } from '../../workflows/definitions';
 
@@ -14,6 +14,7 @@ export type IntakeOutcome =
   | 'ignored: not pix'
   | 'ignored: invalid phone'
   | 'ignored: status not actionable'
+  | 'ignored: payment ended'
   | 'ignored: recovery finished';
 
 export interface IntakeResult {
@@ -103,8 +104,9 @@ async function route(deps: IntakeDeps, event: PaymentEvent, received: Received):
     return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
   }
   if (!terminal && !phoneE164) return { outcome: 'ignored: invalid phone', reason: phoneError };
-  if (!terminal && (await orUnavailable('database', () => recoveryFinished(deps.db, event.gateway, event.paymentId)))) {
-    return { outcome: 'ignored: recovery finished' };
+  if (!terminal) {
+    const closed = await orUnavailable('database', () => paymentClosed(deps.db, event));
+    if (closed) return { outcome: closed };
   }
   const firstHandOff = !(await orUnavailable('database', () =>
     paymentHandedOffBefore(deps.db, event.gateway, event.paymentId, eventId),
@@ -115,6 +117,20 @@ async function route(deps: IntakeDeps, event: PaymentEvent, received: Received):
   if (!delivered.delivered) return { outcome: 'ignored: recovery finished', workflowId: delivered.workflowId };
   const outcome = !terminal && firstHandOff ? 'scheduled' : 'signalled';
   return { outcome, workflowId: delivered.workflowId };
+}
+
+/**
+ * A waiting delivery for a payment that already ended (a `paid` seen earlier, perhaps out
+ * of order) or whose recovery is over starts nothing. Temporal refuses to reopen a closed
+ * workflow too; this also holds after the server has forgotten it (namespace retention).
+ */
+async function paymentClosed(db: Db, event: PaymentEvent): Promise<IntakeOutcome | null> {
+  const [ended, finished] = await Promise.all([
+    paymentEnded(db, event.gateway, event.paymentId),
+    recoveryFinished(db, event.gateway, event.paymentId),
+  ]);
+  if (ended) return 'ignored: payment ended';
+  return finished ? 'ignored: recovery finished' : null;
 }
 
 function toUpdate(event: PaymentEvent, { eventId, receivedAt, phoneE164 }: Received): PaymentUpdate {

@@ -1,0 +1,25 @@
+/** `npm run start:worker`: the Temporal worker alone (workflows and SMS activities). */
+import { loadConfigOrExit } from '../config';
+import { createLogger } from '../logging';
+import { openDatabase } from '../runtime/database';
+import { startWorker } from '../runtime/worker';
+import { onShutdownSignal } from './signals';
+
+async function run(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel, { name: 'worker' });
+  const db = await openDatabase(config, logger, { migrate: false });
+  const worker = await startWorker(config, db, logger);
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  onShutdownSignal(async () => {
+    logger.info('stopping worker');
+    await worker.shutdown();
+    await db.destroy();
+  });
+  await worker.done;
+}
+
+run().catch((err) => {
+  console.error(`worker failed: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+/**
+ * End to end: a real `temporal server start-dev`, real PostgreSQL, the HTTP API, the worker
+ * as its own process (so it can be killed), and the Twilio emulator behind the real client.
+ */
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startApi, type RunningApi } from '../../src/runtime/api';
+import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import { pgTestDb, type TestDb } from '../helpers/db';
+import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
+import { startTestDevServer } from '../helpers/temporal';
+
+const DELAY_MS = 3_000;
+let server: Awaited<ReturnType<typeof startTestDevServer>>;
+let testDb: TestDb;
+let emulator: TwilioEmulator;
+let api: RunningApi;
+let worker: Spawned;
+let env: Record<string, string>;
+let phoneSeq = 0;
+
+function startWorkerProcess(): Promise<Spawned> {
+  const spawned = spawnEntrypoint('worker', env);
+  return spawned.waitFor(/worker polling/).then(() => spawned);
+}
+
+beforeAll(async () => {
+  [server, testDb, emulator] = await Promise.all([startTestDevServer(), pgTestDb(), startTwilioEmulator({ port: 0 })]);
+  env = {
+    DATABASE_URL: testDb.url,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: 'e2e-recovery',
+    RECOVERY_DELAY: String(DELAY_MS),
+    ATTRIBUTION_WINDOW: '2s',
+    TWILIO_ACCOUNT_SID: emulator.accountSid,
+    TWILIO_AUTH_TOKEN: emulator.authToken,
+    TWILIO_PHONE_NUMBER: '+15005550006',
+    TWILIO_API_URL: emulator.url,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  };
+  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
+  worker = await startWorkerProcess();
+}, 90_000);
+
+afterAll(async () => {
+  if (worker) await stopProcess(worker);
+  await api?.close();
+  await Promise.all([server?.stop(), emulator?.close(), testDb?.drop()]);
+});
+
+/** A fresh mobile number per test, so each test reads only its own messages. */
+function newPhone(): string {
+  phoneSeq += 1;
+  return `+55119${String(87650000 + phoneSeq * 7 + (process.pid % 1000)).padStart(8, '0')}`;
+}
+
+function tribopayBody(id: string, status: string, phone: string): string {
+  return JSON.stringify({
+    token: 'k9i21ah8ta',
+    event: 'transaction',
+    status,
+    method: 'pix',
+    created_at: new Date().toISOString(),
+    customer: { name: 'Ana Souza', phone_number: phone.replace('+55', '') },
+    transaction: { id, amount: '12990', status },
+  });
+}
+
+async function post(body: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${api.url}/api/webhooks/tribopay/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const sentTo = (phone: string) => emulator.messages().filter((m) => m.to === phone);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a waiting PIX webhook leads to one SMS at the emulator after the delay', async () => {
+  const phone = newPhone();
+  const posted = Date.now();
+  const res = await post(tribopayBody(`e2e-${Date.now()}-a`, 'waiting_payment', phone));
+  expect(res).toMatchObject({ status: 202, json: { outcome: 'scheduled' } });
+  const [message] = await eventually(() => (sentTo(phone).length > 0 ? sentTo(phone) : null), DELAY_MS + 15_000, 'the SMS');
+  expect(message.receivedAt.getTime() - posted).toBeGreaterThanOrEqual(DELAY_MS - 1_000);
+  expect(message.body).toContain('R$ 129,90');
+  await sleep(1_000);
+  expect(sentTo(phone)).toHaveLength(1);
+});
+
+test('the same delivery posted 20 times at once sends one SMS', async () => {
+  const phone = newPhone();
+  const body = tribopayBody(`e2e-${Date.now()}-b`, 'waiting_payment', phone);
+  const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));
+  expect(responses.every((r) => r.status === 200 || r.status === 202)).toBe(true);
+  await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the SMS');
+  await sleep(1_500);
+  expect(sentTo(phone)).toHaveLength(1);
+  const rows = await testDb.db('webhook_events').where({ customer_phone: phone.replace('+55', '') });
+  expect(rows).toHaveLength(1);
+});
+
+test('a paid status that arrives before its waiting status means no SMS', async () => {
+  const phone = newPhone();
+  const id = `e2e-${Date.now()}-c`;
+  expect((await post(tribopayBody(id, 'paid', phone))).status).toBe(202);
+  const late = await post(tribopayBody(id, 'waiting_payment', phone));
+  expect(late).toMatchObject({ status: 202, json: { outcome: 'ignored: payment ended' } });
+  await sleep(DELAY_MS + 2_000);
+  expect(sentTo(phone)).toHaveLength(0);
+});
+
+test('a worker killed during the wait sends the SMS once after it is restarted', async () => {
+  const phone = newPhone();
+  expect((await post(tribopayBody(`e2e-${Date.now()}-d`, 'waiting_payment', phone))).status).toBe(202);
+  await stopProcess(worker, 'SIGKILL');
+  await sleep(DELAY_MS + 1_000);
+  expect(sentTo(phone)).toHaveLength(0);
+  worker = await startWorkerProcess();
+  await eventually(() => sentTo(phone).length > 0, 30_000, 'the SMS after the restart');
+  await sleep(1_500);
+  expect(sentTo(phone)).toHaveLength(1);
+}, 60_000);

@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type Koa from 'koa';
+import pino from 'pino';
+import type { Db } from '../../src/db/connect';
+import { createApp } from '../../src/http/app';
+import { createRecoveryClient } from '../../src/temporal/recovery-client';
+
+export const INTAKE_TASK_QUEUE = 'webhook-intake-test';
+/** Long enough that no recovery reaches its SMS while a suite runs. */
+export const INTAKE_DELAY_MS = 60 * 60_000;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, or undefined when it isn't JSON. */
+  json: any;
+}
+
+export interface PostOptions {
+  /** null sends no Content-Type at all. */
+  contentType?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  url: string;
+  /** Posts `body` as bytes: a string as UTF-8, an object as its JSON. */
+  post(path: string, body: string | Buffer | object, options?: PostOptions): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+/** The intake app with real parts: the given database and a recovery client on `temporal`. */
+export function intakeApp(deps: { db: Db; temporal: Client; webhookSecret?: string }): Koa {
+  return createApp({
+    db: deps.db,
+    logger: pino({ level: 'silent' }),
+    webhookSecret: deps.webhookSecret,
+    health: async () => ({ ok: true, database: { ok: true }, temporal: { ok: true }, worker: { ok: true } }),
+    recoveries: createRecoveryClient(deps.temporal, {
+      taskQueue: INTAKE_TASK_QUEUE,
+      delayMs: INTAKE_DELAY_MS,
+      attributionWindowMs: 24 * 3_600_000,
+    }),
+  });
+}
+
+/** Binds `app.callback()` to a free local port, so requests go over real HTTP. */
+export async function serve(app: Koa): Promise<TestServer> {
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    post: (path, body, options) => post(url + path, body, options),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function post(url: string, body: string | Buffer | object, options: PostOptions = {}): Promise<Reply> {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const headers: Record<string, string> = { ...options.headers };
+  const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+  if (contentType !== null) headers['content-type'] = contentType;
+  // Bytes, not a string: fetch would add `text/plain` to a string body without a type.
+  const response = await fetch(url, { method: 'POST', headers, body: bytes });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: parseJson(text) };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -12,9 +12,7 @@ import { onShutdownSignal } from './signals';
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, { name: 'recovery' });
-  const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS?.trim());
   const stack = await startStack(config, logger, {
-    externalTemporal,
     emulatorPort: Number(process.env.TWILIO_EMULATOR_PORT ?? 8025),
   });
   onShutdownSignal(async (signal) => {

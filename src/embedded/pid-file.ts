@@ -4,17 +4,17 @@ import fs from 'node:fs';
  * A dev server left behind by a run that was killed outright (SIGKILL, a closed terminal)
  * still holds its port and database file; the next start stops it first.
  */
-export function stopStaleProcess(pidFile: string, mustMention: string): boolean {
+export function stopStaleProcess(pidFile: string, mustMention: string): number | null {
   const pid = Number(readOrEmpty(pidFile));
-  if (!Number.isInteger(pid) || pid <= 1) return false;
+  if (!Number.isInteger(pid) || pid <= 1) return null;
   const cmdline = readOrEmpty(`/proc/${pid}/cmdline`).replace(/\0/g, ' ');
   fs.rmSync(pidFile, { force: true });
-  if (!cmdline.includes(mustMention)) return false; // the pid was reused by something else
+  if (!cmdline.includes(mustMention)) return null; // the pid was reused by something else
   try {
     process.kill(pid, 'SIGTERM');
-    return true;
+    return pid;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
 import type { Logger } from '../logging';
@@ -10,8 +11,6 @@ import { stopStaleProcess, waitForExit, writePidFile } from './pid-file';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
 export interface StackOptions {
-  /** Use this Temporal server instead of starting one (TEMPORAL_ADDRESS was set). */
-  externalTemporal: boolean;
   emulatorPort: number;
 }
 
@@ -29,12 +28,17 @@ export interface RunningStack {
  * local Twilio emulator when no Twilio credentials are set. Stops in reverse order.
  */
 export async function startStack(base: Config, logger: Logger, options: StackOptions): Promise<RunningStack> {
+  const leftover = stopStaleProcess(path.join(base.dataDir, 'temporal.pid'), path.join(base.dataDir, 'temporal.sqlite'));
+  if (leftover !== null) {
+    logger.warn({ pid: leftover }, 'stopping a Temporal dev server left running by an earlier run');
+    await waitForExit(leftover, 10_000);
+  }
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'stop failed'));
   };
   try {
-    const devServer = options.externalTemporal ? null : await startTemporal(base);
+    const devServer = (await temporalAnswers(base.temporal.address)) ? null : await startTemporal(base);
     if (devServer) stops.push(() => devServer.stop());
     const emulator = base.twilio || base.twilioApiUrl ? null : await startTwilioEmulator({ port: options.emulatorPort });
     if (emulator) stops.push(() => emulator.close());
@@ -52,11 +56,29 @@ export async function startStack(base: Config, logger: Logger, options: StackOpt
   }
 }
 
+/**
+ * A server already answering at TEMPORAL_ADDRESS is used as it is; otherwise, on a loopback
+ * address, the dev server is started there. A dev server we left running after a crash
+ * (its pid file names our database) is stopped first rather than mistaken for a user's.
+ */
+async function temporalAnswers(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '2s' });
+    await connection.workflowService.getSystemInfo({});
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function startTemporal(config: Config): Promise<DevServer> {
-  const pidFile = path.join(config.dataDir, 'temporal.pid');
-  const dbFile = path.join(config.dataDir, 'temporal.sqlite');
-  if (stopStaleProcess(pidFile, dbFile)) await new Promise((resolve) => setTimeout(resolve, 1_000));
   const [host, port] = splitAddress(config.temporal.address);
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`no Temporal server answers at ${config.temporal.address}, and a dev server can only be started on this machine`);
+  }
+  const dbFile = path.join(config.dataDir, 'temporal.sqlite');
+  const pidFile = path.join(config.dataDir, 'temporal.pid');
   const server = await startDevServer({
     dbFile,
     ip: host,
@@ -84,6 +106,8 @@ function withEmbeddedParts(config: Config, devServer: DevServer | null, emulator
       : {}),
   };
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]']);
 
 function splitAddress(address: string): [string, number] {
   const match = /^(.*):(\d+)$/.exec(address);

@@ -24,7 +24,11 @@ export function errorHandler(logger: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new HttpError(404, 'no such endpoint');
+      // The routers answer an unknown path (404) or method (405, with `Allow`) by status
+      // alone; without this, Koa would send them as plain text instead of the error shape.
+      if (ctx.status >= 400 && ctx.body === undefined) {
+        throw new HttpError(ctx.status, ctx.status === 404 ? 'no such endpoint' : ctx.message);
+      }
     } catch (err) {
       const known = toHttpError(err);
       if (known.status >= 500) logger.error({ err, requestId: ctx.state.requestId }, 'request failed');

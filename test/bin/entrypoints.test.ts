@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, type Db } from '../../src/db/connect';
+import { pgTestDb, type TestDb } from '../helpers/db';
+
+// The compiled entrypoints: `npm test` builds them first; a bare `npx jest` needs `npm run build`.
+const BIN = path.resolve(__dirname, '../../dist/src/bin');
+const MIGRATION = '20261129000100_audit_trail';
+const TABLES = ['webhook_events', 'recovery_events', 'sms_messages'];
+/** A Node stack frame, e.g. "    at run (/work/main/dist/src/bin/api.js:9:5)". */
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs an entrypoint to its end with only `env` (and PATH): nothing leaks in from the shell. */
+function run(name: string, env: Record<string, string>, args: string[] = []): Promise<Finished> {
+  const script = path.join(BIN, `${name}.js`);
+  if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
+  return new Promise((resolve) => {
+    const options = { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 };
+    execFile(process.execPath, [script, ...args], options, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function tablesIn(db: Db): Promise<string[]> {
+  const found = await Promise.all(TABLES.map((table) => db.schema.hasTable(table)));
+  return TABLES.filter((_, i) => found[i]);
+}
+
+describe.each(['migrate', 'api', 'worker'])('the %s entrypoint on a bad environment', (name) => {
+  it('exits non-zero naming every bad variable, without a stack trace', async () => {
+    const { code, stdout, stderr } = await run(name, { RECOVERY_DELAY: 'soon', PORT: 'http' });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(stderr).toMatch(/^ {2}- PORT: /m);
+    expect(stderr).toMatch(/^ {2}- RECOVERY_DELAY: /m);
+    expect(stderr).not.toMatch(STACK_FRAME);
+    expect(stdout).toBe('');
+  });
+
+  it('names a too-short API_TOKEN without printing it', async () => {
+    const { code, stderr } = await run(name, { API_TOKEN: 'abc' });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/^ {2}- API_TOKEN: /m);
+    expect(stderr).not.toContain('abc');
+  });
+});
+
+describe('npm run migrate against a fresh PostgreSQL database', () => {
+  let target: TestDb;
+  beforeAll(async () => {
+    target = await pgTestDb({ migrate: false });
+  });
+  afterAll(() => target.drop());
+
+  it('applies the audit trail, then has nothing left to apply, and --down rolls it back', async () => {
+    const env = { DATABASE_URL: target.url };
+
+    const up = await run('migrate', env);
+    expect(up).toMatchObject({ code: 0, stdout: `applied: ${MIGRATION}\n`, stderr: '' });
+    expect(await tablesIn(target.db)).toEqual(TABLES);
+
+    expect(await run('migrate', env)).toMatchObject({ code: 0, stdout: 'nothing to apply\n' });
+
+    const down = await run('migrate', env, ['--down']);
+    expect(down).toMatchObject({ code: 0, stdout: `rolled back: ${MIGRATION}\n`, stderr: '' });
+    expect(await tablesIn(target.db)).toEqual([]);
+
+    expect(await run('migrate', env, ['--down'])).toMatchObject({ code: 0, stdout: 'nothing to roll back\n' });
+  });
+});
+
+describe('npm run migrate against a fresh SQLite file', () => {
+  let dir: string;
+  let filename: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-migrate-'));
+    filename = path.join(dir, 'nested', 'recovery.sqlite3');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Opened after each run and closed again, so the child is the only writer while it runs. */
+  async function tablesInFile(): Promise<string[]> {
+    const db = createDb({ client: 'sqlite', filename });
+    try {
+      return await tablesIn(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('creates the file, applies the audit trail, and --down rolls it back', async () => {
+    const env = { DATABASE_URL: `sqlite:${filename}` };
+
+    expect(await run('migrate', env)).toMatchObject({ code: 0, stdout: `applied: ${MIGRATION}\n`, stderr: '' });
+    expect(fs.existsSync(filename)).toBe(true);
+    expect(await tablesInFile()).toEqual(TABLES);
+
+    expect(await run('migrate', env)).toMatchObject({ code: 0, stdout: 'nothing to apply\n' });
+
+    const down = await run('migrate', env, ['--down']);
+    expect(down).toMatchObject({ code: 0, stdout: `rolled back: ${MIGRATION}\n`, stderr: '' });
+    expect(await tablesInFile()).toEqual([]);
+  });
+});
+
+describe('npm run migrate when the database is unreachable', () => {
+  it('exits 1 with a one-line reason that does not reveal the password', async () => {
+    // Port 1 on loopback refuses at once: nothing listens there.
+    const { code, stderr } = await run('migrate', { DATABASE_URL: 'postgres://app:s3cret-pw@127.0.0.1:1/recovery' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^migration failed: .+/);
+    expect(stderr).not.toMatch(STACK_FRAME);
+    expect(stderr).not.toContain('s3cret-pw');
+  });
+});

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, type Db } from '../../src/db/connect';
+import { migrateLatest, migrateRollbackAll } from '../../src/db/migrate';
+import { pgTestDb } from '../helpers/db';
+
+const MIGRATION = '20261129000100_audit_trail';
+const TABLES = ['webhook_events', 'recovery_events', 'sms_messages'];
+const INDEXES: Record<string, string[]> = {
+  webhook_events: [
+    'webhook_events_dedup_key_unique',
+    'webhook_events_payment_idx',
+    'webhook_events_received_idx',
+    'webhook_events_status_idx',
+    'webhook_events_method_idx',
+  ],
+  recovery_events: [
+    'recovery_events_event_key_unique',
+    'recovery_events_payment_idx',
+    'recovery_events_transition_idx',
+    'recovery_events_occurred_idx',
+  ],
+  sms_messages: [
+    'sms_messages_one_per_step',
+    'sms_messages_twilio_sid_unique',
+    'sms_messages_payment_idx',
+    'sms_messages_status_idx',
+    'sms_messages_created_idx',
+  ],
+};
+
+interface EmptyDb {
+  db: Db;
+  indexesOf(table: string): Promise<string[]>;
+  drop(): Promise<void>;
+}
+
+async function emptyPg(): Promise<EmptyDb> {
+  const { db, drop } = await pgTestDb({ migrate: false });
+  return {
+    db,
+    drop,
+    async indexesOf(table) {
+      const { rows } = await db.raw<{ rows: { indexname: string }[] }>(
+        'select indexname from pg_indexes where tablename = ?',
+        [table],
+      );
+      return rows.map((row) => row.indexname);
+    },
+  };
+}
+
+async function emptySqlite(): Promise<EmptyDb> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-migrations-'));
+  const db = createDb({ client: 'sqlite', filename: path.join(dir, 'recovery.sqlite3') });
+  return {
+    db,
+    async indexesOf(table) {
+      const rows = await db('sqlite_master').where({ type: 'index', tbl_name: table }).select<{ name: string }[]>('name');
+      return rows.map((row) => row.name);
+    },
+    async drop() {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const at = new Date('2026-11-29T12:00:00.000Z');
+
+const webhookEvent = (dedupKey: string) => ({
+  gateway: 'ghostpay',
+  payment_id: 'pay_1',
+  payment_status: 'waiting',
+  raw_status: 'WAITING_PAYMENT',
+  raw_body: '{}',
+  normalized: '{}',
+  dedup_key: dedupKey,
+  received_at: at,
+});
+
+const recoveryEvent = (eventKey: string) => ({
+  event_key: eventKey,
+  workflow_id: 'recovery-ghostpay-pay_1',
+  gateway: 'ghostpay',
+  payment_id: 'pay_1',
+  transition: 'waiting',
+  occurred_at: at,
+  recorded_at: at,
+});
+
+const smsMessage = (step: number, twilioSid: string | null = null) => ({
+  workflow_id: 'recovery-ghostpay-pay_1',
+  step,
+  gateway: 'ghostpay',
+  payment_id: 'pay_1',
+  to_e164: '+5511987654321',
+  body: 'Oi, Maria!',
+  twilio_sid: twilioSid,
+  status: 'sending',
+  created_at: at,
+  updated_at: at,
+});
+
+async function existingTables(db: Db): Promise<string[]> {
+  const found = await Promise.all(TABLES.map((table) => db.schema.hasTable(table)));
+  return TABLES.filter((_, i) => found[i]);
+}
+
+describe.each([
+  ['PostgreSQL', emptyPg],
+  ['SQLite', emptySqlite],
+])('migrations on %s', (_name, open) => {
+  let target: EmptyDb;
+  let db: Db;
+
+  beforeEach(async () => {
+    target = await open();
+    db = target.db;
+  });
+  afterEach(() => target.drop());
+
+  it('bring an empty database up to the audit trail: three tables with their named indexes', async () => {
+    expect(await existingTables(db)).toEqual([]);
+    expect(await migrateLatest(db)).toEqual([MIGRATION]);
+    expect(await existingTables(db)).toEqual(TABLES);
+    for (const table of TABLES) {
+      expect(await target.indexesOf(table)).toEqual(expect.arrayContaining(INDEXES[table]));
+    }
+  });
+
+  it('apply nothing the second time', async () => {
+    await migrateLatest(db);
+    expect(await migrateLatest(db)).toEqual([]);
+  });
+
+  it('reject a second webhook event with the same dedup_key', async () => {
+    await migrateLatest(db);
+    await db('webhook_events').insert(webhookEvent('a'.repeat(64)));
+    await expect(db('webhook_events').insert(webhookEvent('a'.repeat(64)))).rejects.toThrow(/unique/i);
+    await db('webhook_events').insert(webhookEvent('b'.repeat(64)));
+    const [{ n }] = await db('webhook_events').count({ n: '*' });
+    expect(Number(n)).toBe(2);
+  });
+
+  it('reject a second recovery event with the same event_key', async () => {
+    await migrateLatest(db);
+    await db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:waiting'));
+    await expect(db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:waiting'))).rejects.toThrow(/unique/i);
+    await db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:sms_sent'));
+    const [{ n }] = await db('recovery_events').count({ n: '*' });
+    expect(Number(n)).toBe(2);
+  });
+
+  it('allow one SMS per workflow step, and any number still waiting for a Twilio SID', async () => {
+    await migrateLatest(db);
+    await db('sms_messages').insert(smsMessage(1));
+    await expect(db('sms_messages').insert(smsMessage(1))).rejects.toThrow(/unique/i);
+    await db('sms_messages').insert(smsMessage(2));
+    const [{ n }] = await db('sms_messages').count({ n: '*' });
+    expect(Number(n)).toBe(2);
+  });
+
+  it('reject two SMS rows carrying the same Twilio SID', async () => {
+    await migrateLatest(db);
+    await db('sms_messages').insert(smsMessage(1, 'SM00000000000000000000000000000001'));
+    await expect(db('sms_messages').insert(smsMessage(2, 'SM00000000000000000000000000000001'))).rejects.toThrow(
+      /unique/i,
+    );
+  });
+
+  it('roll everything back, then come up again empty and usable', async () => {
+    await migrateLatest(db);
+    await db('webhook_events').insert(webhookEvent('c'.repeat(64)));
+
+    expect(await migrateRollbackAll(db)).toEqual([MIGRATION]);
+    expect(await existingTables(db)).toEqual([]);
+    for (const table of TABLES) expect(await target.indexesOf(table)).toEqual([]);
+    expect(await migrateRollbackAll(db)).toEqual([]);
+
+    expect(await migrateLatest(db)).toEqual([MIGRATION]);
+    expect(await db('webhook_events').select('id')).toEqual([]);
+    await db('webhook_events').insert(webhookEvent('c'.repeat(64)));
+    await expect(db('webhook_events').insert(webhookEvent('c'.repeat(64)))).rejects.toThrow(/unique/i);
+  });
+});

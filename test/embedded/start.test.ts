@@ -1,0 +1,103 @@
+/**
+ * `npm start` as a user runs it: the compiled entrypoint with embedded defaults (its own
+ * Temporal dev server, SQLite under the data folder, the Twilio emulator), on free ports.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../helpers/ports';
+import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
+
+const DELAY_MS = 4_000;
+let dataDir: string;
+let env: Record<string, string>;
+let ports: { api: number; temporal: number; ui: number; emulator: number };
+let stack: Spawned | undefined;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-start-'));
+  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), emulator: await freePort() };
+  env = {
+    DATA_DIR: dataDir,
+    PORT: String(ports.api),
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    TEMPORAL_UI_PORT: String(ports.ui),
+    TWILIO_EMULATOR_PORT: String(ports.emulator),
+    RECOVERY_DELAY: String(DELAY_MS),
+    LOG_LEVEL: 'warn',
+  };
+});
+
+afterAll(async () => {
+  if (stack) await stopProcess(stack, 'SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function start(): Promise<Spawned> {
+  stack = spawnEntrypoint('start', env);
+  await stack.waitFor(/Press Ctrl-C to stop/, 90_000);
+  return stack;
+}
+
+const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
+const emulatorMessages = async () =>
+  (await (await fetch(`http://127.0.0.1:${ports.emulator}/__emulator/messages`)).json()) as { to: string }[];
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('npm start serves a healthy API and the Temporal Web UI, and Ctrl-C stops every process', async () => {
+  const running = await start();
+  expect(running.output()).toContain(`Temporal Web UI  http://127.0.0.1:${ports.ui}`);
+  const health = await fetch(api('/api/webhooks/health/'));
+  expect(health.status).toBe(200);
+  expect(await health.json()).toEqual({
+    status: 'ok',
+    database: { ok: true },
+    temporal: { ok: true },
+    worker: { ok: true },
+  });
+  expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+  const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
+  expect(isAlive(temporalPid)).toBe(true);
+
+  running.child.kill('SIGINT');
+  expect(await running.exited).toBe(0);
+  expect(isAlive(temporalPid)).toBe(false);
+  expect(fs.existsSync(path.join(dataDir, 'recovery.sqlite3'))).toBe(true);
+  expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
+}, 120_000);
+
+test('a recovery pending when the stack stopped sends its SMS after the next start', async () => {
+  let running = await start();
+  const res = await fetch(api('/api/webhooks/ghostpay'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      paymentId: `restart-${Date.now()}`,
+      status: 'PENDING',
+      paymentMethod: 'PIX',
+      totalValue: 2500,
+      customer: { name: 'Carla Dias', phone: '21987654321' },
+    }),
+  });
+  expect(res.status).toBe(202);
+  running.child.kill('SIGINT');
+  expect(await running.exited).toBe(0);
+
+  await new Promise((resolve) => setTimeout(resolve, DELAY_MS + 500)); // the SMS falls due while everything is down
+  running = await start();
+  const sent = await eventually(async () => {
+    const messages = (await emulatorMessages()).filter((m) => m.to === '+5521987654321');
+    return messages.length > 0 ? messages : null;
+  }, 30_000, 'the SMS after the restart');
+  expect(sent).toHaveLength(1);
+  running.child.kill('SIGINT');
+  expect(await running.exited).toBe(0);
+}, 180_000);

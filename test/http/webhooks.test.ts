@@ -1,0 +1,263 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Gateway } from '../../src/domain/payment-event';
+import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import { paymentStatusSignal, recoveryWorkflowId, stateQuery, type RecoveryState } from '../../workflows/definitions';
+import { pgTestDb, type TestDb } from '../helpers/db';
+import { INTAKE_TASK_QUEUE, intakeApp, serve, type TestServer } from '../helpers/http';
+import { createRecoveryWorker } from '../helpers/recovery-worker';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import {
+  ghostpay,
+  MOBILE_E164,
+  newPaymentId,
+  tribopayFlat,
+  tribopayMinimalPaid,
+  tribopayPostback,
+  type Sale,
+} from './deliveries';
+
+// A worker runs the real workflow so the `state` query answers. Nothing here awaits a
+// workflow result, so the test server never skips time and every recovery stays waiting.
+let env: TestWorkflowEnvironment;
+let testDb: TestDb;
+let emulator: TwilioEmulator;
+let worker: Worker;
+let running: Promise<void>;
+let server: TestServer;
+
+beforeAll(async () => {
+  [env, testDb, emulator] = await Promise.all([createTimeSkippingEnv(), pgTestDb(), startTwilioEmulator({ port: 0 })]);
+  worker = await createRecoveryWorker({ connection: env.nativeConnection, taskQueue: INTAKE_TASK_QUEUE, db: testDb.db, emulator });
+  running = worker.run();
+  server = await serve(intakeApp({ db: testDb.db, temporal: env.client }));
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+});
+
+const PATHS: Record<Gateway, string> = { tribopay: '/api/webhooks/tribopay/', ghostpay: '/api/webhooks/ghostpay/' };
+
+function deliver(gateway: Gateway, body: object) {
+  return server.post(PATHS[gateway], body);
+}
+
+function rows(gateway: Gateway, paymentId: string) {
+  return testDb.db('webhook_events').where({ gateway, payment_id: paymentId }).orderBy('id');
+}
+
+function workflow(gateway: Gateway, paymentId: string) {
+  return env.client.workflow.getHandle(recoveryWorkflowId(gateway, paymentId));
+}
+
+function state(gateway: Gateway, paymentId: string): Promise<RecoveryState> {
+  return workflow(gateway, paymentId).query(stateQuery);
+}
+
+async function workflowExists(gateway: Gateway, paymentId: string): Promise<boolean> {
+  try {
+    await workflow(gateway, paymentId).describe();
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowNotFoundError') return false;
+    throw err;
+  }
+}
+
+/** Polls `describe` rather than awaiting the result, which would let the server skip time. */
+async function closed(gateway: Gateway, paymentId: string): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if ((await workflow(gateway, paymentId).describe()).status.name !== 'RUNNING') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`recovery for ${gateway}:${paymentId} did not close`);
+}
+
+describe('a waiting PIX payment with a mobile phone', () => {
+  type Shape = (id: string, sale?: Sale) => object;
+  test.each<[Gateway, string, string, Shape]>([
+    ['tribopay', 'postback', '/api/webhooks/tribopay/', tribopayPostback],
+    ['tribopay', 'postback', '/api/webhooks/tribopay', tribopayPostback],
+    ['tribopay', 'flat', '/api/webhooks/tribopay/', tribopayFlat],
+    ['tribopay', 'flat', '/api/webhooks/tribopay', tribopayFlat],
+    ['ghostpay', 'native', '/api/webhooks/ghostpay/', ghostpay],
+    ['ghostpay', 'native', '/api/webhooks/ghostpay', ghostpay],
+  ])('from %s in its %s shape, posted to %s, is stored verbatim and schedules a waiting recovery', async (gateway, _shape, path, shape) => {
+    const id = newPaymentId();
+    // Pretty-printed, so a re-serialised body would not match what was sent.
+    const sent = JSON.stringify(shape(id), null, 2);
+
+    const reply = await server.post(path, sent);
+
+    expect(reply.status).toBe(202);
+    expect(reply.json).toEqual({ outcome: 'scheduled', eventId: expect.any(Number), workflowId: `recovery:${gateway}:${id}` });
+    const [row, ...others] = await rows(gateway, id);
+    expect(others).toHaveLength(0);
+    expect(row).toMatchObject({
+      raw_body: sent,
+      payment_status: 'waiting',
+      payment_method: 'pix',
+      phone_e164: MOBILE_E164,
+      outcome: 'scheduled',
+      workflow_id: `recovery:${gateway}:${id}`,
+    });
+    expect(row.handed_off_at).not.toBeNull();
+    expect(await state(gateway, id)).toMatchObject({ status: 'waiting', lastPaymentStatus: 'waiting', updatesApplied: 1 });
+  });
+});
+
+describe('repeated and later deliveries for one payment', () => {
+  test('an exact repeat answers 200 duplicate and adds no row and no signal', async () => {
+    const id = newPaymentId();
+    const first = await deliver('ghostpay', ghostpay(id));
+
+    const repeat = await deliver('ghostpay', ghostpay(id));
+
+    expect(repeat.status).toBe(200);
+    expect(repeat.json).toMatchObject({ outcome: 'duplicate', eventId: first.json.eventId });
+    expect(await rows('ghostpay', id)).toHaveLength(1);
+    expect((await state('ghostpay', id)).updatesApplied).toBe(1);
+  });
+
+  test('a second, different waiting delivery for a scheduled payment is signalled to the same workflow', async () => {
+    const id = newPaymentId();
+    await deliver('tribopay', tribopayPostback(id));
+
+    const second = await deliver('tribopay', tribopayPostback(id, { status: 'waiting' }));
+
+    expect(second.status).toBe(202);
+    expect(second.json).toMatchObject({ outcome: 'signalled', workflowId: `recovery:tribopay:${id}` });
+    expect(await rows('tribopay', id)).toHaveLength(2);
+    expect(await state('tribopay', id)).toMatchObject({ status: 'waiting', updatesApplied: 2 });
+  });
+
+  test('a paid delivery for a waiting payment is signalled and ends the recovery without an SMS', async () => {
+    const id = newPaymentId();
+    await deliver('ghostpay', ghostpay(id));
+
+    const paid = await deliver('ghostpay', ghostpay(id, { status: 'APPROVED' }));
+
+    expect(paid.status).toBe(202);
+    expect(paid.json).toMatchObject({ outcome: 'signalled', workflowId: `recovery:ghostpay:${id}` });
+    await closed('ghostpay', id);
+    expect(await state('ghostpay', id)).toMatchObject({ status: 'cancelled', lastPaymentStatus: 'paid', sms: null });
+  });
+
+  test("TriboPay's minimal paid postback, without method or customer, is signalled and ends the recovery", async () => {
+    const id = newPaymentId();
+    await deliver('tribopay', tribopayPostback(id));
+
+    const paid = await deliver('tribopay', tribopayMinimalPaid(id));
+
+    expect(paid.status).toBe(202);
+    expect(paid.json).toMatchObject({ outcome: 'signalled' });
+    const stored = (await rows('tribopay', id)).at(-1);
+    expect(stored).toMatchObject({ payment_status: 'paid', payment_method: null, customer_phone: null, outcome: 'signalled' });
+    await closed('tribopay', id);
+    expect(await state('tribopay', id)).toMatchObject({ status: 'cancelled', lastPaymentStatus: 'paid' });
+  });
+
+  test('a waiting delivery after a paid one is ignored: payment ended, and the closed recovery stays closed', async () => {
+    const id = newPaymentId();
+    expect((await deliver('tribopay', tribopayMinimalPaid(id))).json.outcome).toBe('signalled');
+    await closed('tribopay', id);
+
+    const late = await deliver('tribopay', tribopayPostback(id));
+
+    expect(late.status).toBe(202);
+    expect(late.json).toMatchObject({ outcome: 'ignored: payment ended' });
+    expect((await rows('tribopay', id)).at(-1)).toMatchObject({ payment_status: 'waiting', outcome: 'ignored: payment ended' });
+    expect(await state('tribopay', id)).toMatchObject({ status: 'cancelled', updatesApplied: 1 });
+  });
+
+  test('a waiting delivery after an operator ended the recovery by hand is ignored: recovery finished', async () => {
+    const id = newPaymentId();
+    await deliver('ghostpay', ghostpay(id));
+    // What `temporal workflow signal --name paymentStatus --input '{"status":"paid"}'` sends.
+    await workflow('ghostpay', id).signal(paymentStatusSignal, { status: 'paid' });
+    await closed('ghostpay', id);
+
+    const late = await deliver('ghostpay', ghostpay(id, { status: 'IN_REVIEW' }));
+
+    expect(late.status).toBe(202);
+    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
+    expect((await rows('ghostpay', id)).at(-1)).toMatchObject({ raw_status: 'IN_REVIEW', outcome: 'ignored: recovery finished' });
+    expect(await state('ghostpay', id)).toMatchObject({ status: 'cancelled', updatesApplied: 2 });
+  });
+
+  test('a waiting delivery for a recovery an operator terminated is ignored: recovery finished, and no new run starts', async () => {
+    const id = newPaymentId();
+    await deliver('tribopay', tribopayFlat(id));
+    const { runId } = await workflow('tribopay', id).describe();
+    // Terminated: closed in Temporal, yet no final transition in the audit trail.
+    await workflow('tribopay', id).terminate('operator');
+
+    const late = await deliver('tribopay', tribopayFlat(id, { status: 'waiting' }));
+
+    expect(late.status).toBe(202);
+    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished', workflowId: `recovery:tribopay:${id}` });
+    const latest = await workflow('tribopay', id).describe();
+    expect(latest).toMatchObject({ runId, status: { name: 'TERMINATED' } });
+  });
+
+  test('twenty identical deliveries posted at once leave one row, one workflow and only 2xx answers', async () => {
+    const id = newPaymentId();
+    const body = JSON.stringify(ghostpay(id));
+
+    const replies = await Promise.all(Array.from({ length: 20 }, () => server.post(PATHS.ghostpay, body)));
+
+    for (const reply of replies) {
+      expect([200, 202]).toContain(reply.status);
+      expect(['scheduled', 'duplicate']).toContain(reply.json.outcome);
+    }
+    expect(await rows('ghostpay', id)).toHaveLength(1);
+    expect(await state('ghostpay', id)).toMatchObject({ status: 'waiting', updatesApplied: 1 });
+  });
+});
+
+describe('deliveries that are recorded but never messaged', () => {
+  test.each<[Gateway, (id: string) => object]>([
+    ['tribopay', (id) => tribopayPostback(id, { method: 'credit_card' })],
+    ['ghostpay', (id) => ghostpay(id, { method: 'CREDIT_CARD' })],
+  ])('a %s card payment is ignored: not pix and starts no workflow', async (gateway, cardPayment) => {
+    const id = newPaymentId('card');
+
+    const reply = await deliver(gateway, cardPayment(id));
+
+    expect(reply.status).toBe(202);
+    expect(reply.json).toMatchObject({ outcome: 'ignored: not pix' });
+    expect(await rows(gateway, id)).toMatchObject([{ payment_method: 'credit_card', outcome: 'ignored: not pix', workflow_id: null }]);
+    expect(await workflowExists(gateway, id)).toBe(false);
+  });
+
+  test.each([
+    ['a landline', '(11) 3333-4444', 'not_mobile'],
+    ['text instead of a number', 'call me later', 'unparseable'],
+    ['too few digits', '123', 'invalid'],
+    ['no phone at all', '', 'missing'],
+  ])('a waiting PIX payment with %s is ignored: invalid phone, with the reason stored', async (_what, phone, reason) => {
+    const id = newPaymentId('phone');
+
+    const reply = await deliver('ghostpay', ghostpay(id, { phone }));
+
+    expect(reply.status).toBe(202);
+    expect(reply.json).toMatchObject({ outcome: 'ignored: invalid phone', reason });
+    expect(await rows('ghostpay', id)).toMatchObject([{ phone_e164: null, phone_error: reason, outcome: 'ignored: invalid phone' }]);
+    expect(await workflowExists('ghostpay', id)).toBe(false);
+  });
+
+  test("a status that neither waits nor ends the sale (TriboPay's antifraud) is ignored: status not actionable", async () => {
+    const id = newPaymentId();
+
+    const reply = await deliver('tribopay', tribopayPostback(id, { status: 'antifraud' }));
+
+    expect(reply.status).toBe(202);
+    expect(reply.json).toMatchObject({ outcome: 'ignored: status not actionable', reason: 'antifraud' });
+    expect(await rows('tribopay', id)).toMatchObject([{ payment_status: 'other', raw_status: 'antifraud' }]);
+    expect(await workflowExists('tribopay', id)).toBe(false);
+  });
+});

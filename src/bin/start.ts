@@ -7,11 +7,13 @@ import { formatDuration, loadConfigOrExit } from '../config';
 import { toolPath } from '../embedded/project';
 import { startStack, type RunningStack } from '../embedded/stack';
 import { createLogger } from '../logging';
+import { installTemporalRuntime } from '../temporal/runtime';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, { name: 'recovery' });
+  installTemporalRuntime(logger, config.temporal.metricsAddress);
   const stack = await startStack(config, logger, {
     emulatorPort: Number(process.env.TWILIO_EMULATOR_PORT ?? 8025),
   });

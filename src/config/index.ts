@@ -19,7 +19,14 @@ export interface Config {
   port: number;
   dataDir: string;
   database: DatabaseConfig;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    /** Where the worker serves the Temporal SDK's own Prometheus metrics, if anywhere. */
+    metricsAddress?: string;
+  };
   recoveryDelayMs: number;
   attributionWindowMs: number;
   /** null when no credentials are set: the SMS step then fails with a clear reason. */

@@ -66,6 +66,10 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().default('sms-recovery')),
   TEMPORAL_UI_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(8233)),
+  TEMPORAL_METRICS_ADDRESS: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port, e.g. 0.0.0.0:9464').optional(),
+  ),
   RECOVERY_DELAY: duration('10m'),
   ATTRIBUTION_WINDOW: duration('24h'),
   TWILIO_ACCOUNT_SID: z.preprocess(

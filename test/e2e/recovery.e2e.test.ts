@@ -2,7 +2,9 @@
  * End to end: a real `temporal server start-dev`, real PostgreSQL, the HTTP API, the worker
  * as its own process (so it can be killed), and the Twilio emulator behind the real client.
  */
+import { execFileSync } from 'node:child_process';
 import pino from 'pino';
+import { toolPath } from '../../src/embedded/project';
 import { loadConfig } from '../../src/config';
 import { startApi, type RunningApi } from '../../src/runtime/api';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
@@ -120,3 +122,20 @@ test('a worker killed during the wait sends the SMS once after it is restarted',
   await sleep(1_500);
   expect(sentTo(phone)).toHaveLength(1);
 }, 60_000);
+
+test('an operator ends a recovery with the temporal CLI by signalling the paid status', async () => {
+  const phone = newPhone();
+  const id = `e2e-${Date.now()}-e`;
+  expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+  const workflowId = `recovery:tribopay:${id}`;
+  execFileSync(toolPath('temporal'), [
+    'workflow', 'signal', '--address', server.address, '--workflow-id', workflowId,
+    '--name', 'paymentStatus', '--input', '{"status":"paid"}',
+  ]);
+  const result = JSON.parse(
+    execFileSync(toolPath('temporal'), ['workflow', 'result', '--address', server.address, '--workflow-id', workflowId, '--output', 'json']).toString(),
+  ) as { result: { status: string } };
+  expect(result.result.status).toBe('cancelled');
+  await sleep(DELAY_MS);
+  expect(sentTo(phone)).toHaveLength(0);
+});

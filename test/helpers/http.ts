@@ -23,6 +23,8 @@ export interface PostOptions {
   /** null sends no Content-Type at all. */
   contentType?: string | null;
   headers?: Record<string, string>;
+  /** Streams the body in 64 KiB pieces with chunked encoding, so no Content-Length. */
+  chunked?: boolean;
 }
 
 export interface TestServer {
@@ -69,9 +71,23 @@ async function post(url: string, body: string | Buffer | object, options: PostOp
   const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
   if (contentType !== null) headers['content-type'] = contentType;
   // Bytes, not a string: fetch would add `text/plain` to a string body without a type.
-  const response = await fetch(url, { method: 'POST', headers, body: bytes });
+  const init = options.chunked
+    ? { method: 'POST', headers, body: inPieces(bytes), duplex: 'half' }
+    : { method: 'POST', headers, body: bytes };
+  const response = await fetch(url, init as RequestInit);
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: parseJson(text) };
+}
+
+function inPieces(bytes: Buffer, size = 64 * 1024): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + size));
+      offset += size;
+    },
+  });
 }
 
 function parseJson(text: string): unknown {

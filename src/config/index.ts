@@ -138,6 +138,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
+      metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
     }),
     recoveryDelayMs: env.RECOVERY_DELAY,
     attributionWindowMs: env.ATTRIBUTION_WINDOW,

@@ -5,12 +5,23 @@ import type { DatabaseConfig } from '../config';
 
 export type Db = Knex;
 
+/**
+ * Knex prints warnings with console.log, so into stdout beside our JSON logs, and a failed
+ * connection comes with a stack ("Acquire connection error: Error: … at …"). The same error
+ * also rejects the query, so one line on stderr is enough.
+ */
+function toStderr(message: unknown): void {
+  process.stderr.write(`knex: ${String(message).split('\n')[0]}\n`);
+}
+const log = { warn: toStderr, error: toStderr, deprecate: toStderr };
+
 function sqliteConfig(filename: string): Knex.Config {
   fs.mkdirSync(path.dirname(filename), { recursive: true });
   return {
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    log,
     // One connection: SQLite serialises writers anyway, and WAL lets readers in the
     // other process (API vs worker) proceed while we write.
     pool: {
@@ -32,6 +43,7 @@ export function createDb(config: DatabaseConfig): Db {
     client: 'pg',
     connection: { connectionString: config.url, connectionTimeoutMillis: 5_000 },
     pool: { min: 0, max: 10, acquireTimeoutMillis: 5_000 },
+    log,
   });
 }
 
@@ -42,9 +54,10 @@ export async function pingDb(db: Db): Promise<void> {
 
 /** SQLite hands back epoch milliseconds, PostgreSQL a Date; callers get a Date. */
 export function toDate(value: unknown): Date | null {
+  // Typed unknown because Knex rows are untyped; every column we read is one of these.
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
   if (typeof value === 'number') return new Date(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return new Date(Number(value));
-  return new Date(String(value));
+  if (typeof value === 'string') return /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
+  throw new TypeError(`not a timestamp: ${typeof value}`);
 }

@@ -64,7 +64,7 @@ function fromRow(row: Record<string, unknown>): RecoveryEventRow {
     gateway: String(row.gateway),
     paymentId: String(row.payment_id),
     transition: String(row.transition),
-    detail: row.detail ? (JSON.parse(String(row.detail)) as Record<string, unknown>) : null,
+    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
     occurredAt: toDate(row.occurred_at)!,
     recordedAt: toDate(row.recorded_at)!,
   };

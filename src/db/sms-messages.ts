@@ -84,7 +84,7 @@ export async function smsForPayment(db: Db, gateway: string, paymentId: string):
 
 export function fromRow(row: Record<string, unknown>): SmsRow {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     id: Number(row.id),
     workflowId: String(row.workflow_id),

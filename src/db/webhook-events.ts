@@ -31,17 +31,17 @@ export async function insertWebhookEvent(
       gateway: event.gateway,
       payment_id: event.paymentId,
       payment_method: event.method,
-      raw_method: event.rawMethod,
+      raw_method: clip(event.rawMethod, 64),
       payment_status: event.status,
-      raw_status: event.rawStatus,
+      raw_status: clip(event.rawStatus, 64),
       amount_centavos: event.amountCentavos,
-      customer_name: event.customer.name,
-      customer_email: event.customer.email,
-      customer_phone: event.customer.phone,
+      customer_name: clip(event.customer.name, 256),
+      customer_email: clip(event.customer.email, 256),
+      customer_phone: clip(event.customer.phone, 64),
       phone_e164: e.phoneE164,
       phone_error: e.phoneError,
       raw_body: e.rawBody,
-      content_type: e.contentType,
+      content_type: clip(e.contentType, 128),
       normalized: JSON.stringify(event),
       dedup_key: e.dedupKey,
       received_at: e.receivedAt,
@@ -86,12 +86,23 @@ export async function paymentEnded(db: Db, gateway: string, paymentId: string): 
   return row !== undefined;
 }
 
+/**
+ * Fits a descriptive copy into its column (widths from the audit-trail migration).
+ * PostgreSQL refuses an over-long value, which would turn one odd delivery (a long
+ * customer name typed at checkout) into a 503 the gateway retries forever; `raw_body`
+ * keeps the full text either way. Cuts by code point, as varchar(n) counts them.
+ */
+function clip(value: string | null, max: number): string | null {
+  if (value === null || value.length <= max) return value;
+  return [...value].slice(0, max).join('');
+}
+
 function summary(row: Record<string, unknown>): StoredWebhookEvent {
   return {
     id: Number(row.id),
     dedupKey: String(row.dedup_key),
-    outcome: row.outcome === null ? null : String(row.outcome),
-    workflowId: row.workflow_id === null ? null : String(row.workflow_id),
+    outcome: typeof row.outcome === 'string' ? row.outcome : null,
+    workflowId: typeof row.workflow_id === 'string' ? row.workflow_id : null,
     receivedAt: toDate(row.received_at)!,
     handedOffAt: toDate(row.handed_off_at),
   };

@@ -23,9 +23,15 @@ function leaf<T>(parse: (input: unknown) => Leaf<T>) {
 
 const absent = (input: unknown): input is null | undefined => input === null || input === undefined;
 
+/** The width of `payment_id` in the audit tables; a longer id can't be stored, so it's refused. */
+export const MAX_ID_LENGTH = 128;
+
 /** Ids arrive as strings or numbers; we keep them as strings. Blank counts as absent. */
 function parseId(input: unknown): Leaf<string | null> {
   if (absent(input)) return { ok: true, value: null };
+  if (typeof input === 'string' && input.trim().length > MAX_ID_LENGTH) {
+    return { ok: false, message: `must be at most ${MAX_ID_LENGTH} characters` };
+  }
   if (typeof input === 'string') return { ok: true, value: input.trim() || null };
   if (typeof input === 'number' && Number.isSafeInteger(input) && input >= 0) {
     return { ok: true, value: String(input) };

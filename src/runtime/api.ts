@@ -29,7 +29,8 @@ export async function startApi(config: Config, db: Db, logger: Logger, host = '0
       attributionWindowMs: config.attributionWindowMs,
     }),
   });
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  const server = http.createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

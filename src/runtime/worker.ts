@@ -1,4 +1,3 @@
-import type { Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config';
@@ -51,7 +50,7 @@ export async function startWorker(config: Config, db: Db, logger: Logger, sms?: 
 async function registerSearchAttributes(target: ReturnType<typeof temporalTarget>, logger: Logger): Promise<void> {
   const client = await connectClient(target);
   try {
-    const added = await ensureSearchAttributes(client.connection as Connection, target.namespace);
+    const added = await ensureSearchAttributes(client.connection, target.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'could not check search attributes; register RecoveryStatus, Gateway and PaymentId (Keyword) by hand');

@@ -8,7 +8,7 @@ export async function connectClient(target: TemporalTarget): Promise<Client> {
     ...target.options,
     address: target.address,
     connectTimeout: '5s',
-  } as Parameters<typeof Connection.connect>[0]);
+  });
   return new Client({ connection, namespace: target.namespace });
 }
 

@@ -14,6 +14,8 @@ import {
 
 export type DeliverResult = { delivered: true; workflowId: string } | { delivered: false; workflowId: string; reason: 'recovery_finished' };
 
+const DELIVER_DEADLINE_MS = 5_000;
+
 export interface RecoverySettings {
   taskQueue: string;
   delayMs: number;
@@ -37,7 +39,8 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         attributionWindowMs: settings.attributionWindowMs,
       };
       try {
-        await client.workflow.signalWithStart(WORKFLOW_TYPE, {
+        // A gateway waits on this answer: give up (and answer 503) rather than hang.
+        await client.withDeadline(Date.now() + DELIVER_DEADLINE_MS, () => client.workflow.signalWithStart(WORKFLOW_TYPE, {
           workflowId,
           taskQueue: settings.taskQueue,
           args: [input],
@@ -49,13 +52,17 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
             { key: GATEWAY_KEY, value: gateway },
             { key: PAYMENT_ID_KEY, value: paymentId },
           ],
-        });
+        }));
         return { delivered: true, workflowId };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          return { delivered: false, workflowId, reason: 'recovery_finished' };
-        }
-        throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // Also raised when a concurrent delivery started the same workflow a moment
+        // earlier; only a closed recovery refuses the update.
+        const handle = client.workflow.getHandle(workflowId);
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') return { delivered: false, workflowId, reason: 'recovery_finished' };
+        await handle.signal(paymentStatusSignal, update);
+        return { delivered: true, workflowId };
       }
     },
     async state(gateway, paymentId) {

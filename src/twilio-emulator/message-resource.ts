@@ -1,5 +1,5 @@
+import { countSegments } from '../sms/segments';
 import { toRfc2822 } from './dates';
-import { countSegments } from './segments';
 import type { EmulatedMessage } from './types';
 
 export const API_VERSION = '2010-04-01';

@@ -17,7 +17,8 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
   throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
 }
 
-const badVariables = (env: NodeJS.ProcessEnv) => configError(env).issues.map((issue) => issue.variable);
+const badVariables = (env: NodeJS.ProcessEnv) =>
+  configError(env).issues.map((issue) => issue.variable);
 
 describe('configuration with nothing set', () => {
   it('runs on port 8000 against a SQLite file under data/ and the local Temporal dev server', () => {
@@ -25,7 +26,12 @@ describe('configuration with nothing set', () => {
       port: 8000,
       dataDir: path.resolve('data'),
       database: { client: 'sqlite', filename: path.resolve('data', 'recovery.sqlite3') },
-      temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'sms-recovery', uiPort: 8233 },
+      temporal: {
+        address: 'localhost:7233',
+        namespace: 'default',
+        taskQueue: 'sms-recovery',
+        uiPort: 8233,
+      },
       recoveryDelayMs: 10 * 60_000,
       attributionWindowMs: 24 * 3_600_000,
       twilio: null,
@@ -35,10 +41,29 @@ describe('configuration with nothing set', () => {
 
   it('treats blank and whitespace-only values exactly like unset ones', () => {
     const names = [
-      'PORT', 'DATA_DIR', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
-      'TEMPORAL_UI_PORT', 'RECOVERY_DELAY', 'ATTRIBUTION_WINDOW', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN',
-      'TWILIO_PHONE_NUMBER', 'TWILIO_MESSAGING_SERVICE_SID', 'ACCOUNT_SID', 'AUTH_TOKEN', 'PHONE_NUMBER',
-      'TWILIO_API_URL', 'SMS_TEMPLATE', 'WEBHOOK_SECRET', 'API_TOKEN', 'PUBLIC_URL', 'LOG_LEVEL',
+      'PORT',
+      'DATA_DIR',
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TASK_QUEUE',
+      'TEMPORAL_UI_PORT',
+      'TEMPORAL_METRICS_ADDRESS',
+      'RECOVERY_DELAY',
+      'ATTRIBUTION_WINDOW',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_PHONE_NUMBER',
+      'TWILIO_MESSAGING_SERVICE_SID',
+      'ACCOUNT_SID',
+      'AUTH_TOKEN',
+      'PHONE_NUMBER',
+      'TWILIO_API_URL',
+      'SMS_TEMPLATE',
+      'WEBHOOK_SECRET',
+      'API_TOKEN',
+      'PUBLIC_URL',
+      'LOG_LEVEL',
     ];
     const blank = Object.fromEntries(names.map((name, i) => [name, i % 2 ? '' : '   ']));
     expect(loadConfig(blank)).toEqual(loadConfig({}));
@@ -49,14 +74,40 @@ describe('each accepted spelling of a variable', () => {
   const cases: [NodeJS.ProcessEnv, (c: Readonly<Config>) => unknown, unknown][] = [
     [{ PORT: '3000' }, (c) => c.port, 3000],
     [{ PORT: '0' }, (c) => c.port, 0],
-    [{ DATABASE_URL: 'postgres://app@db:5432/recovery' }, (c) => c.database, { client: 'pg', url: 'postgres://app@db:5432/recovery' }],
-    [{ DATABASE_URL: 'postgresql://app@db/recovery' }, (c) => c.database, { client: 'pg', url: 'postgresql://app@db/recovery' }],
-    [{ DATABASE_URL: 'sqlite:/var/lib/recovery.sqlite3' }, (c) => c.database, { client: 'sqlite', filename: '/var/lib/recovery.sqlite3' }],
-    [{ DATABASE_URL: 'sqlite:local/x.sqlite3' }, (c) => c.database, { client: 'sqlite', filename: path.resolve('local/x.sqlite3') }],
-    [{ DATA_DIR: '/srv/recovery' }, (c) => c.database, { client: 'sqlite', filename: '/srv/recovery/recovery.sqlite3' }],
+    [
+      { DATABASE_URL: 'postgres://app@db:5432/recovery' },
+      (c) => c.database,
+      { client: 'pg', url: 'postgres://app@db:5432/recovery' },
+    ],
+    [
+      { DATABASE_URL: 'postgresql://app@db/recovery' },
+      (c) => c.database,
+      { client: 'pg', url: 'postgresql://app@db/recovery' },
+    ],
+    [
+      { DATABASE_URL: 'sqlite:/var/lib/recovery.sqlite3' },
+      (c) => c.database,
+      { client: 'sqlite', filename: '/var/lib/recovery.sqlite3' },
+    ],
+    [
+      { DATABASE_URL: 'sqlite:local/x.sqlite3' },
+      (c) => c.database,
+      { client: 'sqlite', filename: path.resolve('local/x.sqlite3') },
+    ],
+    [
+      { DATA_DIR: '/srv/recovery' },
+      (c) => c.database,
+      { client: 'sqlite', filename: '/srv/recovery/recovery.sqlite3' },
+    ],
     [{ TEMPORAL_ADDRESS: 'temporal:7233' }, (c) => c.temporal.address, 'temporal:7233'],
     [{ TEMPORAL_NAMESPACE: 'recovery' }, (c) => c.temporal.namespace, 'recovery'],
     [{ TEMPORAL_TASK_QUEUE: 'sms' }, (c) => c.temporal.taskQueue, 'sms'],
+    [{ TEMPORAL_UI_PORT: '8080' }, (c) => c.temporal.uiPort, 8080],
+    [
+      { TEMPORAL_METRICS_ADDRESS: '0.0.0.0:9464' },
+      (c) => c.temporal.metricsAddress,
+      '0.0.0.0:9464',
+    ],
     [{ RECOVERY_DELAY: '30s' }, (c) => c.recoveryDelayMs, 30_000],
     [{ RECOVERY_DELAY: '10m' }, (c) => c.recoveryDelayMs, 600_000],
     [{ RECOVERY_DELAY: '1h' }, (c) => c.recoveryDelayMs, 3_600_000],
@@ -65,7 +116,11 @@ describe('each accepted spelling of a variable', () => {
     [{ ATTRIBUTION_WINDOW: '2d' }, (c) => c.attributionWindowMs, 2 * 86_400_000],
     [{ ATTRIBUTION_WINDOW: '36h' }, (c) => c.attributionWindowMs, 36 * 3_600_000],
     [{ TWILIO_API_URL: 'http://127.0.0.1:4010' }, (c) => c.twilioApiUrl, 'http://127.0.0.1:4010'],
-    [{ PUBLIC_URL: 'https://recovery.example.com' }, (c) => c.publicUrl, 'https://recovery.example.com'],
+    [
+      { PUBLIC_URL: 'https://recovery.example.com' },
+      (c) => c.publicUrl,
+      'https://recovery.example.com',
+    ],
     [{ WEBHOOK_SECRET: 'sixteen-chars-ok' }, (c) => c.webhookSecret, 'sixteen-chars-ok'],
     [{ API_TOKEN: 'a-much-longer-api-token' }, (c) => c.apiToken, 'a-much-longer-api-token'],
     [{ SMS_TEMPLATE: 'Oi {first_name}' }, (c) => c.smsTemplate, 'Oi {first_name}'],
@@ -88,12 +143,13 @@ describe('each invalid value', () => {
     ['DATABASE_URL', { DATABASE_URL: 'data/recovery.sqlite3' }],
     ['DATABASE_URL', { DATABASE_URL: 'sqlite:' }],
     ['TEMPORAL_UI_PORT', { TEMPORAL_UI_PORT: 'ui' }],
+    ['TEMPORAL_METRICS_ADDRESS', { TEMPORAL_METRICS_ADDRESS: 'http://0.0.0.0:9464' }],
     ['RECOVERY_DELAY', { RECOVERY_DELAY: 'soon' }],
     ['RECOVERY_DELAY', { RECOVERY_DELAY: '0' }],
     ['RECOVERY_DELAY', { RECOVERY_DELAY: '1.5h' }],
     ['RECOVERY_DELAY', { RECOVERY_DELAY: '-5s' }],
     ['RECOVERY_DELAY', { RECOVERY_DELAY: '10 minutes' }],
-    ['RECOVERY_DELAY', { RECOVERY_DELAY: '9'.repeat(400) }],
+    ['RECOVERY_DELAY', { RECOVERY_DELAY: '200000000000000d' }],
     ['ATTRIBUTION_WINDOW', { ATTRIBUTION_WINDOW: 'forever' }],
     ['TWILIO_ACCOUNT_SID', { ...TWILIO, TWILIO_ACCOUNT_SID: 'AC123' }],
     ['TWILIO_PHONE_NUMBER', { ...TWILIO, TWILIO_PHONE_NUMBER: '11987654321' }],
@@ -122,9 +178,17 @@ describe('a configuration error', () => {
       TWILIO_AUTH_TOKEN: TOKEN,
     });
     expect(error.name).toBe('ConfigError');
-    const named = ['PORT', 'RECOVERY_DELAY', 'LOG_LEVEL', 'API_TOKEN', 'TWILIO_ACCOUNT_SID', 'TWILIO_PHONE_NUMBER'];
+    const named = [
+      'PORT',
+      'RECOVERY_DELAY',
+      'LOG_LEVEL',
+      'API_TOKEN',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_PHONE_NUMBER',
+    ];
     expect(error.issues.map((issue) => issue.variable).sort()).toEqual([...named].sort());
-    for (const variable of named) expect(error.message).toMatch(new RegExp(`^  - ${variable}: .+$`, 'm'));
+    for (const variable of named)
+      expect(error.message).toMatch(new RegExp(`^  - ${variable}: .+$`, 'm'));
   });
 
   it('never echoes the value of a secret', () => {
@@ -157,12 +221,21 @@ describe('Twilio settings', () => {
   });
 
   it('prefer the TWILIO_ names when both spellings are set', () => {
-    const config = loadConfig({ ...TWILIO, ACCOUNT_SID: `AC${'f'.repeat(32)}`, AUTH_TOKEN: 'old-token', PHONE_NUMBER: '+15005550006' });
+    const config = loadConfig({
+      ...TWILIO,
+      ACCOUNT_SID: `AC${'f'.repeat(32)}`,
+      AUTH_TOKEN: 'old-token',
+      PHONE_NUMBER: '+15005550006',
+    });
     expect(config.twilio).toEqual({ accountSid: SID, authToken: TOKEN, from: PHONE });
   });
 
   it('send through the messaging service instead of the phone number when its SID is set', () => {
-    const withoutNumber = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_MESSAGING_SERVICE_SID: SERVICE_SID };
+    const withoutNumber = {
+      TWILIO_ACCOUNT_SID: SID,
+      TWILIO_AUTH_TOKEN: TOKEN,
+      TWILIO_MESSAGING_SERVICE_SID: SERVICE_SID,
+    };
     const expected = { accountSid: SID, authToken: TOKEN, messagingServiceSid: SERVICE_SID };
     expect(loadConfig(withoutNumber).twilio).toEqual(expected);
     expect(loadConfig({ ...withoutNumber, TWILIO_PHONE_NUMBER: PHONE }).twilio).toEqual(expected);
@@ -178,31 +251,38 @@ describe('Twilio settings', () => {
     [{ ACCOUNT_SID: SID, PHONE_NUMBER: PHONE }, ['TWILIO_AUTH_TOKEN']],
   ];
 
-  it.each(partial)('that are partial (%j) are an error naming what is missing: %j', (env, missing) => {
-    expect(badVariables(env)).toEqual(missing);
-  });
+  it.each(partial)(
+    'that are partial (%j) are an error naming what is missing: %j',
+    (env, missing) => {
+      expect(badVariables(env)).toEqual(missing);
+    },
+  );
 
   it('that are partial are reported together with any malformed variable', () => {
-    expect(badVariables({ PORT: 'http', TWILIO_ACCOUNT_SID: SID })).toEqual(['PORT', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER']);
+    expect(badVariables({ PORT: 'http', TWILIO_ACCOUNT_SID: SID })).toEqual([
+      'PORT',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_PHONE_NUMBER',
+    ]);
   });
 
   it('given under an old name are reported under that name when malformed', () => {
-    expect(badVariables({ ACCOUNT_SID: 'AC123', AUTH_TOKEN: TOKEN, PHONE_NUMBER: '5511987654321' })).toEqual([
-      'ACCOUNT_SID',
-      'PHONE_NUMBER',
-    ]);
+    expect(
+      badVariables({ ACCOUNT_SID: 'AC123', AUTH_TOKEN: TOKEN, PHONE_NUMBER: '5511987654321' }),
+    ).toEqual(['ACCOUNT_SID', 'PHONE_NUMBER']);
   });
 });
 
 describe('the loaded configuration', () => {
   it('is frozen, nested settings included', () => {
     const config = loadConfig({ ...TWILIO, DATABASE_URL: 'postgres://app@db/recovery' });
-    for (const part of [config, config.database, config.temporal, config.twilio]) expect(Object.isFrozen(part)).toBe(true);
+    for (const part of [config, config.database, config.temporal, config.twilio])
+      expect(Object.isFrozen(part)).toBe(true);
     expect(() => {
       (config as Config).port = 1;
     }).toThrow(TypeError);
     expect(() => {
-      (config.temporal as Config['temporal']).taskQueue = 'elsewhere';
+      config.temporal.taskQueue = 'elsewhere';
     }).toThrow(TypeError);
   });
 

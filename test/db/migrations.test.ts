@@ -57,7 +57,9 @@ async function emptySqlite(): Promise<EmptyDb> {
   return {
     db,
     async indexesOf(table) {
-      const rows = await db('sqlite_master').where({ type: 'index', tbl_name: table }).select<{ name: string }[]>('name');
+      const rows = await db('sqlite_master')
+        .where({ type: 'index', tbl_name: table })
+        .select<{ name: string }[]>('name');
       return rows.map((row) => row.name);
     },
     async drop() {
@@ -138,7 +140,9 @@ describe.each([
   it('reject a second webhook event with the same dedup_key', async () => {
     await migrateLatest(db);
     await db('webhook_events').insert(webhookEvent('a'.repeat(64)));
-    await expect(db('webhook_events').insert(webhookEvent('a'.repeat(64)))).rejects.toThrow(/unique/i);
+    await expect(db('webhook_events').insert(webhookEvent('a'.repeat(64)))).rejects.toThrow(
+      /unique/i,
+    );
     await db('webhook_events').insert(webhookEvent('b'.repeat(64)));
     const [{ n }] = await db('webhook_events').count({ n: '*' });
     expect(Number(n)).toBe(2);
@@ -147,7 +151,9 @@ describe.each([
   it('reject a second recovery event with the same event_key', async () => {
     await migrateLatest(db);
     await db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:waiting'));
-    await expect(db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:waiting'))).rejects.toThrow(/unique/i);
+    await expect(
+      db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:waiting')),
+    ).rejects.toThrow(/unique/i);
     await db('recovery_events').insert(recoveryEvent('recovery-ghostpay-pay_1:sms_sent'));
     const [{ n }] = await db('recovery_events').count({ n: '*' });
     expect(Number(n)).toBe(2);
@@ -165,9 +171,9 @@ describe.each([
   it('reject two SMS rows carrying the same Twilio SID', async () => {
     await migrateLatest(db);
     await db('sms_messages').insert(smsMessage(1, 'SM00000000000000000000000000000001'));
-    await expect(db('sms_messages').insert(smsMessage(2, 'SM00000000000000000000000000000001'))).rejects.toThrow(
-      /unique/i,
-    );
+    await expect(
+      db('sms_messages').insert(smsMessage(2, 'SM00000000000000000000000000000001')),
+    ).rejects.toThrow(/unique/i);
   });
 
   it('roll everything back, then come up again empty and usable', async () => {
@@ -182,6 +188,8 @@ describe.each([
     expect(await migrateLatest(db)).toEqual([MIGRATION]);
     expect(await db('webhook_events').select('id')).toEqual([]);
     await db('webhook_events').insert(webhookEvent('c'.repeat(64)));
-    await expect(db('webhook_events').insert(webhookEvent('c'.repeat(64)))).rejects.toThrow(/unique/i);
+    await expect(db('webhook_events').insert(webhookEvent('c'.repeat(64)))).rejects.toThrow(
+      /unique/i,
+    );
   });
 });

@@ -48,7 +48,10 @@ describe.each([
       occurred_at: written,
       recorded_at: written,
     });
-    const row = await target.db('recovery_events').where({ event_key: eventKey }).first('occurred_at');
+    const row = await target
+      .db('recovery_events')
+      .where({ event_key: eventKey })
+      .first('occurred_at');
     expect(row.occurred_at).toEqual(expect.any(rawForm));
     expect(toDate(row.occurred_at)?.getTime()).toBe(written.getTime());
   });

@@ -94,3 +94,8 @@ describe('the gateway registry', () => {
     for (const gateway of GATEWAYS) expect(adapters[gateway].gateway).toBe(gateway);
   });
 });
+
+test('a payment id longer than the audit column is refused field by field, not stored', () => {
+  const result = parseDelivery('ghostpay', { paymentId: 'x'.repeat(129), status: 'PENDING', paymentMethod: 'PIX' });
+  expect(result).toEqual({ ok: false, issues: [{ path: 'paymentId', message: 'must be at most 128 characters' }] });
+});

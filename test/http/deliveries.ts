@@ -30,7 +30,11 @@ export function tribopayPostback(id: string, sale: Sale = {}) {
     status,
     method: sale.method ?? 'pix',
     created_at: '2026-11-28 21:30:00',
-    customer: { name: sale.name ?? 'Maria Silva', email: 'maria@example.com', phone_number: sale.phone ?? MOBILE },
+    customer: {
+      name: sale.name ?? 'Maria Silva',
+      email: 'maria@example.com',
+      phone_number: sale.phone ?? MOBILE,
+    },
     transaction: { id, status, amount: '4990' },
     tracking: { utm_source: 'instagram' },
   };
@@ -38,7 +42,12 @@ export function tribopayPostback(id: string, sale: Sale = {}) {
 
 /** TriboPay's minimal paid postback: no method, no customer. */
 export function tribopayMinimalPaid(id: string) {
-  return { token: 'k9i21ah8ta', event: 'transaction', status: 'paid', transaction: { id, status: 'paid', amount: '4990' } };
+  return {
+    token: 'k9i21ah8ta',
+    event: 'transaction',
+    status: 'paid',
+    transaction: { id, status: 'paid', amount: '4990' },
+  };
 }
 
 /** TriboPay's older flat shape (the original system's README). */
@@ -50,7 +59,11 @@ export function tribopayFlat(id: string, sale: Sale = {}) {
     amount: 4990,
     created_at: '2026-11-28T21:30:00-03:00',
     updated_at: '2026-11-28T21:30:05-03:00',
-    customer: { phone_number: sale.phone ?? MOBILE, name: sale.name ?? 'Maria Silva', email: 'maria@example.com' },
+    customer: {
+      phone_number: sale.phone ?? MOBILE,
+      name: sale.name ?? 'Maria Silva',
+      email: 'maria@example.com',
+    },
   };
 }
 
@@ -62,7 +75,11 @@ export function ghostpay(id: string, sale: Sale = {}) {
     paymentMethod: sale.method ?? 'PIX',
     totalValue: 4990,
     netValue: 4700,
-    customer: { name: sale.name ?? 'Maria Silva', email: 'maria@example.com', phone: sale.phone ?? MOBILE },
+    customer: {
+      name: sale.name ?? 'Maria Silva',
+      email: 'maria@example.com',
+      phone: sale.phone ?? MOBILE,
+    },
     checkoutUrl: `https://checkout.example.com/${id}`,
     pixCode: '00020126580014br.gov.bcb.pix0136',
     createdAt: '2026-11-28T21:30:00-03:00',

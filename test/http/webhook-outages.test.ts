@@ -1,5 +1,10 @@
 import os from 'node:os';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDb } from '../../src/db/connect';
 import { pgTestDb, PG_ADMIN_URL, type TestDb } from '../helpers/db';
@@ -41,9 +46,21 @@ function expectUnavailable(reply: Reply, part: 'database' | 'temporal', internal
   expect(reply.status).toBe(503);
   expect(reply.headers.get('retry-after')).toBe('30');
   expect(reply.json).toEqual({
-    error: { status: 503, message: `${part} unavailable, retry later`, requestId: reply.headers.get('x-request-id') },
+    error: {
+      status: 503,
+      message: `${part} unavailable, retry later`,
+      requestId: reply.headers.get('x-request-id'),
+    },
   });
-  for (const secret of [...internals, '127.0.0.1', 'localhost', os.hostname(), 'postgres', 'ECONNREFUSED', '    at ']) {
+  for (const secret of [
+    ...internals,
+    '127.0.0.1',
+    'localhost',
+    os.hostname(),
+    'postgres',
+    'ECONNREFUSED',
+    '    at ',
+  ]) {
     expect(reply.text).not.toContain(secret);
   }
 }
@@ -100,7 +117,10 @@ describe('with Temporal unavailable', () => {
     const retry = await afterRecovery.post('/api/webhooks/ghostpay/', body);
 
     expect(retry.status).toBe(202);
-    expect(retry.json).toMatchObject({ outcome: 'scheduled', workflowId: `recovery:ghostpay:${id}` });
+    expect(retry.json).toMatchObject({
+      outcome: 'scheduled',
+      workflowId: `recovery:ghostpay:${id}`,
+    });
     const described = await env.client.workflow.getHandle(`recovery:ghostpay:${id}`).describe();
     expect(described.status.name).toBe('RUNNING');
 
@@ -108,6 +128,8 @@ describe('with Temporal unavailable', () => {
 
     expect(again.status).toBe(200);
     expect(again.json.outcome).toBe('duplicate');
-    expect(await testDb.db('webhook_events').where({ payment_id: id })).toMatchObject([{ outcome: 'scheduled' }]);
+    expect(await testDb.db('webhook_events').where({ payment_id: id })).toMatchObject([
+      { outcome: 'scheduled' },
+    ]);
   });
 });

@@ -40,33 +40,84 @@ function ghostpayOfSize(bytes: number): Buffer {
   return Buffer.from(JSON.stringify({ ...body, padding: 'x'.repeat(bytes - overhead) }));
 }
 
-const post = (path: string, body: string | Buffer | object, options?: PostOptions) => open.post(path, body, options);
+const post = (path: string, body: string | Buffer | object, options?: PostOptions) =>
+  open.post(path, body, options);
 
 describe('requests the intake refuses, storing nothing', () => {
   test.each<[string, number, () => Promise<Reply>]>([
-    ['a body that is not JSON', 400, () => post('/api/webhooks/ghostpay/', '{"paymentId": "p1", "status": ')],
-    ['a text/plain body', 415, () => post('/api/webhooks/ghostpay/', ghostpay('p2'), { contentType: 'text/plain' })],
-    ['a form-encoded body', 415, () => post('/api/webhooks/tribopay/', 'id=p3&payment_status=paid', { contentType: 'application/x-www-form-urlencoded' })],
-    ['a body without a Content-Type', 415, () => post('/api/webhooks/tribopay/', tribopayPostback('p4'), { contentType: null })],
-    ['a body one byte over 1 MiB', 413, () => post('/api/webhooks/ghostpay/', ghostpayOfSize(MAX_BODY_BYTES + 1))],
-    ['a chunked body over 1 MiB', 413, () => post('/api/webhooks/ghostpay/', ghostpayOfSize(MAX_BODY_BYTES + 100), { chunked: true })],
+    [
+      'a body that is not JSON',
+      400,
+      () => post('/api/webhooks/ghostpay/', '{"paymentId": "refused-1", "status": '),
+    ],
+    [
+      'a text/plain body',
+      415,
+      () =>
+        post('/api/webhooks/ghostpay/', ghostpay(newPaymentId('refused')), {
+          contentType: 'text/plain',
+        }),
+    ],
+    [
+      'a form-encoded body',
+      415,
+      () =>
+        post('/api/webhooks/tribopay/', 'id=refused-3&payment_status=paid', {
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+    ],
+    [
+      'a body without a Content-Type',
+      415,
+      () =>
+        post('/api/webhooks/tribopay/', tribopayPostback(newPaymentId('refused')), {
+          contentType: null,
+        }),
+    ],
+    [
+      'a body one byte over 1 MiB',
+      413,
+      () => post('/api/webhooks/ghostpay/', ghostpayOfSize(MAX_BODY_BYTES + 1)),
+    ],
+    [
+      'a chunked body over 1 MiB',
+      413,
+      () =>
+        post('/api/webhooks/ghostpay/', ghostpayOfSize(MAX_BODY_BYTES + 100), { chunked: true }),
+    ],
     ['JSON of the wrong shape', 422, () => post('/api/webhooks/ghostpay/', { status: 'PENDING' })],
-    ['a missing webhook token', 401, () => guarded.post('/api/webhooks/ghostpay/', ghostpay('p5'))],
-    ['an unknown gateway', 404, () => post('/api/webhooks/pagseguro/', ghostpay('p6'))],
+    [
+      'a missing webhook token',
+      401,
+      () => guarded.post('/api/webhooks/ghostpay/', ghostpay(newPaymentId('refused'))),
+    ],
+    [
+      'an unknown gateway',
+      404,
+      () => post('/api/webhooks/pagseguro/', ghostpay(newPaymentId('refused'))),
+    ],
     ['a GET on a webhook', 405, () => fetch(`${open.url}/api/webhooks/ghostpay`).then(toReply)],
-  ])('%s is answered %i in the one error shape, with an X-Request-Id', async (_what, status, send) => {
-    const before = await storedRows();
+  ])(
+    '%s is answered %i in the one error shape, with an X-Request-Id',
+    async (_what, status, send) => {
+      const before = await storedRows();
 
-    const reply = await send();
+      const reply = await send();
 
-    expect(reply.status).toBe(status);
-    const requestId = reply.headers.get('x-request-id');
-    expect(requestId).toBeTruthy();
-    expect(reply.json).toEqual({
-      error: { status, message: expect.any(String), requestId, ...(status === 422 ? { issues: expect.any(Array) } : {}) },
-    });
-    expect(await storedRows()).toBe(before);
-  });
+      expect(reply.status).toBe(status);
+      const requestId = reply.headers.get('x-request-id');
+      expect(requestId).toBeTruthy();
+      expect(reply.json).toEqual({
+        error: {
+          status,
+          message: expect.any(String),
+          requestId,
+          ...(status === 422 ? { issues: expect.any(Array) } : {}),
+        },
+      });
+      expect(await storedRows()).toBe(before);
+    },
+  );
 
   test('a GET on a webhook names the method it allows', async () => {
     const reply = await fetch(`${open.url}/api/webhooks/tribopay/`);
@@ -104,7 +155,10 @@ describe('requests the intake refuses, storing nothing', () => {
   });
 
   test('TriboPay JSON without a payment id or status gets a 422 naming each', async () => {
-    const reply = await post('/api/webhooks/tribopay/', { event: 'transaction', transaction: { amount: 'abc' } });
+    const reply = await post('/api/webhooks/tribopay/', {
+      event: 'transaction',
+      transaction: { amount: 'abc' },
+    });
 
     expect(reply.status).toBe(422);
     expect(reply.json.error.issues).toEqual([
@@ -127,7 +181,11 @@ describe('a webhook secret', () => {
     ['no token', {}, ''],
     ['a wrong X-Webhook-Token header', { headers: { 'X-Webhook-Token': 'guess' } }, ''],
     ['a wrong ?token=', {}, '?token=guess'],
-    ['the secret with a character missing', { headers: { 'X-Webhook-Token': SECRET.slice(0, -1) } }, ''],
+    [
+      'the secret with a character missing',
+      { headers: { 'X-Webhook-Token': SECRET.slice(0, -1) } },
+      '',
+    ],
   ])('refuses a delivery with %s: 401, nothing stored', async (_what, options, query) => {
     const id = newPaymentId('secret');
 
@@ -144,7 +202,11 @@ describe('a webhook secret', () => {
   ])('accepts a delivery that presents it in %s', async (_what, options, query) => {
     const id = newPaymentId('secret');
 
-    const reply = await guarded.post(`/api/webhooks/tribopay${query}`, tribopayPostback(id), options);
+    const reply = await guarded.post(
+      `/api/webhooks/tribopay${query}`,
+      tribopayPostback(id),
+      options,
+    );
 
     expect(reply.status).toBe(202);
     expect(reply.json.outcome).toBe('scheduled');
@@ -157,14 +219,47 @@ describe('character sets', () => {
     ['UTF-8 bytes without a charset', 'utf8', 'application/json'],
     ['ISO-8859-1 bytes declared as such', 'latin1', 'application/json; charset=ISO-8859-1'],
     ['ISO-8859-1 bytes without a charset', 'latin1', 'application/json'],
-  ])('a GhostPay body in %s is stored decoded, with "João" intact', async (_what, encoding, contentType) => {
-    const id = newPaymentId('charset');
-    const text = JSON.stringify(ghostpay(id, { name: 'João' }));
+  ])(
+    'a GhostPay body in %s is stored decoded, with "João" intact',
+    async (_what, encoding, contentType) => {
+      const id = newPaymentId('charset');
+      const text = JSON.stringify(ghostpay(id, { name: 'João' }));
 
-    const reply = await post('/api/webhooks/ghostpay/', Buffer.from(text, encoding), { contentType });
+      const reply = await post('/api/webhooks/ghostpay/', Buffer.from(text, encoding), {
+        contentType,
+      });
+
+      expect(reply.status).toBe(202);
+      expect(await rowsFor(id)).toMatchObject([
+        { customer_name: 'João', raw_body: text, content_type: contentType },
+      ]);
+    },
+  );
+});
+
+describe('fields longer than their audit columns', () => {
+  test('a paid delivery with a 300-character customer name is stored, clipped, with the full name kept in raw_body', async () => {
+    const id = newPaymentId('long');
+    const name = 'Maria '.repeat(50);
+    const text = JSON.stringify(ghostpay(id, { status: 'APPROVED', name }));
+
+    const reply = await post('/api/webhooks/ghostpay/', text);
 
     expect(reply.status).toBe(202);
-    expect(await rowsFor(id)).toMatchObject([{ customer_name: 'João', raw_body: text, content_type: contentType }]);
+    expect(reply.json.outcome).toBe('signalled');
+    const [row] = await rowsFor(id);
+    expect(row.customer_name).toBe(name.slice(0, 256));
+    expect(row.raw_body).toBe(text);
+  });
+
+  test('a Content-Type with long parameters is accepted and stored clipped', async () => {
+    const id = newPaymentId('long');
+    const contentType = `application/json; charset=utf-8; note=${'x'.repeat(150)}`;
+
+    const reply = await post('/api/webhooks/ghostpay/', ghostpay(id), { contentType });
+
+    expect(reply.status).toBe(202);
+    expect(await rowsFor(id)).toMatchObject([{ content_type: contentType.slice(0, 128) }]);
   });
 });
 
@@ -177,9 +272,16 @@ test('on SQLite too, a delivery is stored and scheduled', async () => {
     const reply = await server.post('/api/webhooks/tribopay/', tribopayPostback(id));
 
     expect(reply.status).toBe(202);
-    expect(reply.json).toMatchObject({ outcome: 'scheduled', workflowId: `recovery:tribopay:${id}` });
-    expect(await sqlite.db('webhook_events').where({ payment_id: id })).toMatchObject([{ outcome: 'scheduled' }]);
-    expect(await env.client.workflow.getHandle(`recovery:tribopay:${id}`).describe()).toMatchObject({ status: { name: 'RUNNING' } });
+    expect(reply.json).toMatchObject({
+      outcome: 'scheduled',
+      workflowId: `recovery:tribopay:${id}`,
+    });
+    expect(await sqlite.db('webhook_events').where({ payment_id: id })).toMatchObject([
+      { outcome: 'scheduled' },
+    ]);
+    expect(await env.client.workflow.getHandle(`recovery:tribopay:${id}`).describe()).toMatchObject(
+      { status: { name: 'RUNNING' } },
+    );
   } finally {
     await server.close();
     await sqlite.drop();

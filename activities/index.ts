@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/connect';
 import type { Logger } from '../src/logging';
+import type { Metrics } from '../src/metrics/metrics';
 import type { SmsSender } from '../src/sms/sender';
 import { createRecordTransition } from './record-transition';
 import { createSendRecoverySms } from './send-recovery-sms';
@@ -10,8 +11,16 @@ export interface ActivityDeps {
   logger: Logger;
   /** The SMS template (configured or default), already validated. */
   template: string;
+  /** Templates of steps 2, 3… of a sequence; the last one serves any later step. */
+  followUpTemplates?: string[];
+  /** At most `maxPerWindow` recovery SMS per number in `windowMs`, across payments. */
+  frequencyCap?: { maxPerWindow: number; windowMs: number };
+  /** Transliterate to GSM-7 (SMS_GSM7). */
+  gsm7?: boolean;
   /** Twilio's delivery reports go here when the service has a public URL. */
   statusCallbackUrl?: string;
+  /** The worker's in-process instruments (timer lag); absent: nothing is measured. */
+  metrics?: Metrics;
 }
 
 /** Every side effect the recovery workflow asks for. */

@@ -9,7 +9,11 @@ import {
   markFailed,
   type SmsRow,
 } from '../src/db/sms-messages';
+import { claimSendSlot, releaseSendSlot } from '../src/db/send-claims';
+import { isSuppressed, suppress } from '../src/db/suppressions';
+import { observeTimerLag } from '../src/metrics/metrics';
 import { SmsSendError, TwilioNotConfiguredError } from '../src/sms/errors';
+import { toGsm7 } from '../src/sms/gsm7';
 import { renderSms } from '../src/sms/template';
 import type { ActivityDeps } from '.';
 
@@ -26,9 +30,11 @@ export interface SendSmsInput {
   dueAt: string;
 }
 
+export type SkipReason = 'payment_ended' | 'suppressed' | 'frequency_cap';
+
 export type SendSmsResult =
   | { outcome: 'sent'; sid: string; twilioStatus: string }
-  | { outcome: 'skipped'; reason: 'payment_ended' };
+  | { outcome: 'skipped'; reason: SkipReason };
 
 /**
  * Sends the step's SMS at most once. The row claimed first is the same on every retry;
@@ -38,7 +44,7 @@ export type SendSmsResult =
 export function createSendRecoverySms(deps: ActivityDeps) {
   const { db, sms, logger } = deps;
   return async function sendRecoverySms(input: SendSmsInput): Promise<SendSmsResult> {
-    const body = renderBody(deps.template, input);
+    const body = renderBody(deps, input);
     const row = await claimSmsRow(db, { ...input, toE164: input.to, body });
     const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
 
@@ -49,14 +55,17 @@ export function createSendRecoverySms(deps: ActivityDeps) {
       await markAccepted(db, row.id, earlier.sid, earlier.status);
       return { outcome: 'sent', sid: earlier.sid, twilioStatus: earlier.status };
     }
-    if (await paymentEnded(db, input.gateway, input.paymentId)) {
-      await markFailed(db, row.id, 'cancelled', { code: null, message: 'payment ended before sending' });
-      return { outcome: 'skipped', reason: 'payment_ended' };
+    const blocked = await sendBlocked(deps, input);
+    if (blocked) {
+      await markFailed(db, row.id, 'cancelled', { code: null, message: SKIP_MESSAGES[blocked] });
+      log.info({ reason: blocked }, 'recovery SMS not sent');
+      return { outcome: 'skipped', reason: blocked };
     }
 
     await countAttempt(db, row.id);
     try {
       const accepted = await sms.send({ to: row.toE164, body: row.body, statusCallback: deps.statusCallbackUrl });
+      observeTimerLag(deps.metrics, input.dueAt);
       await markAccepted(db, row.id, accepted.sid, accepted.status);
       log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
       return { outcome: 'sent', sid: accepted.sid, twilioStatus: accepted.status };
@@ -66,7 +75,43 @@ export function createSendRecoverySms(deps: ActivityDeps) {
   };
 }
 
-function renderBody(template: string, input: SendSmsInput): string {
+const SKIP_MESSAGES: Record<SkipReason, string> = {
+  payment_ended: 'payment ended before sending',
+  suppressed: 'the number opted out of messages',
+  frequency_cap: 'skipped: frequency cap',
+};
+
+/**
+ * Checked right before sending, in this order: the sale ended (a `paid` whose signal hasn't
+ * reached the workflow yet), the number opted out, the number had its share of messages.
+ */
+async function sendBlocked({ db, frequencyCap }: ActivityDeps, input: SendSmsInput): Promise<SkipReason | null> {
+  if (await paymentEnded(db, input.gateway, input.paymentId)) return 'payment_ended';
+  if (await isSuppressed(db, input.to)) return 'suppressed';
+  if (!frequencyCap) return null;
+  const claimed = await claimSendSlot(db, {
+    phoneE164: input.to,
+    workflowId: input.workflowId,
+    step: input.step,
+    windowMs: frequencyCap.windowMs,
+    maxPerWindow: frequencyCap.maxPerWindow,
+  });
+  return claimed ? null : 'frequency_cap';
+}
+
+/** Step N uses the N-th template, or the last one configured for a longer sequence. */
+function templateFor(deps: ActivityDeps, step: number): string {
+  const followUps = deps.followUpTemplates ?? [];
+  if (step <= 1 || followUps.length === 0) return deps.template;
+  return followUps[Math.min(step - 2, followUps.length - 1)];
+}
+
+function renderBody(deps: ActivityDeps, input: SendSmsInput): string {
+  const body = renderText(templateFor(deps, input.step), input);
+  return deps.gsm7 ? toGsm7(body) : body;
+}
+
+function renderText(template: string, input: SendSmsInput): string {
   try {
     return renderSms(template, {
       customerName: input.customerName,
@@ -100,6 +145,9 @@ async function failure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<A
   if (!(err instanceof SmsSendError)) throw err;
   const details = [{ code: err.code, httpStatus: err.httpStatus }];
   if (err.kind === 'permanent') {
+    await releaseSendSlot(deps.db, row.workflowId, row.step);
+    // Twilio 21610: the recipient replied STOP; never message the number again.
+    if (err.code === 21610) await suppress(deps.db, row.toE164, 'twilio_21610', err.message);
     await markFailed(deps.db, row.id, 'failed', { code: err.code, message: err.message });
     return ApplicationFailure.create({ type: 'TwilioPermanentError', message: err.message, details, nonRetryable: true });
   }

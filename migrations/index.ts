@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as auditTrail from './20261129000100_audit_trail';
+import * as recoveryRules from './20261129000200_recovery_rules';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from
@@ -7,6 +8,7 @@ import * as auditTrail from './20261129000100_audit_trail';
  */
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261129000100_audit_trail': auditTrail,
+  '20261129000200_recovery_rules': recoveryRules,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Gateway, PaymentMethod, PaymentStatus } from '../src/domain/payment-event';
+import type { QuietHours } from './quiet-hours';
 
 export const WORKFLOW_TYPE = 'paymentRecovery';
 export const PAYMENT_STATUS_SIGNAL = 'paymentStatus';
@@ -21,6 +22,13 @@ export interface RecoveryInput {
   /** Snapshotted at start, so a configuration change never alters a running recovery. */
   delayMs: number;
   attributionWindowMs: number;
+  /**
+   * A sequence: step N falls due `steps[N-1]` after step N−1 was due (step 1: after the
+   * payment started). Absent in recoveries started before sequences existed: one step.
+   */
+  steps?: number[];
+  /** No SMS inside this window; absent (older recoveries) means no quiet hours. */
+  quietHours?: QuietHours | null;
 }
 
 /**
@@ -46,10 +54,12 @@ export interface PaymentUpdate {
 
 export const RECOVERY_STATUSES = [
   'waiting',
+  'held',
   'sending',
   'sms_sent',
   'cancelled',
   'sms_failed',
+  'skipped',
   'recovered',
   'not_recovered',
 ] as const;
@@ -57,6 +67,7 @@ export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
 
 export interface SmsOutcome {
   status: 'sent' | 'failed' | 'skipped';
+  step?: number;
   sid?: string;
   twilioStatus?: string;
   errorCode?: number | string;
@@ -69,8 +80,14 @@ export interface RecoveryState {
   paymentId: string;
   status: RecoveryStatus;
   lastPaymentStatus: PaymentStatus | null;
-  /** When the SMS is (or was) due, ISO-8601; null until a waiting status arrives. */
+  /** When the current step's SMS is (or was) due, ISO-8601; null until a waiting status arrives. */
   dueAt: string | null;
+  /** The step under way (1-based) and how many the sequence has. */
+  step?: number;
+  steps?: number;
+  /** Set while a due SMS is held back by quiet hours: when it will go out. */
+  heldUntil?: string | null;
+  smsSent?: number;
   sms: SmsOutcome | null;
   paidAt: string | null;
   updatesApplied: number;

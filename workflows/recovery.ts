@@ -21,6 +21,7 @@ import {
   type RecoveryStatus,
 } from './definitions';
 import { recoveryStart } from './due-time';
+import { quietHoursEnd } from './quiet-hours';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -43,9 +44,6 @@ const { sendRecoverySms } = proxyActivities<Activities>({
 });
 
 
-/** The first recovery step; sequences (several steps) build on this numbering. */
-const STEP = 1;
-
 export async function paymentRecovery(input: RecoveryInput): Promise<RecoveryState> {
   const recovery = new Recovery(input);
   setHandler(paymentStatusSignal, (update) => recovery.apply(update));
@@ -53,15 +51,21 @@ export async function paymentRecovery(input: RecoveryInput): Promise<RecoverySta
   return recovery.run();
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 class Recovery {
   private readonly state: RecoveryState;
+  private readonly steps: number[];
   private readonly seenEvents = new Set<string>();
   private latest: PaymentUpdate | null = null;
   private waiting: PaymentUpdate | null = null;
   private firstReceivedMs: number | null = null;
+  /** Workflow time of the last SMS that went out; null while none has. */
+  private lastSentMs: number | null = null;
   private transitions = 0;
 
   constructor(private readonly input: RecoveryInput) {
+    this.steps = input.steps?.length ? input.steps : [input.delayMs];
     this.state = {
       gateway: input.gateway,
       paymentId: input.paymentId,
@@ -71,6 +75,10 @@ class Recovery {
       sms: null,
       paidAt: null,
       updatesApplied: 0,
+      step: 0,
+      steps: this.steps.length,
+      heldUntil: null,
+      smsSent: 0,
     };
   }
 
@@ -105,27 +113,53 @@ class Recovery {
     await condition(() => this.latest !== null);
     if (this.terminal || !this.waiting) return this.finish('cancelled', this.endDetail());
 
-    const dueMs = recoveryStart(this.waiting.createdAt, this.firstReceivedMs!) + this.input.delayMs;
-    this.state.dueAt = new Date(dueMs).toISOString();
-    await this.transition('waiting', { dueAt: this.state.dueAt });
-    const remaining = dueMs - Date.now();
-    if (remaining > 0) await condition(() => this.terminal, remaining);
-    if (this.terminal) return this.finish('cancelled', this.endDetail());
-
-    if (!(await this.send())) return this.state;
+    let dueMs = recoveryStart(this.waiting.createdAt, this.firstReceivedMs!);
+    for (const [index, delayMs] of this.steps.entries()) {
+      const step = index + 1;
+      dueMs += delayMs;
+      this.state.step = step;
+      this.state.dueAt = iso(dueMs);
+      await this.transition('waiting', { step, dueAt: this.state.dueAt });
+      if ((await this.waitUntil(dueMs)) || (await this.holdForQuietHours(step))) return this.ended();
+      if (!(await this.send(step))) {
+        // A first step that couldn't send has ended the recovery; a later one leaves the
+        // earlier SMS to be attributed.
+        if (this.lastSentMs === null) return this.snapshot();
+        break;
+      }
+    }
     return this.attribute();
   }
 
-  /** Runs the SMS activity; true when the message went out. */
-  private async send(): Promise<boolean> {
+  /** Waits until `ms` (workflow time); true when a terminal status arrived first. */
+  private async waitUntil(ms: number): Promise<boolean> {
+    const remaining = ms - Date.now();
+    if (remaining > 0) await condition(() => this.terminal, remaining);
+    return this.terminal;
+  }
+
+  /** A message due inside quiet hours waits for the window to open; true if the sale ended meanwhile. */
+  private async holdForQuietHours(step: number): Promise<boolean> {
+    if (!this.input.quietHours) return false;
+    const opensMs = quietHoursEnd(Date.now(), this.input.quietHours);
+    if (opensMs === null) return false;
+    this.state.heldUntil = iso(opensMs);
+    await this.transition('held', { step, until: this.state.heldUntil });
+    const ended = await this.waitUntil(opensMs);
+    this.state.heldUntil = null;
+    return ended;
+  }
+
+  /** Runs the SMS activity for one step; true when the message went out. */
+  private async send(step: number): Promise<boolean> {
     const update = this.waiting!;
-    await this.transition('sending', { dueAt: this.state.dueAt });
+    await this.transition('sending', { step, dueAt: this.state.dueAt });
     try {
       const result = await sendRecoverySms({
         workflowId: workflowInfo().workflowId,
         gateway: this.input.gateway,
         paymentId: this.input.paymentId,
-        step: STEP,
+        step,
         to: update.phoneE164!,
         customerName: update.customerName ?? null,
         amountCentavos: update.amountCentavos ?? null,
@@ -134,29 +168,52 @@ class Recovery {
         dueAt: this.state.dueAt!,
       });
       if (result.outcome === 'skipped') {
-        this.state.sms = { status: 'skipped', reason: result.reason, at: new Date().toISOString() };
-        await this.finish('cancelled', { reason: result.reason });
+        this.state.sms = { status: 'skipped', step, reason: result.reason, at: new Date().toISOString() };
+        await this.stepEnded(result.reason === 'payment_ended' ? 'cancelled' : 'skipped', { step, reason: result.reason });
         return false;
       }
-      this.state.sms = { status: 'sent', sid: result.sid, twilioStatus: result.twilioStatus, at: new Date().toISOString() };
-      await this.transition('sms_sent', { sid: result.sid, dueAt: this.state.dueAt });
+      this.state.sms = { status: 'sent', step, sid: result.sid, twilioStatus: result.twilioStatus, at: new Date().toISOString() };
+      this.state.smsSent = (this.state.smsSent ?? 0) + 1;
+      this.lastSentMs = Date.now();
+      await this.transition('sms_sent', { step, sid: result.sid, dueAt: this.state.dueAt });
       return true;
     } catch (err) {
       const failure = describeFailure(err);
-      this.state.sms = { status: 'failed', ...failure, at: new Date().toISOString() };
-      await this.finish('sms_failed', failure);
+      this.state.sms = { status: 'failed', step, ...failure, at: new Date().toISOString() };
+      await this.stepEnded('sms_failed', { step, ...failure });
       return false;
     }
   }
 
-  /** After the SMS, a payment inside the attribution window counts as recovered. */
+  /**
+   * A step that sent nothing: the recovery's status when no SMS went out before; after an
+   * earlier step's SMS the recovery stays `sms_sent`, and the transition is only recorded.
+   */
+  private async stepEnded(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
+    if (this.lastSentMs === null) {
+      await this.finish(status, detail);
+      return;
+    }
+    await this.record(status, detail);
+  }
+
+  /** The sale ended while a step waited: cancelled, or recovered if an SMS went out before. */
+  private async ended(): Promise<RecoveryState> {
+    if (this.lastSentMs === null) return this.finish('cancelled', this.endDetail());
+    return this.attributed();
+  }
+
+  /** After the last SMS, a payment inside the attribution window counts as recovered. */
   private async attribute(): Promise<RecoveryState> {
-    const sentAtMs = Date.now();
     await condition(() => this.terminal, this.input.attributionWindowMs);
+    return this.attributed();
+  }
+
+  private async attributed(): Promise<RecoveryState> {
     if (this.latest?.status === 'paid') {
       return this.finish('recovered', {
         amountCentavos: this.latest.amountCentavos ?? this.waiting?.amountCentavos ?? null,
-        msFromSmsToPaid: Date.now() - sentAtMs,
+        msFromSmsToPaid: Date.now() - this.lastSentMs!,
       });
     }
     return this.finish('not_recovered', this.endDetail());
@@ -176,6 +233,11 @@ class Recovery {
   private async transition(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
     this.state.status = status;
     upsertSearchAttributes([{ key: RECOVERY_STATUS_KEY, value: status }]);
+    await this.record(status, detail);
+  }
+
+  /** Writes one audit row for a transition, keyed so a retried activity can't write twice. */
+  private async record(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
     this.transitions += 1;
     const { workflowId, runId } = workflowInfo();
     await recordTransition({

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { QuietHours } from '../../workflows/quiet-hours';
+import { quietHoursFrom, stepTemplatesFrom } from './recovery-rules';
 import { defaultSqliteFile, envSchema, type Env } from './schema';
 
 export { formatDuration, parseDuration } from './duration';
@@ -24,11 +26,17 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     uiPort: number;
+    /** The Web UI operators open (TEMPORAL_UI_URL), for the monitoring API's links. */
+    uiUrl: string;
     /** Where the worker serves the Temporal SDK's own Prometheus metrics, if anywhere. */
     metricsAddress?: string;
   };
+  /** Where a worker serves its own /metrics (WORKER_METRICS_PORT); unset: nowhere. */
+  workerMetricsPort?: number;
+  /** The first step's delay (RECOVERY_DELAY, or the first of RECOVERY_STEPS). */
   recoveryDelayMs: number;
   attributionWindowMs: number;
+  recovery: RecoveryRules;
   /** null when no credentials are set: the SMS step then fails with a clear reason. */
   twilio: TwilioConfig | null;
   twilioApiUrl?: string;
@@ -37,6 +45,18 @@ export interface Config {
   apiToken?: string;
   publicUrl?: string;
   logLevel: Env['LOG_LEVEL'];
+}
+
+export interface RecoveryRules {
+  /** Each step's delay after the previous one fell due; one entry per SMS in the sequence. */
+  steps: number[];
+  /** Per step; undefined means the built-in template for that step. */
+  templates: (string | undefined)[];
+  quietHours: QuietHours | null;
+  maxSmsPerPhone: number;
+  frequencyWindowMs: number;
+  /** Transliterate characters outside GSM-7 so a message stays in 160-character parts. */
+  gsm7: boolean;
 }
 
 export interface ConfigIssue {
@@ -115,6 +135,13 @@ function databaseFrom(env: Env): DatabaseConfig {
   return { client: 'pg', url };
 }
 
+/** RECOVERY_DELAY is the first step: when both are given they must agree. */
+function stepIssues(rawEnv: NodeJS.ProcessEnv, env: Env): ConfigIssue[] {
+  const steps = env.RECOVERY_STEPS;
+  if (!steps || !rawEnv.RECOVERY_DELAY?.trim() || steps[0] === env.RECOVERY_DELAY) return [];
+  return [{ variable: 'RECOVERY_STEPS', message: 'its first step must equal RECOVERY_DELAY (or leave RECOVERY_DELAY unset)' }];
+}
+
 /** Parses the environment once; throws a ConfigError naming every bad variable. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const merged = withLegacyNames(rawEnv);
@@ -125,6 +152,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       message: issue.message,
     })),
     ...missingTwilioSettings(merged),
+    ...(parsed.success ? stepIssues(rawEnv, parsed.data) : []),
   ];
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const env = parsed.data;
@@ -138,10 +166,21 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
+      // The dev server `npm start` runs serves its UI on TEMPORAL_UI_PORT.
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
       metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
     }),
-    recoveryDelayMs: env.RECOVERY_DELAY,
+    workerMetricsPort: env.WORKER_METRICS_PORT,
+    recoveryDelayMs: env.RECOVERY_STEPS?.[0] ?? env.RECOVERY_DELAY,
     attributionWindowMs: env.ATTRIBUTION_WINDOW,
+    recovery: Object.freeze({
+      steps: Object.freeze(env.RECOVERY_STEPS ?? [env.RECOVERY_DELAY]) as number[],
+      templates: Object.freeze(stepTemplatesFrom(rawEnv, env.SMS_TEMPLATE)) as (string | undefined)[],
+      quietHours: quietHoursFrom(env.QUIET_HOURS, env.QUIET_HOURS_TZ),
+      maxSmsPerPhone: env.MAX_SMS_PER_PHONE,
+      frequencyWindowMs: env.FREQUENCY_WINDOW,
+      gsm7: env.SMS_GSM7,
+    }),
     twilio: twilioFrom(env),
     twilioApiUrl: env.TWILIO_API_URL,
     smsTemplate: env.SMS_TEMPLATE,

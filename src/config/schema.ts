@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { flag, positiveCount, quietHoursWindow, recoverySteps, timeZone } from './recovery-rules';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -66,9 +67,14 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().default('sms-recovery')),
   TEMPORAL_UI_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(8233)),
+  TEMPORAL_UI_URL: httpUrl,
   TEMPORAL_METRICS_ADDRESS: z.preprocess(
     blankToUndefined,
     z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port, e.g. 0.0.0.0:9464').optional(),
+  ),
+  WORKER_METRICS_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ message: 'expected a port number' }).int('expected a whole port number').min(0).max(65535).optional(),
   ),
   RECOVERY_DELAY: duration('10m'),
   ATTRIBUTION_WINDOW: duration('24h'),
@@ -96,6 +102,12 @@ export const envSchema = z.object({
   ),
   TWILIO_API_URL: httpUrl,
   SMS_TEMPLATE: optionalString,
+  RECOVERY_STEPS: recoverySteps,
+  QUIET_HOURS: quietHoursWindow,
+  QUIET_HOURS_TZ: timeZone,
+  MAX_SMS_PER_PHONE: positiveCount(1),
+  FREQUENCY_WINDOW: duration('24h'),
+  SMS_GSM7: flag,
   WEBHOOK_SECRET: secret,
   API_TOKEN: secret,
   PUBLIC_URL: httpUrl,

@@ -24,7 +24,7 @@ export interface RecoveryEventRow {
 }
 
 /** Transitions after which a payment's recovery is over for good. */
-export const FINAL_TRANSITIONS = ['cancelled', 'sms_failed', 'recovered', 'not_recovered'];
+export const FINAL_TRANSITIONS = ['cancelled', 'sms_failed', 'skipped', 'recovered', 'not_recovered'];
 
 export async function insertTransition(db: Db | Knex.Transaction, record: TransitionRecord): Promise<void> {
   await db('recovery_events')

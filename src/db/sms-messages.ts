@@ -1,3 +1,4 @@
+import { STATUS_RANK, statusRank, UNKNOWN_RANK } from '../delivery/status-order';
 import { toDate, type Db } from './connect';
 
 export interface SmsRow {
@@ -80,6 +81,53 @@ export async function markFailed(
 export async function smsForPayment(db: Db, gateway: string, paymentId: string): Promise<SmsRow[]> {
   const rows = await db('sms_messages').where({ gateway, payment_id: paymentId }).orderBy('id', 'asc');
   return rows.map(fromRow);
+}
+
+/** What one Twilio status callback says about a message. */
+export interface DeliveryReport {
+  sid: string;
+  status: string;
+  errorCode: number | null;
+  price: string | null;
+  priceUnit: string | null;
+}
+
+export type DeliveryReportResult = 'recorded' | 'not_newer' | 'unknown_sid';
+
+/**
+ * Applies a status callback with one conditional UPDATE: the row changes only while its
+ * stored status ranks below the reported one, so callbacks racing each other, repeated or
+ * late can never move it back, and a final status never changes.
+ */
+export async function recordDeliveryReport(db: Db, report: DeliveryReport): Promise<DeliveryReportResult> {
+  const now = new Date();
+  const changes: Record<string, unknown> = { status: report.status, updated_at: now };
+  if (report.errorCode !== null) changes.error_code = report.errorCode;
+  if (report.price !== null) changes.price = report.price;
+  if (report.priceUnit !== null) changes.price_unit = report.priceUnit;
+  if (report.status === 'delivered') changes.delivered_at = now;
+  const rank = storedRankSql();
+  const updated = await db('sms_messages')
+    .where({ twilio_sid: report.sid })
+    .whereRaw(`${rank.sql} < ?`, [...rank.bindings, statusRank(report.status)])
+    .update(changes);
+  if (updated > 0) return 'recorded';
+  const known: unknown = await db('sms_messages').where({ twilio_sid: report.sid }).first('id');
+  return known ? 'not_newer' : 'unknown_sid';
+}
+
+/**
+ * `status` mapped to its rank inside the database, so the comparison happens in the UPDATE
+ * itself. Ranks are inlined integers (our own constants): PostgreSQL would type untyped
+ * parameters in a CASE as text and compare them as strings.
+ */
+function storedRankSql(): { sql: string; bindings: (string | number)[] } {
+  const entries = Object.entries(STATUS_RANK);
+  const whens = entries.map(([, rank]) => `when ? then ${Math.trunc(rank)}`).join(' ');
+  return {
+    sql: `(case ?? ${whens} else ${UNKNOWN_RANK} end)`,
+    bindings: ['status', ...entries.map(([status]) => status)],
+  };
 }
 
 export function fromRow(row: Record<string, unknown>): SmsRow {

@@ -92,9 +92,11 @@ export async function paymentEnded(db: Db, gateway: string, paymentId: string): 
  * customer name typed at checkout) into a 503 the gateway retries forever; `raw_body`
  * keeps the full text either way. Cuts by code point, as varchar(n) counts them.
  */
+/** PostgreSQL text can't hold U+0000, so normalised copies drop it; raw_body keeps the JSON escape. */
 function clip(value: string | null, max: number): string | null {
-  if (value === null || value.length <= max) return value;
-  return [...value].slice(0, max).join('');
+  if (value === null) return value;
+  const text = value.replace(/\u0000/g, '');
+  return text.length <= max ? text : [...text].slice(0, max).join('');
 }
 
 function summary(row: Record<string, unknown>): StoredWebhookEvent {

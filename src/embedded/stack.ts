@@ -3,6 +3,7 @@ import { Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
 import type { Logger } from '../logging';
+import { createMetrics } from '../metrics/metrics';
 import { startApi, type RunningApi } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
 import { startWorker, type RunningWorker } from '../runtime/worker';
@@ -40,14 +41,17 @@ export async function startStack(base: Config, logger: Logger, options: StackOpt
   try {
     const devServer = (await temporalAnswers(base.temporal.address)) ? null : await startTemporal(base);
     if (devServer) stops.push(() => devServer.stop());
-    const emulator = base.twilio || base.twilioApiUrl ? null : await startTwilioEmulator({ port: options.emulatorPort });
+    // Its delivery reports reach the API when PUBLIC_URL points at it, as Twilio's would.
+    const emulator = base.twilio || base.twilioApiUrl ? null : await startTwilioEmulator({ port: options.emulatorPort, statusCallbacks: true });
     if (emulator) stops.push(() => emulator.close());
     const config = withEmbeddedParts(base, devServer, emulator);
     const db: Db = await openDatabase(config, logger, { migrate: true });
     stops.push(() => db.destroy());
-    const worker: RunningWorker = await startWorker(config, db, logger);
+    // One registry for both: the API's /metrics shows the worker's instruments too.
+    const metrics = createMetrics({ audit: { db, logger } });
+    const worker: RunningWorker = await startWorker(config, db, logger, undefined, metrics);
     stops.push(() => worker.shutdown());
-    const api = await startApi(config, db, logger);
+    const api = await startApi(config, db, logger, undefined, metrics);
     stops.push(() => api.close());
     return { config, api, devServer, emulator, stop: stopAll };
   } catch (err) {

@@ -23,6 +23,8 @@ function leaf<T>(parse: (input: unknown) => Leaf<T>) {
 
 const absent = (input: unknown): input is null | undefined => input === null || input === undefined;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** The width of `payment_id` in the audit tables; a longer id can't be stored, so it's refused. */
 export const MAX_ID_LENGTH = 128;
 
@@ -31,6 +33,10 @@ function parseId(input: unknown): Leaf<string | null> {
   if (absent(input)) return { ok: true, value: null };
   if (typeof input === 'string' && input.trim().length > MAX_ID_LENGTH) {
     return { ok: false, message: `must be at most ${MAX_ID_LENGTH} characters` };
+  }
+  // Ids become Temporal workflow ids and database keys: both need well-formed text.
+  if (typeof input === 'string' && (LONE_SURROGATE.test(input) || input.includes('\u0000'))) {
+    return { ok: false, message: 'must be well-formed text without NUL characters' };
   }
   if (typeof input === 'string') return { ok: true, value: input.trim() || null };
   if (typeof input === 'number' && Number.isSafeInteger(input) && input >= 0) {

@@ -1,12 +1,18 @@
 import Koa from 'koa';
 import type { HealthCheck } from '../health';
 import type { Logger } from '../logging';
+import { createMetrics } from '../metrics/metrics';
 import { errorHandler } from './errors';
 import { requestId } from './request-id';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { monitoringRoutes, type MonitoringRouteDeps } from './routes/monitoring';
+import { openApiRoutes } from './routes/openapi';
+import { twilioStatusRoutes, type TwilioStatusRouteDeps } from './routes/twilio-status';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks';
+import { ROUTE_DOCS } from './schemas';
 
-export interface AppDeps extends WebhookRouteDeps {
+export interface AppDeps extends WebhookRouteDeps, TwilioStatusRouteDeps, MonitoringRouteDeps {
   health: HealthCheck;
   logger: Logger;
 }
@@ -19,7 +25,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestId());
   app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));
-  for (const router of [healthRoutes(deps.health), webhookRoutes(deps)]) {
+  // Without metrics of its own, the app still serves /metrics, read from its database.
+  const metrics = deps.metrics ?? createMetrics({ audit: { db: deps.db, logger: deps.logger } });
+  const routed = { ...deps, metrics };
+  const routers = [healthRoutes(deps.health), webhookRoutes(routed), twilioStatusRoutes(routed), metricsRoutes(metrics)];
+  // Every route is listed in ROUTE_DOCS too; test/http/openapi.test.ts holds the two together.
+  routers.push(monitoringRoutes(deps), openApiRoutes(ROUTE_DOCS));
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

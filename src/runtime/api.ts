@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
+import { statusCallbackUrl } from '../delivery/callback-url';
 import { createHealthCheck } from '../health';
 import { createApp } from '../http/app';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics/metrics';
+import { createSmsSender } from '../sms/sender';
 import { connectClient } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
 import { createRecoveryClient } from '../temporal/recovery-client';
@@ -16,17 +19,36 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(config: Config, db: Db, logger: Logger, host = '0.0.0.0'): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  host = '0.0.0.0',
+  metrics?: Metrics,
+): Promise<RunningApi> {
   const client = await connectClient(temporalTarget(config));
   const app = createApp({
     db,
     logger,
     webhookSecret: config.webhookSecret,
+    metrics,
+    // Callbacks are verified against the URL Twilio was given, so both are needed.
+    twilioCallbacks:
+      config.twilio && config.publicUrl ? { authToken: config.twilio.authToken, publicUrl: config.publicUrl } : undefined,
     health: createHealthCheck(db, client, config.temporal.taskQueue),
+    // The monitoring API: its token, the real SMS sender for test messages, Web UI links.
+    apiToken: config.apiToken,
+    sms: createSmsSender(config.twilio, config.twilioApiUrl),
+    smsTemplate: config.smsTemplate,
+    statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
+    temporalUiUrl: config.temporal.uiUrl,
+    namespace: client.options.namespace,
     recoveries: createRecoveryClient(client, {
       taskQueue: config.temporal.taskQueue,
       delayMs: config.recoveryDelayMs,
       attributionWindowMs: config.attributionWindowMs,
+      steps: config.recovery.steps,
+      quietHours: config.recovery.quietHours,
     }),
   });
   const handle = app.callback();

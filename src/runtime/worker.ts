@@ -2,9 +2,12 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
+import { statusCallbackUrl } from '../delivery/callback-url';
 import type { Logger } from '../logging';
+import { createMetrics, type Metrics } from '../metrics/metrics';
+import { serveMetrics, type MetricsServer } from '../metrics/server';
 import { createSmsSender, type SmsSender } from '../sms/sender';
-import { DEFAULT_TEMPLATE, validateTemplate } from '../sms/template';
+import { DEFAULT_FOLLOW_UP_TEMPLATE, DEFAULT_TEMPLATE, validateTemplate } from '../sms/template';
 import { connectClient, connectWorker } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -14,12 +17,19 @@ export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has stopped (after `shutdown`), rejects if it crashed. */
   done: Promise<void>;
+  /** Where this worker serves /metrics (WORKER_METRICS_PORT), when it does. */
+  metricsUrl?: string;
   shutdown(): Promise<void>;
 }
 
-export async function startWorker(config: Config, db: Db, logger: Logger, sms?: SmsSender): Promise<RunningWorker> {
-  const template = config.smsTemplate ?? DEFAULT_TEMPLATE;
-  validateTemplate(template);
+export async function startWorker(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  sms?: SmsSender,
+  metrics: Metrics = createMetrics(),
+): Promise<RunningWorker> {
+  const [template, ...followUpTemplates] = stepTemplates(config);
   if (!config.twilio) logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
   const target = temporalTarget(config);
   await registerSearchAttributes(target, logger);
@@ -32,19 +42,46 @@ export async function startWorker(config: Config, db: Db, logger: Logger, sms?: 
       db,
       logger,
       template,
+      followUpTemplates,
+      frequencyCap: { maxPerWindow: config.recovery.maxSmsPerPhone, windowMs: config.recovery.frequencyWindowMs },
+      gsm7: config.recovery.gsm7,
       sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
-      statusCallbackUrl: config.publicUrl ? new URL('/api/webhooks/twilio/status/', config.publicUrl).toString() : undefined,
+      statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
+      metrics,
     }),
   });
-  const done = worker.run().finally(() => connection.close());
+  const metricsServer = await startMetricsServer(config, metrics).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
+  });
+  const done = worker.run().finally(async () => {
+    await metricsServer?.close();
+    await connection.close();
+  });
   return {
     worker,
     done,
+    metricsUrl: metricsServer?.url,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },
   };
+}
+
+/** The worker's own instruments, plus the API's when both share a registry (`npm start`). */
+async function startMetricsServer(config: Config, metrics: Metrics): Promise<MetricsServer | null> {
+  if (config.workerMetricsPort === undefined) return null;
+  return serveMetrics(metrics.registry, config.workerMetricsPort);
+}
+
+/** One validated template per step of the sequence, configured or built in. */
+function stepTemplates(config: Config): string[] {
+  return config.recovery.steps.map((_, index) => {
+    const template = config.recovery.templates[index] ?? (index === 0 ? DEFAULT_TEMPLATE : DEFAULT_FOLLOW_UP_TEMPLATE);
+    validateTemplate(template);
+    return template;
+  });
 }
 
 async function registerSearchAttributes(target: ReturnType<typeof temporalTarget>, logger: Logger): Promise<void> {

@@ -21,6 +21,12 @@ export const DEFAULT_TEMPLATE =
   'continua aguardando pagamento.{?link} Para concluir a compra, use: {link}{/link} ' +
   'Caso tenha pago, desconsidere esta mensagem.';
 
+/** Steps 2, 3… of a sequence: a gentler second reminder, same GSM-7-only wording rules. */
+export const DEFAULT_FOLLOW_UP_TEMPLATE =
+  'Oi{?first_name}, {first_name}{/first_name}! Lembrete: seu PIX{?amount} de {amount}{/amount} ' +
+  'ainda esta em aberto.{?link} Se quiser concluir: {link}{/link} ' +
+  'Se ja pagou, por favor ignore esta mensagem.';
+
 /** Twilio refuses a `Body` longer than 1,600 characters (GATEWAYS.md). */
 export const MAX_SMS_BODY_LENGTH = 1600;
 

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Gateway } from '../domain/payment-event';
+import type { QuietHours } from '../../workflows/quiet-hours';
 import {
   GATEWAY_KEY,
   PAYMENT_ID_KEY,
@@ -15,17 +16,23 @@ import {
 export type DeliverResult = { delivered: true; workflowId: string } | { delivered: false; workflowId: string; reason: 'recovery_finished' };
 
 const DELIVER_DEADLINE_MS = 5_000;
+/** A query waits for a worker to answer it; with none polling it would wait indefinitely. */
+const STATE_DEADLINE_MS = 5_000;
 
 export interface RecoverySettings {
   taskQueue: string;
   delayMs: number;
   attributionWindowMs: number;
+  /** A sequence of steps (defaults to one step of `delayMs`). */
+  steps?: number[];
+  quietHours?: QuietHours | null;
 }
 
 /** The webhook's and the monitoring API's way into the recovery workflows. */
 export interface RecoveryClient {
   deliver(gateway: Gateway, paymentId: string, update: PaymentUpdate): Promise<DeliverResult>;
-  state(gateway: Gateway, paymentId: string): Promise<RecoveryState | null>;
+  /** null when there is no such workflow; rejects (gRPC DEADLINE_EXCEEDED) after `timeoutMs`. */
+  state(gateway: Gateway, paymentId: string, options?: { timeoutMs?: number }): Promise<RecoveryState | null>;
 }
 
 export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
@@ -37,6 +44,8 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         paymentId,
         delayMs: settings.delayMs,
         attributionWindowMs: settings.attributionWindowMs,
+        steps: settings.steps ? [...settings.steps] : [settings.delayMs],
+        quietHours: settings.quietHours ?? null,
       };
       try {
         // A gateway waits on this answer: give up (and answer 503) rather than hang.
@@ -65,9 +74,12 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         return { delivered: true, workflowId };
       }
     },
-    async state(gateway, paymentId) {
+    async state(gateway, paymentId, options = {}) {
+      const deadline = Date.now() + (options.timeoutMs ?? STATE_DEADLINE_MS);
       try {
-        return await client.workflow.getHandle(recoveryWorkflowId(gateway, paymentId)).query(stateQuery);
+        const handle = client.workflow.getHandle(recoveryWorkflowId(gateway, paymentId));
+        // The deadline ends the call itself: an abandoned query would stay open on the connection.
+        return await client.withDeadline(deadline, () => handle.query(stateQuery));
       } catch (err) {
         if ((err as Error).name === 'WorkflowNotFoundError') return null;
         throw err;

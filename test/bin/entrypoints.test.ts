@@ -7,7 +7,8 @@ import { pgTestDb, type TestDb } from '../helpers/db';
 
 // The compiled entrypoints: `npm test` builds them first; a bare `npx jest` needs `npm run build`.
 const BIN = path.resolve(__dirname, '../../dist/src/bin');
-const MIGRATION = '20261129000100_audit_trail';
+const APPLIED = '20261129000100_audit_trail, 20261129000200_recovery_rules';
+const ROLLED_BACK = '20261129000200_recovery_rules, 20261129000100_audit_trail';
 const TABLES = ['webhook_events', 'recovery_events', 'sms_messages'];
 /** A Node stack frame, e.g. "    at run (/work/main/dist/src/bin/api.js:9:5)". */
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
@@ -65,13 +66,13 @@ describe('npm run migrate against a fresh PostgreSQL database', () => {
     const env = { DATABASE_URL: target.url };
 
     const up = await run('migrate', env);
-    expect(up).toMatchObject({ code: 0, stdout: `applied: ${MIGRATION}\n`, stderr: '' });
+    expect(up).toMatchObject({ code: 0, stdout: `applied: ${APPLIED}\n`, stderr: '' });
     expect(await tablesIn(target.db)).toEqual(TABLES);
 
     expect(await run('migrate', env)).toMatchObject({ code: 0, stdout: 'nothing to apply\n' });
 
     const down = await run('migrate', env, ['--down']);
-    expect(down).toMatchObject({ code: 0, stdout: `rolled back: ${MIGRATION}\n`, stderr: '' });
+    expect(down).toMatchObject({ code: 0, stdout: `rolled back: ${ROLLED_BACK}\n`, stderr: '' });
     expect(await tablesIn(target.db)).toEqual([]);
 
     expect(await run('migrate', env, ['--down'])).toMatchObject({
@@ -105,7 +106,7 @@ describe('npm run migrate against a fresh SQLite file', () => {
 
     expect(await run('migrate', env)).toMatchObject({
       code: 0,
-      stdout: `applied: ${MIGRATION}\n`,
+      stdout: `applied: ${APPLIED}\n`,
       stderr: '',
     });
     expect(fs.existsSync(filename)).toBe(true);
@@ -114,7 +115,7 @@ describe('npm run migrate against a fresh SQLite file', () => {
     expect(await run('migrate', env)).toMatchObject({ code: 0, stdout: 'nothing to apply\n' });
 
     const down = await run('migrate', env, ['--down']);
-    expect(down).toMatchObject({ code: 0, stdout: `rolled back: ${MIGRATION}\n`, stderr: '' });
+    expect(down).toMatchObject({ code: 0, stdout: `rolled back: ${ROLLED_BACK}\n`, stderr: '' });
     expect(await tablesInFile()).toEqual([]);
   });
 });

@@ -31,9 +31,18 @@ describe('configuration with nothing set', () => {
         namespace: 'default',
         taskQueue: 'sms-recovery',
         uiPort: 8233,
+        uiUrl: 'http://localhost:8233',
       },
       recoveryDelayMs: 10 * 60_000,
       attributionWindowMs: 24 * 3_600_000,
+      recovery: {
+        steps: [10 * 60_000],
+        templates: [undefined, undefined, undefined, undefined, undefined],
+        quietHours: { startMinute: 22 * 60, endMinute: 9 * 60, timeZone: 'America/Sao_Paulo' },
+        maxSmsPerPhone: 1,
+        frequencyWindowMs: 24 * 3_600_000,
+        gsm7: false,
+      },
       twilio: null,
       logLevel: 'info',
     });

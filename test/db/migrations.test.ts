@@ -5,8 +5,8 @@ import { createDb, type Db } from '../../src/db/connect';
 import { migrateLatest, migrateRollbackAll } from '../../src/db/migrate';
 import { pgTestDb } from '../helpers/db';
 
-const MIGRATION = '20261129000100_audit_trail';
-const TABLES = ['webhook_events', 'recovery_events', 'sms_messages'];
+const MIGRATIONS = ['20261129000100_audit_trail', '20261129000200_recovery_rules'];
+const TABLES = ['webhook_events', 'recovery_events', 'sms_messages', 'suppressed_numbers', 'sms_send_claims'];
 const INDEXES: Record<string, string[]> = {
   webhook_events: [
     'webhook_events_dedup_key_unique',
@@ -21,6 +21,8 @@ const INDEXES: Record<string, string[]> = {
     'recovery_events_transition_idx',
     'recovery_events_occurred_idx',
   ],
+  suppressed_numbers: ['suppressed_numbers_created_idx'],
+  sms_send_claims: ['sms_send_claims_one_per_step', 'sms_send_claims_phone_idx'],
   sms_messages: [
     'sms_messages_one_per_step',
     'sms_messages_twilio_sid_unique',
@@ -123,9 +125,9 @@ describe.each([
   });
   afterEach(() => target.drop());
 
-  it('bring an empty database up to the audit trail: three tables with their named indexes', async () => {
+  it('bring an empty database up to the audit trail: every table with its named indexes', async () => {
     expect(await existingTables(db)).toEqual([]);
-    expect(await migrateLatest(db)).toEqual([MIGRATION]);
+    expect(await migrateLatest(db)).toEqual(MIGRATIONS);
     expect(await existingTables(db)).toEqual(TABLES);
     for (const table of TABLES) {
       expect(await target.indexesOf(table)).toEqual(expect.arrayContaining(INDEXES[table]));
@@ -180,12 +182,12 @@ describe.each([
     await migrateLatest(db);
     await db('webhook_events').insert(webhookEvent('c'.repeat(64)));
 
-    expect(await migrateRollbackAll(db)).toEqual([MIGRATION]);
+    expect([...(await migrateRollbackAll(db))].sort()).toEqual(MIGRATIONS);
     expect(await existingTables(db)).toEqual([]);
     for (const table of TABLES) expect(await target.indexesOf(table)).toEqual([]);
     expect(await migrateRollbackAll(db)).toEqual([]);
 
-    expect(await migrateLatest(db)).toEqual([MIGRATION]);
+    expect(await migrateLatest(db)).toEqual(MIGRATIONS);
     expect(await db('webhook_events').select('id')).toEqual([]);
     await db('webhook_events').insert(webhookEvent('c'.repeat(64)));
     await expect(db('webhook_events').insert(webhookEvent('c'.repeat(64)))).rejects.toThrow(

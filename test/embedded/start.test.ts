@@ -24,6 +24,7 @@ beforeAll(async () => {
     TEMPORAL_UI_PORT: String(ports.ui),
     TWILIO_EMULATOR_PORT: String(ports.emulator),
     RECOVERY_DELAY: String(DELAY_MS),
+    QUIET_HOURS: 'off', // these tests run at any hour; quiet hours have their own tests
     LOG_LEVEL: 'warn',
   };
 });

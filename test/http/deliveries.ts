@@ -6,6 +6,15 @@
 export const MOBILE = '21987654321';
 export const MOBILE_E164 = '+5521987654321';
 
+/**
+ * The charge was created just now, in Brazil time (UTC−03:00), so a recovery started from
+ * these bodies is always still waiting, whatever day the suite runs.
+ */
+const brazilNow = new Date(Date.now() - 3 * 3_600_000).toISOString().slice(0, 19);
+const CREATED_LOCAL = brazilNow.replace('T', ' ');
+const CREATED_ISO = `${brazilNow}-03:00`;
+const UPDATED_ISO = `${new Date(Date.now() - 3 * 3_600_000 + 5_000).toISOString().slice(0, 19)}-03:00`;
+
 let seq = 0;
 
 /** A payment id no other test (or earlier run against the same server) uses. */
@@ -29,7 +38,7 @@ export function tribopayPostback(id: string, sale: Sale = {}) {
     event: 'transaction',
     status,
     method: sale.method ?? 'pix',
-    created_at: '2026-11-28 21:30:00',
+    created_at: CREATED_LOCAL,
     customer: {
       name: sale.name ?? 'Maria Silva',
       email: 'maria@example.com',
@@ -57,8 +66,8 @@ export function tribopayFlat(id: string, sale: Sale = {}) {
     payment_method: sale.method ?? 'pix',
     payment_status: sale.status ?? 'waiting_payment',
     amount: 4990,
-    created_at: '2026-11-28T21:30:00-03:00',
-    updated_at: '2026-11-28T21:30:05-03:00',
+    created_at: CREATED_ISO,
+    updated_at: UPDATED_ISO,
     customer: {
       phone_number: sale.phone ?? MOBILE,
       name: sale.name ?? 'Maria Silva',
@@ -82,6 +91,6 @@ export function ghostpay(id: string, sale: Sale = {}) {
     },
     checkoutUrl: `https://checkout.example.com/${id}`,
     pixCode: '00020126580014br.gov.bcb.pix0136',
-    createdAt: '2026-11-28T21:30:00-03:00',
+    createdAt: CREATED_ISO,
   };
 }

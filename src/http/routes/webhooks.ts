@@ -4,12 +4,15 @@ import { GATEWAYS, type Gateway } from '../../domain/payment-event';
 import { decodeBody } from '../../gateways/decode-body';
 import { parseDelivery } from '../../gateways';
 import { handleDelivery, IntakeUnavailableError, type IntakeDeps } from '../../intake/handle-delivery';
+import type { Metrics } from '../../metrics/metrics';
+import { noteOutcome, noteStatus, webhookInstruments } from '../../metrics/webhook-instruments';
 import { HttpError } from '../errors';
 import { readRawBody } from '../raw-body';
 import { secretsMatch } from '../secrets';
 
 export interface WebhookRouteDeps extends IntakeDeps {
   webhookSecret?: string;
+  metrics?: Metrics;
 }
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -18,11 +21,13 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const router = new Router();
   for (const gateway of GATEWAYS) {
     // Gateways are configured with and without the trailing slash; both must work.
-    router.post([`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`], async (ctx) => {
+    router.post([`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`], webhookInstruments(deps.metrics, gateway), async (ctx) => {
       requireWebhookSecret(ctx, deps.webhookSecret);
       const delivery = await readDelivery(ctx, gateway);
+      noteStatus(ctx, delivery.event.status);
       try {
         const result = await handleDelivery(deps, delivery);
+        noteOutcome(ctx, result.outcome);
         ctx.status = result.httpStatus;
         ctx.body = { outcome: result.outcome, eventId: result.eventId, workflowId: result.workflowId, reason: result.reason };
       } catch (err) {

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { loadConfig } from '../../config';
+import { CliError, type Command } from '../command';
+import { apiErrorMessage, apiUrl, request } from '../http';
+import {
+  centavosOption,
+  gatewayOption,
+  parseCommandLine,
+  requiredText,
+  validateOptions,
+} from '../options';
+import { deliveryBody, gatewayMethod, gatewayStatus, knownStatuses } from '../simulated-deliveries';
+
+const help = `Usage: pix-recovery simulate-webhook --gateway <gateway> --status <status> [options]
+
+Posts a delivery shaped like the gateway's own (TriboPay postback, GhostPay body) to a
+running API, with X-Webhook-Token when WEBHOOK_SECRET is set, and prints the answer.
+
+Options:
+  --gateway <gateway>   tribopay or ghostpay
+  --status <status>     waiting, paid, refused, cancelled, refunded, chargedback, or the
+                        gateway's own spelling (waiting_payment, PENDING, APPROVED, ...)
+  --phone <number>      customer phone, sent as typed; without it a waiting payment is
+                        ignored ("invalid phone"), as a real one would be
+  --name <name>         customer name
+  --method <method>     payment method (default pix)
+  --amount <centavos>   amount in centavos (default 5000, R$ 50,00)
+  --id <payment id>     the payment's id (default: a new one, printed); reuse it to send
+                        a later status of the same payment
+  --url <base url>      the API (default http://127.0.0.1:$PORT, PORT defaulting to 8000)
+
+Example:
+  pix-recovery simulate-webhook --gateway tribopay --status waiting --phone "(11) 98765-4321"`;
+
+const schema = z.object({
+  gateway: gatewayOption,
+  status: requiredText,
+  phone: z.string().optional(),
+  name: z.string().optional(),
+  method: requiredText,
+  amount: centavosOption,
+  id: requiredText.optional(),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+});
+
+export const simulateWebhook: Command = {
+  name: 'simulate-webhook',
+  summary: 'post a realistic gateway webhook to a running API',
+  help,
+  async run(args, ctx) {
+    const { values } = parseCommandLine('simulate-webhook', {
+      args,
+      options: {
+        gateway: { type: 'string' },
+        status: { type: 'string' },
+        phone: { type: 'string' },
+        name: { type: 'string' },
+        method: { type: 'string', default: 'pix' },
+        amount: { type: 'string', default: '5000' },
+        id: { type: 'string' },
+        url: { type: 'string' },
+      },
+    });
+    const input = validateOptions('simulate-webhook', schema, values);
+    const status = gatewayStatus(input.gateway, input.status);
+    if (status === null) {
+      const known = knownStatuses(input.gateway).join(', ');
+      throw new CliError(
+        `simulate-webhook: --status: ${input.gateway} has no status "${input.status}"; known: ${known}`,
+        2,
+      );
+    }
+    const config = loadConfig(ctx.env);
+    const id = input.id ?? `sim-${randomUUID().slice(0, 8)}`;
+    const body = deliveryBody(input.gateway, {
+      id,
+      status,
+      method: gatewayMethod(input.gateway, input.method),
+      amountCentavos: input.amount,
+      name: input.name,
+      phone: input.phone,
+      at: new Date(),
+    });
+    const url = apiUrl(
+      input.url ?? `http://127.0.0.1:${config.port}`,
+      `/api/webhooks/${input.gateway}/`,
+    );
+    ctx.out(`payment ${id}${input.id ? '' : ' (generated id)'}, status ${status}`);
+    ctx.out(`POST ${url}`);
+    const answer = await request(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(config.webhookSecret ? { 'x-webhook-token': config.webhookSecret } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    ctx.out(`HTTP ${answer.status} ${answer.statusText}`);
+    ctx.out(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body, null, 2));
+    if (answer.status >= 300) throw new CliError(apiErrorMessage(answer));
+    return 0;
+  },
+};

@@ -1,0 +1,78 @@
+import type { PaymentView } from '../monitoring/shapes';
+import { formatBrl } from '../sms/template';
+
+/** Why the view has no live state, in an operator's words. */
+const NO_STATE: Record<NonNullable<PaymentView['workflow']['reason']>, string> = {
+  workflow_not_found: 'no workflow (never started, or past the retention period)',
+  temporal_timeout: 'Temporal did not answer in time (is a worker running?)',
+  temporal_error: 'Temporal unreachable',
+};
+
+/** `payment show` without `--json`: the view as a few aligned sections. */
+export function paymentSummary(view: PaymentView): string {
+  return [
+    `payment     ${view.gateway} ${view.paymentId}`,
+    ...workflowLines(view),
+    '',
+    section('deliveries', view.events.length, view.events.map(deliveryLine)),
+    '',
+    section(
+      'transitions',
+      view.transitions.length,
+      view.transitions.map((t) => `${t.occurredAt}  ${t.transition}`),
+    ),
+    '',
+    section('sms', view.sms.length, view.sms.flatMap(smsLines)),
+  ].join('\n');
+}
+
+function workflowLines({ workflowId, workflow, links }: PaymentView): string[] {
+  const { state, reason } = workflow;
+  const lines = [`workflow    ${workflowId}`, `            ${links.temporalUi}`];
+  if (!state) return [...lines, `status      ${reason ? NO_STATE[reason] : 'unknown'}`];
+  const sms = state.sms;
+  return [
+    ...lines,
+    `status      ${state.status} (payment ${state.lastPaymentStatus ?? 'unknown'})`,
+    ...(state.dueAt ? [`sms due     ${state.dueAt}`] : []),
+    ...(sms
+      ? [
+          `sms         ${[sms.status, sms.sid, sms.twilioStatus, sms.reason].filter(Boolean).join(' ')} at ${sms.at}`,
+        ]
+      : []),
+    ...(state.paidAt ? [`paid at     ${state.paidAt}`] : []),
+  ];
+}
+
+function deliveryLine(e: PaymentView['events'][number]): string {
+  const status =
+    e.rawStatus === e.paymentStatus ? e.paymentStatus : `${e.paymentStatus} (${e.rawStatus})`;
+  const amount = e.amountCentavos === null ? null : formatBrl(e.amountCentavos);
+  const phone = e.phone ?? (e.phoneError ? `phone ${e.phoneError}` : null);
+  return [e.receivedAt, status, e.paymentMethod, amount, phone, e.outcome && `→ ${e.outcome}`]
+    .filter(Boolean)
+    .join('  ');
+}
+
+function smsLines(s: PaymentView['sms'][number]): string[] {
+  const error =
+    s.errorCode === null
+      ? null
+      : `error ${s.errorCode}${s.errorMessage ? ` ${s.errorMessage}` : ''}`;
+  const head = [
+    s.createdAt,
+    `step ${s.step}`,
+    s.to,
+    s.status,
+    s.twilioSid,
+    error,
+    `${s.attempts} attempt(s)`,
+  ];
+  return [head.filter(Boolean).join('  '), `    ${s.body}`];
+}
+
+function section(title: string, count: number, lines: string[]): string {
+  return [`${title} (${count === 0 ? 'none' : count})`, ...lines.map((line) => `  ${line}`)].join(
+    '\n',
+  );
+}

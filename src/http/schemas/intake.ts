@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { GATEWAYS } from '../../domain/payment-event';
+import { adapters } from '../../gateways';
+import type { IntakeOutcome } from '../../intake/handle-delivery';
+import type { RouteDoc } from '../openapi';
+
+/** Keyed by the intake's own type, so an outcome added there can't be missing here. */
+const OUTCOME_KEYS: Record<IntakeOutcome, true> = {
+  scheduled: true,
+  signalled: true,
+  duplicate: true,
+  'ignored: not pix': true,
+  'ignored: invalid phone': true,
+  'ignored: status not actionable': true,
+  'ignored: payment ended': true,
+  'ignored: recovery finished': true,
+};
+const OUTCOMES = Object.keys(OUTCOME_KEYS) as [IntakeOutcome, ...IntakeOutcome[]];
+
+export const intakeAnswerSchema = z
+  .object({
+    outcome: z.enum(OUTCOMES),
+    eventId: z.int(),
+    workflowId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'IntakeAnswer' });
+
+const partSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    database: partSchema,
+    temporal: partSchema,
+    worker: partSchema,
+  })
+  .meta({ id: 'Health' });
+
+function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
+  const name = adapters[gateway].displayName;
+  return {
+    method: 'post',
+    path: `/api/webhooks/${gateway}/`,
+    slashOptional: true,
+    operationId: `${gateway}Webhook`,
+    summary: `${name} deliveries`,
+    description: 'Unknown fields are kept in the raw body. Bodies may be UTF-8 or ISO-8859-1.',
+    tag: 'webhooks',
+    security: 'webhookToken',
+    body: {
+      contentType: 'application/json',
+      schema: adapters[gateway].schema,
+      description: `A ${name} webhook body, in any of the shapes GATEWAYS.md describes`,
+    },
+    responses: {
+      200: {
+        description: 'An exact repeat of a delivery already handled',
+        schema: intakeAnswerSchema,
+      },
+      202: {
+        description: 'Recorded and handed to its recovery (or ignored, with the reason)',
+        schema: intakeAnswerSchema,
+      },
+      400: { description: 'The body is not JSON' },
+      401: { description: 'WEBHOOK_SECRET is set and was not presented' },
+      413: { description: 'Larger than 1 MiB' },
+      415: { description: 'Not application/json' },
+      422: { description: 'JSON of the wrong shape; `issues` names each field' },
+      503: {
+        description: "The database or Temporal can't take it; retry",
+        headers: { 'Retry-After': 'Seconds' },
+      },
+    },
+  };
+}
+
+export const WEBHOOK_ROUTES: RouteDoc[] = GATEWAYS.map(webhookRoute);
+
+export const HEALTH_ROUTE: RouteDoc = {
+  method: 'get',
+  path: '/api/webhooks/health/',
+  slashOptional: true,
+  operationId: 'health',
+  summary: 'Whether the database and Temporal answer and a worker polls the task queue',
+  tag: 'operations',
+  security: 'none',
+  responses: {
+    200: { description: 'All parts answer', schema: healthSchema },
+    503: { description: 'The failing part is named', schema: healthSchema },
+  },
+};

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { STATUS_CALLBACK_PATH } from '../../delivery/callback-url';
+import type { RouteDoc } from '../openapi';
+
+/**
+ * Routes other modules serve, described generically until their own schemas exist.
+ * Whoever owns one may replace its entry with precise schemas.
+ */
+export const TWILIO_STATUS_ROUTE: RouteDoc = {
+  method: 'post',
+  path: STATUS_CALLBACK_PATH,
+  slashOptional: true,
+  operationId: 'twilioStatusCallback',
+  summary: "Twilio's delivery-status callbacks for sent SMS",
+  description: 'Form fields as Twilio posts them (`MessageSid`, `MessageStatus`, `ErrorCode`, …).',
+  tag: 'webhooks',
+  security: 'twilioSignature',
+  body: {
+    contentType: 'application/x-www-form-urlencoded',
+    schema: z.looseObject({
+      MessageSid: z.string(),
+      MessageStatus: z.string(),
+      ErrorCode: z.string().optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Accepted; `recorded` says whether it changed a message row',
+      schema: z.object({ recorded: z.boolean() }),
+    },
+    403: { description: 'Callbacks not configured here, or the signature missing or wrong' },
+    415: { description: 'Not a form' },
+    422: { description: 'Fields of the wrong shape' },
+  },
+};
+
+export const METRICS_ROUTE: RouteDoc = {
+  method: 'get',
+  path: '/metrics',
+  operationId: 'metrics',
+  summary: 'Prometheus metrics',
+  description: 'Counts and timings only: no payment ids, phone numbers or hosts.',
+  tag: 'operations',
+  security: 'none',
+  responses: {
+    200: {
+      description: 'Prometheus text exposition format',
+      contentType: 'text/plain; version=0.0.4',
+      schema: z.string(),
+    },
+  },
+};

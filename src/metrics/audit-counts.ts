@@ -1,0 +1,58 @@
+import type { Db } from '../db/connect';
+import { FINAL_TRANSITIONS } from '../db/recovery-events';
+
+export interface SmsCount {
+  status: string;
+  /** Twilio's error code, '' when the message has none. */
+  errorCode: string;
+  count: number;
+}
+
+export interface AuditCounts {
+  /** Finished recoveries by final transition (cancelled, sms_failed, recovered, …). */
+  recoveries: Map<string, number>;
+  sms: SmsCount[];
+}
+
+/** Statuses an SMS ends in once Twilio (or its carrier) has decided; `cancelled` never went out. */
+const SETTLED = ['delivered', 'undelivered', 'failed'];
+
+/**
+ * Read-only counts for the metrics endpoint. They live here rather than in src/db because
+ * they exist only for the gauges and are shaped by them; two grouped scans on indexed columns.
+ */
+export async function readAuditCounts(db: Db): Promise<AuditCounts> {
+  const [recoveries, sms] = await Promise.all([
+    db('recovery_events')
+      .whereIn('transition', FINAL_TRANSITIONS)
+      .groupBy('transition')
+      .select('transition')
+      .count({ count: '*' }) as Promise<{ transition: string; count: number | string }[]>,
+    db('sms_messages')
+      .groupBy('status', 'error_code')
+      .select('status', 'error_code')
+      .count({ count: '*' }) as Promise<
+      { status: string; error_code: number | null; count: number | string }[]
+    >,
+  ]);
+  return {
+    recoveries: new Map(recoveries.map((row) => [row.transition, Number(row.count)])),
+    sms: sms.map((row) => ({
+      status: row.status,
+      errorCode: row.error_code === null ? '' : String(row.error_code),
+      count: Number(row.count),
+    })),
+  };
+}
+
+/** Delivered among messages with a settled status; null while none has settled. */
+export function deliveryRatio(sms: SmsCount[]): number | null {
+  let delivered = 0;
+  let settled = 0;
+  for (const { status, count } of sms) {
+    if (!SETTLED.includes(status)) continue;
+    settled += count;
+    if (status === 'delivered') delivered += count;
+  }
+  return settled === 0 ? null : delivered / settled;
+}

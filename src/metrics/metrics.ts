@@ -1,0 +1,74 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import { registerAuditGauges, type AuditGaugeOptions } from './audit-gauges';
+import { PREFIX } from './prefix';
+
+/**
+ * In-process instruments: what only the process that owns them sees. Numbers several
+ * processes contribute to (recoveries, SMS statuses) come from the audit tables instead.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** API: one per webhook request, by gateway, normalised payment status and intake outcome. */
+  webhooksReceived: Counter<'gateway' | 'status' | 'outcome'>;
+  /** API: time to answer a webhook, by gateway and HTTP status code. */
+  webhookDuration: Histogram<'gateway' | 'code'>;
+  /** API: Twilio status callbacks, by what became of them. */
+  statusCallbacks: Counter<'result'>;
+  /** Worker: from the SMS's due time to Twilio accepting it. */
+  smsTimerLag: Histogram;
+}
+
+export interface MetricsOptions {
+  /**
+   * Only for the process whose /metrics speaks for the whole service (the API, or `npm
+   * start`): gauges read from the audit tables at scrape time, truthful however many
+   * workers wrote the rows. Left out in a worker, so two targets never report them twice.
+   */
+  audit?: AuditGaugeOptions;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const metrics: Metrics = {
+    registry,
+    webhooksReceived: new Counter({
+      name: `${PREFIX}webhooks_received_total`,
+      help: 'Webhook deliveries received, by gateway, payment status and intake outcome (rejected: refused before the intake)',
+      labelNames: ['gateway', 'status', 'outcome'],
+      registers,
+    }),
+    webhookDuration: new Histogram({
+      name: `${PREFIX}webhook_duration_seconds`,
+      help: 'Time to handle a webhook delivery, by gateway and HTTP status code',
+      labelNames: ['gateway', 'code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    statusCallbacks: new Counter({
+      name: `${PREFIX}twilio_status_callbacks_total`,
+      help: 'Twilio status callbacks, by result (recorded, not_newer, unknown_sid, untracked_status, rejected)',
+      labelNames: ['result'],
+      registers,
+    }),
+    smsTimerLag: new Histogram({
+      name: `${PREFIX}sms_timer_lag_seconds`,
+      help: 'Seconds from a recovery SMS falling due to Twilio accepting it (timer lag plus sending)',
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    }),
+  };
+  if (options.audit) registerAuditGauges(registry, options.audit);
+  return metrics;
+}
+
+/** A clock behind the workflow's (or time-skipping in tests) would give a negative lag. */
+export function observeTimerLag(
+  metrics: Metrics | undefined,
+  dueAt: string,
+  now = Date.now(),
+): void {
+  const due = Date.parse(dueAt);
+  if (!metrics || Number.isNaN(due)) return;
+  metrics.smsTimerLag.observe(Math.max(0, (now - due) / 1000));
+}

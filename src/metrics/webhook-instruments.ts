@@ -1,0 +1,63 @@
+import type Koa from 'koa';
+import { HttpError } from '../http/errors';
+import type { Metrics } from './metrics';
+
+/** What the route learned about one delivery; read back when the request ends. */
+interface Observed {
+  status?: string;
+  outcome?: string;
+}
+
+const OBSERVED = Symbol('webhook metrics');
+
+/** The route says which payment status a delivery carried, once it has parsed it. */
+export function noteStatus(ctx: Koa.Context, status: string): void {
+  observed(ctx).status = status;
+}
+
+/** The route says what the intake decided. */
+export function noteOutcome(ctx: Koa.Context, outcome: string): void {
+  observed(ctx).outcome = outcome;
+}
+
+/**
+ * Times a webhook request and counts it once it is answered, refusals included: a
+ * request that never reached the intake counts as `rejected` (4xx), `unavailable` (503,
+ * the gateway retries) or `error`, with no payment status when none was parsed.
+ */
+export function webhookInstruments(metrics: Metrics | undefined, gateway: string): Koa.Middleware {
+  return async (ctx, next) => {
+    if (!metrics) {
+      await next();
+      return;
+    }
+    const stop = metrics.webhookDuration.startTimer({ gateway });
+    const seen: Observed = {};
+    (ctx.state as Record<symbol, Observed>)[OBSERVED] = seen;
+    let code = 500;
+    try {
+      await next();
+      code = ctx.status;
+    } catch (err) {
+      code = err instanceof HttpError ? err.status : 500;
+      throw err;
+    } finally {
+      stop({ code: String(code) });
+      metrics.webhooksReceived.inc({
+        gateway,
+        status: seen.status ?? '',
+        outcome: seen.outcome ?? refusal(code),
+      });
+    }
+  };
+}
+
+function refusal(code: number): string {
+  if (code === 503) return 'unavailable';
+  return code >= 500 ? 'error' : 'rejected';
+}
+
+/** Without the middleware (no metrics), notes go to a throwaway record. */
+function observed(ctx: Koa.Context): Observed {
+  return (ctx.state as Record<symbol, Observed | undefined>)[OBSERVED] ?? {};
+}

@@ -1,0 +1,104 @@
+import { isGrpcDeadlineError } from '@temporalio/client';
+import type { Db } from '../db/connect';
+import { transitionsForPayment } from '../db/recovery-events';
+import { smsForPayment } from '../db/sms-messages';
+import type { Gateway } from '../domain/payment-event';
+import type { RecoveryClient } from '../temporal/recovery-client';
+import { recoveryWorkflowId } from '../../workflows/definitions';
+import type { PaymentView } from './shapes';
+import { eventSummary, smsView, transitionView } from './views';
+
+export interface PaymentViewDeps {
+  db: Db;
+  recoveries: Pick<RecoveryClient, 'state'>;
+  /** The Temporal Web UI's base URL, e.g. http://localhost:8233 */
+  temporalUiUrl: string;
+  namespace: string;
+  /** How long to wait for the workflow's `state` query (default 3 s). */
+  stateTimeoutMs?: number;
+}
+
+/** A payment with thousands of deliveries is abuse; its view shows the latest ones. */
+const MAX_EVENTS = 200;
+const STATE_TIMEOUT_MS = 3_000;
+
+/**
+ * One payment's recovery as JSON: the live workflow state (null with a reason when Temporal
+ * can't say), its webhook events, transitions and SMS, phones in full, and where to look
+ * in the Temporal Web UI. Never throws for Temporal's sake; database errors do propagate.
+ */
+export async function loadPaymentView(
+  deps: PaymentViewDeps,
+  gateway: Gateway,
+  paymentId: string,
+): Promise<PaymentView> {
+  const workflowId = recoveryWorkflowId(gateway, paymentId);
+  const [workflow, events, transitions, sms] = await Promise.all([
+    liveState(deps, gateway, paymentId),
+    latestEvents(deps.db, gateway, paymentId),
+    transitionsForPayment(deps.db, gateway, paymentId),
+    smsForPayment(deps.db, gateway, paymentId),
+  ]);
+  return {
+    gateway,
+    paymentId,
+    workflowId,
+    workflow,
+    links: { temporalUi: temporalUiLink(deps, workflowId) },
+    events: events.map((row) => eventSummary(row, 'full')),
+    transitions: transitions.map(transitionView),
+    sms: sms.map((row) => smsView(row, 'full')),
+  };
+}
+
+/** Nothing recorded and no workflow: the service never heard of this payment. */
+export function isUnknownPayment(view: PaymentView): boolean {
+  return (
+    view.events.length === 0 &&
+    view.transitions.length === 0 &&
+    view.sms.length === 0 &&
+    view.workflow.reason === 'workflow_not_found'
+  );
+}
+
+export function temporalUiLink(
+  deps: Pick<PaymentViewDeps, 'temporalUiUrl' | 'namespace'>,
+  workflowId: string,
+): string {
+  const base = deps.temporalUiUrl.replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Never throws: no workflow, no answer in time or any other failure is a reason, not an error. */
+async function liveState(
+  deps: PaymentViewDeps,
+  gateway: Gateway,
+  paymentId: string,
+): Promise<PaymentView['workflow']> {
+  try {
+    const state = await deps.recoveries.state(gateway, paymentId, {
+      timeoutMs: deps.stateTimeoutMs ?? STATE_TIMEOUT_MS,
+    });
+    return state ? { state, reason: null } : { state: null, reason: 'workflow_not_found' };
+  } catch (err) {
+    return {
+      state: null,
+      reason: isGrpcDeadlineError(err) ? 'temporal_timeout' : 'temporal_error',
+    };
+  }
+}
+
+async function latestEvents(
+  db: Db,
+  gateway: Gateway,
+  paymentId: string,
+): Promise<Record<string, unknown>[]> {
+  const rows = (await db('webhook_events')
+    .where({ gateway, payment_id: paymentId })
+    .orderBy([
+      { column: 'received_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(MAX_EVENTS)) as Record<string, unknown>[];
+  return rows.reverse();
+}

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../domain/payment-event';
+import {
+  RECOVERY_STATUSES,
+  type RecoveryState,
+  type SmsOutcome,
+} from '../../workflows/definitions';
+
+/**
+ * What the monitoring API (and the CLI) show, as JSON: these schemas are both the
+ * OpenAPI document's response schemas and what the tests parse real responses with.
+ */
+
+const instant = z.iso.datetime().meta({ description: 'ISO-8601, UTC' });
+const count = z.int().min(0);
+const detail = z.record(z.string(), z.unknown());
+
+export const eventSummarySchema = z
+  .object({
+    id: z.int(),
+    gateway: z.enum(GATEWAYS),
+    paymentId: z.string(),
+    paymentMethod: z.enum(PAYMENT_METHODS).nullable(),
+    paymentStatus: z.enum(PAYMENT_STATUSES),
+    rawStatus: z.string(),
+    amountCentavos: z.int().nullable(),
+    phone: z.string().nullable().meta({
+      description:
+        'The E.164 number the SMS would go to: masked in lists (+55 11 9****-4321), full in single views',
+    }),
+    phoneError: z.string().nullable(),
+    outcome: z.string().nullable(),
+    workflowId: z.string().nullable(),
+    receivedAt: instant,
+    handedOffAt: instant.nullable(),
+  })
+  .meta({ id: 'WebhookEventSummary' });
+
+export const transitionSchema = z
+  .object({
+    id: z.int(),
+    workflowId: z.string(),
+    transition: z.enum(RECOVERY_STATUSES),
+    detail: detail.nullable(),
+    occurredAt: instant,
+    recordedAt: instant,
+  })
+  .meta({ id: 'RecoveryTransition' });
+
+export const smsSchema = z
+  .object({
+    id: z.int(),
+    workflowId: z.string(),
+    step: z.int(),
+    gateway: z.string(),
+    paymentId: z.string(),
+    to: z.string().meta({ description: 'Masked in lists, full in single views' }),
+    body: z.string(),
+    twilioSid: z.string().nullable(),
+    status: z.string(),
+    errorCode: z.int().nullable(),
+    errorMessage: z.string().nullable(),
+    price: z.string().nullable(),
+    priceUnit: z.string().nullable(),
+    attempts: count,
+    createdAt: instant,
+    updatedAt: instant,
+    sentAt: instant.nullable(),
+    deliveredAt: instant.nullable(),
+  })
+  .meta({ id: 'SmsMessage' });
+
+export const eventDetailSchema = eventSummarySchema
+  .extend({
+    rawMethod: z.string().nullable(),
+    customer: z.object({
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+    }),
+    contentType: z.string().nullable(),
+    rawBody: z.string().meta({ description: 'The body exactly as received (decoded to text)' }),
+    normalized: detail.meta({ description: 'The delivery as a PaymentEvent' }),
+    caused: z.object({
+      outcome: z.string().nullable(),
+      workflowId: z.string().nullable(),
+      transitions: z.array(transitionSchema),
+      sms: z.array(smsSchema),
+    }),
+  })
+  .meta({ id: 'WebhookEvent' });
+
+const smsOutcomeSchema = z.object({
+  status: z.enum(['sent', 'failed', 'skipped']),
+  step: z.int().optional(),
+  sid: z.string().optional(),
+  twilioStatus: z.string().optional(),
+  errorCode: z.union([z.int(), z.string()]).optional(),
+  reason: z.string().optional(),
+  at: z.string(),
+} satisfies Record<keyof SmsOutcome, z.ZodType>);
+
+/**
+ * The workflow's own `RecoveryState`, answered by its `state` query. `satisfies` makes a
+ * field added to the workflow fail to compile here until it is described.
+ */
+export const recoveryStateSchema = z
+  .object({
+    gateway: z.enum(GATEWAYS),
+    paymentId: z.string(),
+    status: z.enum(RECOVERY_STATUSES),
+    lastPaymentStatus: z.enum(PAYMENT_STATUSES).nullable(),
+    dueAt: z.string().nullable(),
+    step: z.int().optional(),
+    steps: z.int().optional(),
+    heldUntil: z.string().nullable().optional(),
+    smsSent: count.optional(),
+    sms: smsOutcomeSchema.nullable(),
+    paidAt: z.string().nullable(),
+    updatesApplied: count,
+  } satisfies Record<keyof RecoveryState, z.ZodType>)
+  .meta({ id: 'RecoveryState' });
+
+export const WORKFLOW_STATE_REASONS = [
+  'workflow_not_found',
+  'temporal_timeout',
+  'temporal_error',
+] as const;
+
+export const paymentViewSchema = z
+  .object({
+    gateway: z.enum(GATEWAYS),
+    paymentId: z.string(),
+    workflowId: z.string(),
+    workflow: z.object({
+      state: recoveryStateSchema.nullable(),
+      reason: z
+        .enum(WORKFLOW_STATE_REASONS)
+        .nullable()
+        .meta({ description: 'Why `state` is null' }),
+    }),
+    links: z.object({ temporalUi: z.url() }),
+    events: z
+      .array(eventSummarySchema)
+      .meta({ description: 'Oldest first; the latest 200 at most' }),
+    transitions: z.array(transitionSchema),
+    sms: z.array(smsSchema),
+  })
+  .meta({ id: 'PaymentView' });
+
+export function pageSchema<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      next: z
+        .string()
+        .nullable()
+        .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    })
+    .meta({ id });
+}
+
+export const statsSchema = z
+  .object({
+    window: z.object({ from: instant, to: instant }),
+    webhooks: z.object({
+      total: count,
+      byGateway: z.record(
+        z.string(),
+        z.object({ total: count, byStatus: z.record(z.string(), count) }),
+      ),
+    }),
+    recoveries: z.object({
+      scheduled: count,
+      cancelled: count,
+      sent: count,
+      failed: count,
+      recovered: count,
+      notRecovered: count,
+    }),
+    sms: z.object({
+      total: count,
+      byStatus: z.record(z.string(), count),
+      delivered: count,
+      sentOrBeyond: count,
+      deliveryRate: z.number().min(0).max(1).nullable(),
+    }),
+    twilioErrors: z.array(z.object({ code: z.int(), count })),
+  })
+  .meta({ id: 'Stats' });
+
+export const testSmsResultSchema = z
+  .object({
+    sid: z.string(),
+    status: z.string(),
+    smsId: z.int(),
+    workflowId: z.string(),
+    to: z.string(),
+    body: z.string(),
+  })
+  .meta({ id: 'TestSmsResult' });
+
+export type EventSummary = z.infer<typeof eventSummarySchema>;
+export type EventDetail = z.infer<typeof eventDetailSchema>;
+export type TransitionView = z.infer<typeof transitionSchema>;
+export type SmsView = z.infer<typeof smsSchema>;
+export type PaymentView = z.infer<typeof paymentViewSchema>;
+export type Stats = z.infer<typeof statsSchema>;
+export type TestSmsResult = z.infer<typeof testSmsResultSchema>;
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}

@@ -1,0 +1,95 @@
+import type { Db } from '../db/connect';
+import type { Stats } from './shapes';
+import { withinRange, type TimeRange } from './time-range';
+
+type Counted = Record<string, unknown> & { n: unknown };
+
+/** Recovery transitions, under the names the stats report them by. */
+const RECOVERY_COUNTS = {
+  scheduled: 'waiting',
+  cancelled: 'cancelled',
+  sent: 'sms_sent',
+  failed: 'sms_failed',
+  recovered: 'recovered',
+  notRecovered: 'not_recovered',
+} as const;
+
+/**
+ * Twilio's statuses once a message has left Twilio for the carrier; `delivered` among
+ * them is what reached the handset. `failed` is excluded: Twilio never sent those.
+ */
+const SENT_OR_BEYOND = ['sent', 'delivered', 'undelivered'];
+
+/** Totals over `[from, to)`: webhooks by receipt, transitions by occurrence, SMS by creation. */
+export async function loadStats(db: Db, window: Required<TimeRange>): Promise<Stats> {
+  const [webhooks, recoveries, sms, twilioErrors] = await Promise.all([
+    webhookCounts(db, window),
+    recoveryCounts(db, window),
+    smsCounts(db, window),
+    twilioErrorCounts(db, window),
+  ]);
+  return {
+    window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    webhooks,
+    recoveries,
+    sms,
+    twilioErrors,
+  };
+}
+
+async function webhookCounts(db: Db, window: Required<TimeRange>): Promise<Stats['webhooks']> {
+  const rows = await withinRange(db('webhook_events'), 'received_at', window)
+    .select('gateway', 'payment_status')
+    .count<Counted[]>({ n: '*' })
+    .groupBy('gateway', 'payment_status');
+  const byGateway: Stats['webhooks']['byGateway'] = {};
+  for (const row of rows) {
+    const gateway = (byGateway[String(row.gateway)] ??= { total: 0, byStatus: {} });
+    gateway.total += Number(row.n);
+    gateway.byStatus[String(row.payment_status)] = Number(row.n);
+  }
+  return { total: rows.reduce((sum, row) => sum + Number(row.n), 0), byGateway };
+}
+
+async function recoveryCounts(db: Db, window: Required<TimeRange>): Promise<Stats['recoveries']> {
+  const rows = await withinRange(db('recovery_events'), 'occurred_at', window)
+    .select('transition')
+    .countDistinct<Counted[]>({ n: 'workflow_id' })
+    .groupBy('transition');
+  const byTransition = new Map(rows.map((row) => [String(row.transition), Number(row.n)]));
+  const entries = Object.entries(RECOVERY_COUNTS).map(([name, transition]) => [
+    name,
+    byTransition.get(transition) ?? 0,
+  ]);
+  return Object.fromEntries(entries) as Stats['recoveries'];
+}
+
+async function smsCounts(db: Db, window: Required<TimeRange>): Promise<Stats['sms']> {
+  const rows = await withinRange(db('sms_messages'), 'created_at', window)
+    .select('status')
+    .count<Counted[]>({ n: '*' })
+    .groupBy('status');
+  const byStatus = Object.fromEntries(rows.map((row) => [String(row.status), Number(row.n)]));
+  const delivered = byStatus.delivered ?? 0;
+  const sentOrBeyond = SENT_OR_BEYOND.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
+  return {
+    total: rows.reduce((sum, row) => sum + Number(row.n), 0),
+    byStatus,
+    delivered,
+    sentOrBeyond,
+    deliveryRate: sentOrBeyond === 0 ? null : delivered / sentOrBeyond,
+  };
+}
+
+async function twilioErrorCounts(
+  db: Db,
+  window: Required<TimeRange>,
+): Promise<Stats['twilioErrors']> {
+  const rows = await withinRange(db('sms_messages'), 'created_at', window)
+    .whereNotNull('error_code')
+    .select('error_code')
+    .count<Counted[]>({ n: '*' })
+    .groupBy('error_code')
+    .orderBy([{ column: 'n', order: 'desc' }, { column: 'error_code' }]);
+  return rows.map((row) => ({ code: Number(row.error_code), count: Number(row.n) }));
+}

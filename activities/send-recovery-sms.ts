@@ -64,7 +64,11 @@ export function createSendRecoverySms(deps: ActivityDeps) {
 
     await countAttempt(db, row.id);
     try {
-      const accepted = await sms.send({ to: row.toE164, body: row.body, statusCallback: deps.statusCallbackUrl });
+      const accepted = await sms.send({
+        to: row.toE164,
+        body: row.body,
+        statusCallback: deps.statusCallbackUrl,
+      });
       observeTimerLag(deps.metrics, input.dueAt);
       await markAccepted(db, row.id, accepted.sid, accepted.status);
       log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
@@ -85,7 +89,10 @@ const SKIP_MESSAGES: Record<SkipReason, string> = {
  * Checked right before sending, in this order: the sale ended (a `paid` whose signal hasn't
  * reached the workflow yet), the number opted out, the number had its share of messages.
  */
-async function sendBlocked({ db, frequencyCap }: ActivityDeps, input: SendSmsInput): Promise<SkipReason | null> {
+async function sendBlocked(
+  { db, frequencyCap }: ActivityDeps,
+  input: SendSmsInput,
+): Promise<SkipReason | null> {
   if (await paymentEnded(db, input.gateway, input.paymentId)) return 'payment_ended';
   if (await isSuppressed(db, input.to)) return 'suppressed';
   if (!frequencyCap) return null;
@@ -140,7 +147,11 @@ async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow) {
 async function failure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<ApplicationFailure> {
   if (err instanceof TwilioNotConfiguredError) {
     await markFailed(deps.db, row.id, 'failed', { code: null, message: err.message });
-    return ApplicationFailure.create({ type: 'TwilioNotConfigured', message: err.message, nonRetryable: true });
+    return ApplicationFailure.create({
+      type: 'TwilioNotConfigured',
+      message: err.message,
+      nonRetryable: true,
+    });
   }
   if (!(err instanceof SmsSendError)) throw err;
   const details = [{ code: err.code, httpStatus: err.httpStatus }];
@@ -149,7 +160,12 @@ async function failure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<A
     // Twilio 21610: the recipient replied STOP; never message the number again.
     if (err.code === 21610) await suppress(deps.db, row.toE164, 'twilio_21610', err.message);
     await markFailed(deps.db, row.id, 'failed', { code: err.code, message: err.message });
-    return ApplicationFailure.create({ type: 'TwilioPermanentError', message: err.message, details, nonRetryable: true });
+    return ApplicationFailure.create({
+      type: 'TwilioPermanentError',
+      message: err.message,
+      details,
+      nonRetryable: true,
+    });
   }
   return ApplicationFailure.create({ type: 'TwilioTransientError', message: err.message, details });
 }

@@ -29,14 +29,22 @@ export function createHealthCheck(db: Db, client: Client, taskQueue: string): He
       probe(() => workerPolling(client, taskQueue)),
     ]);
     const workerPart = temporalPart.ok ? worker : { ok: false, detail: 'temporal unreachable' };
-    return { ok: database.ok && temporalPart.ok && workerPart.ok, database, temporal: temporalPart, worker: workerPart };
+    return {
+      ok: database.ok && temporalPart.ok && workerPart.ok,
+      database,
+      temporal: temporalPart,
+      worker: workerPart,
+    };
   };
 }
 
 async function workerPolling(client: Client, taskQueue: string): Promise<void> {
   const response = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
-    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueue: {
+      name: taskQueue,
+      kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+    },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   const now = Date.now();

@@ -96,7 +96,10 @@ export interface RecoveryState {
 export const paymentStatusSignal = defineSignal<[PaymentUpdate]>(PAYMENT_STATUS_SIGNAL);
 export const stateQuery = defineQuery<RecoveryState>(STATE_QUERY);
 
-export const RECOVERY_STATUS_KEY = defineSearchAttributeKey('RecoveryStatus', SearchAttributeType.KEYWORD);
+export const RECOVERY_STATUS_KEY = defineSearchAttributeKey(
+  'RecoveryStatus',
+  SearchAttributeType.KEYWORD,
+);
 export const GATEWAY_KEY = defineSearchAttributeKey('Gateway', SearchAttributeType.KEYWORD);
 export const PAYMENT_ID_KEY = defineSearchAttributeKey('PaymentId', SearchAttributeType.KEYWORD);
 

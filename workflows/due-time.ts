@@ -7,10 +7,14 @@ const MAX_CREATED_AGE_MS = 24 * 3_600_000;
  * The recovery delay runs from the payment's creation when the gateway gives a plausible
  * creation time, otherwise from the first delivery we received.
  */
-export function recoveryStart(createdAt: string | null | undefined, firstReceivedMs: number): number {
+export function recoveryStart(
+  createdAt: string | null | undefined,
+  firstReceivedMs: number,
+): number {
   const created = createdAt ? Date.parse(createdAt) : NaN;
   if (Number.isNaN(created)) return firstReceivedMs;
   const plausible =
-    created <= firstReceivedMs + MAX_CLOCK_SKEW_MS && created >= firstReceivedMs - MAX_CREATED_AGE_MS;
+    created <= firstReceivedMs + MAX_CLOCK_SKEW_MS &&
+    created >= firstReceivedMs - MAX_CREATED_AGE_MS;
   return plausible ? Math.min(created, firstReceivedMs) : firstReceivedMs;
 }

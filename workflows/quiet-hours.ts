@@ -45,7 +45,8 @@ function clockDistance(from: number, to: number): number {
 export function quietHoursEnd(ms: number, quiet: QuietHours): number | null {
   const now = localMinuteOfDay(ms, quiet.timeZone);
   if (!inWindow(now, quiet)) return null;
-  let candidate = ms - (ms % MINUTE_MS) + ((quiet.endMinute - now + DAY_MINUTES) % DAY_MINUTES) * MINUTE_MS;
+  let candidate =
+    ms - (ms % MINUTE_MS) + ((quiet.endMinute - now + DAY_MINUTES) % DAY_MINUTES) * MINUTE_MS;
   for (let i = 0; i < 2; i++) {
     const off = clockDistance(localMinuteOfDay(candidate, quiet.timeZone), quiet.endMinute);
     if (off === 0) break;

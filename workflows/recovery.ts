@@ -43,7 +43,6 @@ const { sendRecoverySms } = proxyActivities<Activities>({
   },
 });
 
-
 export async function paymentRecovery(input: RecoveryInput): Promise<RecoveryState> {
   const recovery = new Recovery(input);
   setHandler(paymentStatusSignal, (update) => recovery.apply(update));
@@ -96,7 +95,9 @@ class Recovery {
       this.seenEvents.add(update.eventId);
     }
     this.state.updatesApplied += 1;
-    this.firstReceivedMs ??= update.receivedAt ? Date.parse(update.receivedAt) || Date.now() : Date.now();
+    this.firstReceivedMs ??= update.receivedAt
+      ? Date.parse(update.receivedAt) || Date.now()
+      : Date.now();
     if (this.terminal) return; // the first terminal status decides; later ones change nothing
     this.latest = update;
     this.state.lastPaymentStatus = update.status;
@@ -120,7 +121,8 @@ class Recovery {
       this.state.step = step;
       this.state.dueAt = iso(dueMs);
       await this.transition('waiting', { step, dueAt: this.state.dueAt });
-      if ((await this.waitUntil(dueMs)) || (await this.holdForQuietHours(step))) return this.ended();
+      if ((await this.waitUntil(dueMs)) || (await this.holdForQuietHours(step)))
+        return this.ended();
       if (!(await this.send(step))) {
         // A first step that couldn't send has ended the recovery; a later one leaves the
         // earlier SMS to be attributed.
@@ -168,11 +170,25 @@ class Recovery {
         dueAt: this.state.dueAt!,
       });
       if (result.outcome === 'skipped') {
-        this.state.sms = { status: 'skipped', step, reason: result.reason, at: new Date().toISOString() };
-        await this.stepEnded(result.reason === 'payment_ended' ? 'cancelled' : 'skipped', { step, reason: result.reason });
+        this.state.sms = {
+          status: 'skipped',
+          step,
+          reason: result.reason,
+          at: new Date().toISOString(),
+        };
+        await this.stepEnded(result.reason === 'payment_ended' ? 'cancelled' : 'skipped', {
+          step,
+          reason: result.reason,
+        });
         return false;
       }
-      this.state.sms = { status: 'sent', step, sid: result.sid, twilioStatus: result.twilioStatus, at: new Date().toISOString() };
+      this.state.sms = {
+        status: 'sent',
+        step,
+        sid: result.sid,
+        twilioStatus: result.twilioStatus,
+        at: new Date().toISOString(),
+      };
       this.state.smsSent = (this.state.smsSent ?? 0) + 1;
       this.lastSentMs = Date.now();
       await this.transition('sms_sent', { step, sid: result.sid, dueAt: this.state.dueAt });
@@ -222,10 +238,16 @@ class Recovery {
   private endDetail(): Record<string, unknown> {
     if (this.terminal) return { reason: 'payment_status', paymentStatus: this.latest!.status };
     if (this.latest?.status === 'waiting') return { reason: 'no_valid_phone' };
-    return { reason: this.state.sms ? 'attribution_window_elapsed' : 'not_waiting', paymentStatus: this.latest?.status };
+    return {
+      reason: this.state.sms ? 'attribution_window_elapsed' : 'not_waiting',
+      paymentStatus: this.latest?.status,
+    };
   }
 
-  private async finish(status: RecoveryStatus, detail: Record<string, unknown>): Promise<RecoveryState> {
+  private async finish(
+    status: RecoveryStatus,
+    detail: Record<string, unknown>,
+  ): Promise<RecoveryState> {
     await this.transition(status, detail);
     return this.snapshot();
   }

@@ -10,7 +10,9 @@ async function run(): Promise<void> {
     const down = process.argv.includes('--down');
     const names = down ? await migrateRollbackAll(db) : await migrateLatest(db);
     const verb = down ? 'rolled back' : 'applied';
-    console.log(names.length ? `${verb}: ${names.join(', ')}` : `nothing to ${down ? 'roll back' : 'apply'}`);
+    console.log(
+      names.length ? `${verb}: ${names.join(', ')}` : `nothing to ${down ? 'roll back' : 'apply'}`,
+    );
   } finally {
     await db.destroy();
   }

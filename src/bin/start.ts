@@ -2,6 +2,7 @@
  * `npm start`: the whole service on embedded defaults — Temporal dev server, SQLite, worker,
  * API and (without Twilio credentials) a local Twilio emulator. Ctrl-C stops all of it.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { formatDuration, loadConfigOrExit } from '../config';
 import { toolPath } from '../embedded/project';
@@ -11,23 +12,44 @@ import { installTemporalRuntime } from '../temporal/runtime';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
-  const config = loadConfigOrExit();
+  const configured = loadConfigOrExit();
+  // The monitoring API never runs open: without API_TOKEN, this run gets a token of its own.
+  const generatedToken = configured.apiToken ? null : randomBytes(24).toString('hex');
+  const config = generatedToken ? { ...configured, apiToken: generatedToken } : configured;
   const logger = createLogger(config.logLevel, { name: 'recovery' });
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   const stack = await startStack(config, logger, {
     emulatorPort: Number(process.env.TWILIO_EMULATOR_PORT ?? 8025),
   });
   onShutdownSignal(async (signal) => {
-    process.stdout.write(`\n${signal} received: stopping API, worker${stack.devServer ? ', Temporal dev server' : ''}...\n`);
+    process.stdout.write(
+      `\n${signal} received: stopping API, worker${stack.devServer ? ', Temporal dev server' : ''}...\n`,
+    );
     await stack.stop();
     process.stdout.write('stopped.\n');
   });
-  process.stdout.write(banner(stack));
+  process.stdout.write(banner(stack, generatedToken));
 }
 
-function banner({ config, api, devServer, emulator }: RunningStack): string {
-  const cli = devServer ? path.relative(process.cwd(), toolPath('temporal')) || 'temporal' : 'temporal';
-  const db = config.database.client === 'sqlite' ? `SQLite ${path.relative(process.cwd(), config.database.filename)}` : 'PostgreSQL (DATABASE_URL)';
+function quietHours(config: RunningStack['config']): string {
+  const quiet = config.recovery.quietHours;
+  if (!quiet) return 'off';
+  const clock = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return `${clock(quiet.startMinute)}-${clock(quiet.endMinute)} ${quiet.timeZone} (an SMS due then waits until ${clock(quiet.endMinute)})`;
+}
+
+function banner(
+  { config, api, devServer, emulator }: RunningStack,
+  generatedToken: string | null,
+): string {
+  const cli = devServer
+    ? path.relative(process.cwd(), toolPath('temporal')) || 'temporal'
+    : 'temporal';
+  const db =
+    config.database.client === 'sqlite'
+      ? `SQLite ${path.relative(process.cwd(), config.database.filename)}`
+      : 'PostgreSQL (DATABASE_URL)';
   const sms = emulator
     ? `local Twilio emulator ${emulator.url} (nothing leaves this machine; sent messages: ${emulator.url}/__emulator/messages)`
     : `Twilio${config.twilioApiUrl ? ` at ${config.twilioApiUrl}` : ''}`;
@@ -37,12 +59,20 @@ function banner({ config, api, devServer, emulator }: RunningStack): string {
     `  API              ${api.url}`,
     `  Webhooks         POST ${api.url}/api/webhooks/tribopay/  and  ${api.url}/api/webhooks/ghostpay/`,
     `  Health           ${api.url}/api/webhooks/health/`,
-    devServer ? `  Temporal Web UI  ${devServer.uiUrl}` : `  Temporal         ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    devServer
+      ? `  Temporal Web UI  ${devServer.uiUrl}`
+      : `  Temporal         ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Temporal CLI     ${cli} workflow list --address ${config.temporal.address}`,
     `  Audit database   ${db}`,
     `  SMS              ${sms}`,
-    `  Recovery delay   ${formatDuration(config.recoveryDelayMs)}`,
-    config.webhookSecret ? '  Webhook secret   required (X-Webhook-Token header or ?token=)' : '  Webhook secret   not set: webhooks are open (set WEBHOOK_SECRET in production)',
+    `  Recovery steps   ${config.recovery.steps.map(formatDuration).join(', ')}`,
+    `  Quiet hours      ${quietHours(config)}`,
+    generatedToken
+      ? `  API token        ${generatedToken} (generated for this run; set API_TOKEN to choose one)`
+      : '  API token        from API_TOKEN',
+    config.webhookSecret
+      ? '  Webhook secret   required (X-Webhook-Token header or ?token=)'
+      : '  Webhook secret   not set: webhooks are open (set WEBHOOK_SECRET in production)',
     '',
     'Press Ctrl-C to stop.',
     '',
@@ -54,4 +84,3 @@ run().catch((err) => {
   console.error(`start failed: ${(err as Error).message}`);
   process.exit(1);
 });
-

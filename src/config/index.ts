@@ -5,9 +5,7 @@ import { defaultSqliteFile, envSchema, type Env } from './schema';
 
 export { formatDuration, parseDuration } from './duration';
 
-export type DatabaseConfig =
-  | { client: 'pg'; url: string }
-  | { client: 'sqlite'; filename: string };
+export type DatabaseConfig = { client: 'pg'; url: string } | { client: 'sqlite'; filename: string };
 
 export interface TwilioConfig {
   accountSid: string;
@@ -105,8 +103,16 @@ function missingTwilioSettings(env: NodeJS.ProcessEnv): ConfigIssue[] {
   const sender = given('TWILIO_MESSAGING_SERVICE_SID') || given('TWILIO_PHONE_NUMBER');
   if (!sid && !token && !sender) return [];
   const issues: ConfigIssue[] = [];
-  if (!sid) issues.push({ variable: 'TWILIO_ACCOUNT_SID', message: 'required when any Twilio setting is given' });
-  if (!token) issues.push({ variable: 'TWILIO_AUTH_TOKEN', message: 'required when any Twilio setting is given' });
+  if (!sid)
+    issues.push({
+      variable: 'TWILIO_ACCOUNT_SID',
+      message: 'required when any Twilio setting is given',
+    });
+  if (!token)
+    issues.push({
+      variable: 'TWILIO_AUTH_TOKEN',
+      message: 'required when any Twilio setting is given',
+    });
   if (!sender) {
     issues.push({
       variable: 'TWILIO_PHONE_NUMBER',
@@ -131,7 +137,8 @@ function twilioFrom(env: Env): TwilioConfig | null {
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (!url) return { client: 'sqlite', filename: defaultSqliteFile(env.DATA_DIR) };
-  if (url.startsWith('sqlite:')) return { client: 'sqlite', filename: path.resolve(url.slice('sqlite:'.length)) };
+  if (url.startsWith('sqlite:'))
+    return { client: 'sqlite', filename: path.resolve(url.slice('sqlite:'.length)) };
   return { client: 'pg', url };
 }
 
@@ -139,7 +146,12 @@ function databaseFrom(env: Env): DatabaseConfig {
 function stepIssues(rawEnv: NodeJS.ProcessEnv, env: Env): ConfigIssue[] {
   const steps = env.RECOVERY_STEPS;
   if (!steps || !rawEnv.RECOVERY_DELAY?.trim() || steps[0] === env.RECOVERY_DELAY) return [];
-  return [{ variable: 'RECOVERY_STEPS', message: 'its first step must equal RECOVERY_DELAY (or leave RECOVERY_DELAY unset)' }];
+  return [
+    {
+      variable: 'RECOVERY_STEPS',
+      message: 'its first step must equal RECOVERY_DELAY (or leave RECOVERY_DELAY unset)',
+    },
+  ];
 }
 
 /** Parses the environment once; throws a ConfigError naming every bad variable. */
@@ -175,7 +187,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     attributionWindowMs: env.ATTRIBUTION_WINDOW,
     recovery: Object.freeze({
       steps: Object.freeze(env.RECOVERY_STEPS ?? [env.RECOVERY_DELAY]) as number[],
-      templates: Object.freeze(stepTemplatesFrom(rawEnv, env.SMS_TEMPLATE)) as (string | undefined)[],
+      templates: Object.freeze(stepTemplatesFrom(rawEnv, env.SMS_TEMPLATE)) as (
+        string | undefined
+      )[],
       quietHours: quietHoursFrom(env.QUIET_HOURS, env.QUIET_HOURS_TZ),
       maxSmsPerPhone: env.MAX_SMS_PER_PHONE,
       frequencyWindowMs: env.FREQUENCY_WINDOW,

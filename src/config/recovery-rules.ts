@@ -15,7 +15,10 @@ export const recoverySteps = z.preprocess(
       if (text === undefined) return undefined;
       const steps = text.split(',').map((part) => parseDuration(part));
       if (steps.some((ms) => ms === null || ms <= 0) || steps.length > 5) {
-        ctx.addIssue({ code: 'custom', message: `expected 1 to 5 positive durations separated by commas, like 10m,3h; got "${text}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected 1 to 5 positive durations separated by commas, like 10m,3h; got "${text}"`,
+        });
         return z.NEVER;
       }
       return steps as number[];
@@ -37,8 +40,18 @@ export const quietHoursWindow = z.preprocess(
     .transform((text, ctx) => {
       if (/^(off|none)$/i.test(text.trim())) return null;
       const [start, end, ...rest] = text.split('-').map((part) => part.trim());
-      if (rest.length > 0 || !start || !end || !CLOCK.test(start) || !CLOCK.test(end) || start === end) {
-        ctx.addIssue({ code: 'custom', message: `expected a window like 22:00-09:00, or off; got "${text}"` });
+      if (
+        rest.length > 0 ||
+        !start ||
+        !end ||
+        !CLOCK.test(start) ||
+        !CLOCK.test(end) ||
+        start === end
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a window like 22:00-09:00, or off; got "${text}"`,
+        });
         return z.NEVER;
       }
       return { startMinute: minutes(start), endMinute: minutes(end) };
@@ -56,11 +69,17 @@ function isTimeZone(name: string): boolean {
 
 export const timeZone = z.preprocess(
   blankToUndefined,
-  z.string().default('America/Sao_Paulo').refine(isTimeZone, { message: 'not an IANA time zone (e.g. America/Sao_Paulo)' }),
+  z
+    .string()
+    .default('America/Sao_Paulo')
+    .refine(isTimeZone, { message: 'not an IANA time zone (e.g. America/Sao_Paulo)' }),
 );
 
 export const positiveCount = (fallback: number) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int('expected a whole number').min(1).default(fallback));
+  z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int('expected a whole number').min(1).default(fallback),
+  );
 
 export const flag = z.preprocess(
   blankToUndefined,
@@ -78,6 +97,9 @@ export function quietHoursFrom(
 }
 
 /** `SMS_TEMPLATE` is step 1; `SMS_TEMPLATE_2` … `SMS_TEMPLATE_5` the later steps. */
-export function stepTemplatesFrom(env: NodeJS.ProcessEnv, first: string | undefined): (string | undefined)[] {
+export function stepTemplatesFrom(
+  env: NodeJS.ProcessEnv,
+  first: string | undefined,
+): (string | undefined)[] {
   return [first, ...[2, 3, 4, 5].map((n) => env[`SMS_TEMPLATE_${n}`]?.trim() || undefined)];
 }

@@ -66,15 +66,26 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: z.preprocess(blankToUndefined, z.string().default('localhost:7233')),
   TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().default('sms-recovery')),
-  TEMPORAL_UI_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(8233)),
+  TEMPORAL_UI_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(1).max(65535).default(8233),
+  ),
   TEMPORAL_UI_URL: httpUrl,
   TEMPORAL_METRICS_ADDRESS: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port, e.g. 0.0.0.0:9464').optional(),
+    z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, 'expected host:port, e.g. 0.0.0.0:9464')
+      .optional(),
   ),
   WORKER_METRICS_PORT: z.preprocess(
     blankToUndefined,
-    z.coerce.number({ message: 'expected a port number' }).int('expected a whole port number').min(0).max(65535).optional(),
+    z.coerce
+      .number({ message: 'expected a port number' })
+      .int('expected a whole port number')
+      .min(0)
+      .max(65535)
+      .optional(),
   ),
   RECOVERY_DELAY: duration('10m'),
   ATTRIBUTION_WINDOW: duration('24h'),

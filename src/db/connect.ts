@@ -58,6 +58,7 @@ export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
   if (typeof value === 'number') return new Date(value);
-  if (typeof value === 'string') return /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
+  if (typeof value === 'string')
+    return /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   throw new TypeError(`not a timestamp: ${typeof value}`);
 }

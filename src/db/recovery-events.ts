@@ -24,9 +24,18 @@ export interface RecoveryEventRow {
 }
 
 /** Transitions after which a payment's recovery is over for good. */
-export const FINAL_TRANSITIONS = ['cancelled', 'sms_failed', 'skipped', 'recovered', 'not_recovered'];
+export const FINAL_TRANSITIONS = [
+  'cancelled',
+  'sms_failed',
+  'skipped',
+  'recovered',
+  'not_recovered',
+];
 
-export async function insertTransition(db: Db | Knex.Transaction, record: TransitionRecord): Promise<void> {
+export async function insertTransition(
+  db: Db | Knex.Transaction,
+  record: TransitionRecord,
+): Promise<void> {
   await db('recovery_events')
     .insert({
       event_key: record.eventKey,
@@ -42,14 +51,22 @@ export async function insertTransition(db: Db | Knex.Transaction, record: Transi
     .ignore();
 }
 
-export async function transitionsForPayment(db: Db, gateway: string, paymentId: string): Promise<RecoveryEventRow[]> {
+export async function transitionsForPayment(
+  db: Db,
+  gateway: string,
+  paymentId: string,
+): Promise<RecoveryEventRow[]> {
   const rows = await db('recovery_events')
     .where({ gateway, payment_id: paymentId })
     .orderBy('id', 'asc');
   return rows.map(fromRow);
 }
 
-export async function recoveryFinished(db: Db, gateway: string, paymentId: string): Promise<boolean> {
+export async function recoveryFinished(
+  db: Db,
+  gateway: string,
+  paymentId: string,
+): Promise<boolean> {
   const row = await db('recovery_events')
     .where({ gateway, payment_id: paymentId })
     .whereIn('transition', FINAL_TRANSITIONS)
@@ -64,7 +81,8 @@ function fromRow(row: Record<string, unknown>): RecoveryEventRow {
     gateway: String(row.gateway),
     paymentId: String(row.payment_id),
     transition: String(row.transition),
-    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+    detail:
+      typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
     occurredAt: toDate(row.occurred_at)!,
     recordedAt: toDate(row.recorded_at)!,
   };

@@ -17,15 +17,17 @@ export interface SendClaim {
 export async function claimSendSlot(db: Db, claim: SendClaim): Promise<boolean> {
   return db.transaction(async (trx) => {
     await lockPhone(trx, claim.phoneE164);
-    const own = await trx('sms_send_claims').where({ workflow_id: claim.workflowId, step: claim.step }).first('id');
+    const own = await trx('sms_send_claims')
+      .where({ workflow_id: claim.workflowId, step: claim.step })
+      .first('id');
     if (own) return true;
     const since = new Date(Date.now() - claim.windowMs);
-    const [{ count }] = (await trx('sms_send_claims')
+    const others = await trx('sms_send_claims')
       .where('phone_e164', claim.phoneE164)
       .andWhere('claimed_at', '>', since)
       .andWhereNot('workflow_id', claim.workflowId)
-      .count({ count: '*' })) as { count: number | string }[];
-    if (Number(count) >= claim.maxPerWindow) return false;
+      .count<{ count: number | string }[]>({ count: '*' });
+    if (Number(others[0].count) >= claim.maxPerWindow) return false;
     await trx('sms_send_claims').insert({
       phone_e164: claim.phoneE164,
       workflow_id: claim.workflowId,
@@ -46,5 +48,6 @@ export async function releaseSendSlot(db: Db, workflowId: string, step: number):
  * embedded database has one connection, so its transactions already run one at a time.
  */
 async function lockPhone(trx: Knex.Transaction, phoneE164: string): Promise<void> {
-  if (trx.client.config.client === 'pg') await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [phoneE164]);
+  if (trx.client.config.client === 'pg')
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [phoneE164]);
 }

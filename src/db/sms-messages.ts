@@ -49,16 +49,26 @@ export async function claimSmsRow(db: Db, sms: NewSms): Promise<SmsRow> {
     })
     .onConflict(['workflow_id', 'step'])
     .ignore();
-  const row = await db('sms_messages').where({ workflow_id: sms.workflowId, step: sms.step }).first();
+  const row = await db('sms_messages')
+    .where({ workflow_id: sms.workflowId, step: sms.step })
+    .first();
   return fromRow(row);
 }
 
 /** Counted before each Twilio call: attempts > 0 means a message may already exist. */
 export async function countAttempt(db: Db, id: number): Promise<void> {
-  await db('sms_messages').where({ id }).increment('attempts', 1).update({ updated_at: new Date() });
+  await db('sms_messages')
+    .where({ id })
+    .increment('attempts', 1)
+    .update({ updated_at: new Date() });
 }
 
-export async function markAccepted(db: Db, id: number, sid: string, twilioStatus: string): Promise<void> {
+export async function markAccepted(
+  db: Db,
+  id: number,
+  sid: string,
+  twilioStatus: string,
+): Promise<void> {
   await db('sms_messages')
     .where({ id })
     .update({ twilio_sid: sid, status: twilioStatus, sent_at: new Date(), updated_at: new Date() });
@@ -70,16 +80,20 @@ export async function markFailed(
   status: 'failed' | 'cancelled',
   error: { code: number | null; message: string },
 ): Promise<void> {
-  await db('sms_messages').where({ id }).update({
-    status,
-    error_code: error.code,
-    error_message: error.message.slice(0, 512),
-    updated_at: new Date(),
-  });
+  await db('sms_messages')
+    .where({ id })
+    .update({
+      status,
+      error_code: error.code,
+      error_message: error.message.slice(0, 512),
+      updated_at: new Date(),
+    });
 }
 
 export async function smsForPayment(db: Db, gateway: string, paymentId: string): Promise<SmsRow[]> {
-  const rows = await db('sms_messages').where({ gateway, payment_id: paymentId }).orderBy('id', 'asc');
+  const rows = await db('sms_messages')
+    .where({ gateway, payment_id: paymentId })
+    .orderBy('id', 'asc');
   return rows.map(fromRow);
 }
 
@@ -99,7 +113,10 @@ export type DeliveryReportResult = 'recorded' | 'not_newer' | 'unknown_sid';
  * stored status ranks below the reported one, so callbacks racing each other, repeated or
  * late can never move it back, and a final status never changes.
  */
-export async function recordDeliveryReport(db: Db, report: DeliveryReport): Promise<DeliveryReportResult> {
+export async function recordDeliveryReport(
+  db: Db,
+  report: DeliveryReport,
+): Promise<DeliveryReportResult> {
   const now = new Date();
   const changes: Record<string, unknown> = { status: report.status, updated_at: now };
   if (report.errorCode !== null) changes.error_code = report.errorCode;

@@ -10,13 +10,26 @@ export interface Suppression {
 }
 
 export async function isSuppressed(db: Db, phoneE164: string): Promise<boolean> {
-  return (await db('suppressed_numbers').where({ phone_e164: phoneE164 }).first('phone_e164')) !== undefined;
+  return (
+    (await db('suppressed_numbers').where({ phone_e164: phoneE164 }).first('phone_e164')) !==
+    undefined
+  );
 }
 
 /** Adds the number; a number already suppressed keeps its first reason. */
-export async function suppress(db: Db, phoneE164: string, reason: SuppressionReason, detail?: string): Promise<boolean> {
+export async function suppress(
+  db: Db,
+  phoneE164: string,
+  reason: SuppressionReason,
+  detail?: string,
+): Promise<boolean> {
   const inserted = await db('suppressed_numbers')
-    .insert({ phone_e164: phoneE164, reason, detail: detail?.slice(0, 512) ?? null, created_at: new Date() })
+    .insert({
+      phone_e164: phoneE164,
+      reason,
+      detail: detail?.slice(0, 512) ?? null,
+      created_at: new Date(),
+    })
     .onConflict('phone_e164')
     .ignore()
     .returning('phone_e164');
@@ -27,7 +40,11 @@ export async function unsuppress(db: Db, phoneE164: string): Promise<boolean> {
   return (await db('suppressed_numbers').where({ phone_e164: phoneE164 }).delete()) > 0;
 }
 
-export async function listSuppressions(db: Db, limit: number, after?: string): Promise<Suppression[]> {
+export async function listSuppressions(
+  db: Db,
+  limit: number,
+  after?: string,
+): Promise<Suppression[]> {
   const query = db('suppressed_numbers').orderBy('phone_e164', 'asc').limit(limit);
   if (after) void query.where('phone_e164', '>', after);
   const rows = (await query) as Record<string, unknown>[];

@@ -68,7 +68,12 @@ export async function recordOutcome(
 }
 
 /** Whether an earlier delivery for this payment already reached its workflow. */
-export async function paymentHandedOffBefore(db: Db, gateway: string, paymentId: string, exceptId: number): Promise<boolean> {
+export async function paymentHandedOffBefore(
+  db: Db,
+  gateway: string,
+  paymentId: string,
+  exceptId: number,
+): Promise<boolean> {
   const row = await db('webhook_events')
     .where({ gateway, payment_id: paymentId })
     .whereNot({ id: exceptId })
@@ -95,7 +100,7 @@ export async function paymentEnded(db: Db, gateway: string, paymentId: string): 
 /** PostgreSQL text can't hold U+0000, so normalised copies drop it; raw_body keeps the JSON escape. */
 function clip(value: string | null, max: number): string | null {
   if (value === null) return value;
-  const text = value.replace(/\u0000/g, '');
+  const text = value.split('\u0000').join('');
   return text.length <= max ? text : [...text].slice(0, max).join('');
 }
 

@@ -7,7 +7,13 @@ import { createMetrics } from '../metrics/metrics';
 import { startApi, type RunningApi } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
 import { startWorker, type RunningWorker } from '../runtime/worker';
-import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, MESSAGING_SERVICE_FROM, startTwilioEmulator, type TwilioEmulator } from '../twilio-emulator';
+import {
+  DEV_ACCOUNT_SID,
+  DEV_AUTH_TOKEN,
+  MESSAGING_SERVICE_FROM,
+  startTwilioEmulator,
+  type TwilioEmulator,
+} from '../twilio-emulator';
 import { stopStaleProcess, waitForExit, writePidFile } from './pid-file';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
@@ -28,21 +34,34 @@ export interface RunningStack {
  * is given), the SQLite audit database, the worker and the API in this process, and a
  * local Twilio emulator when no Twilio credentials are set. Stops in reverse order.
  */
-export async function startStack(base: Config, logger: Logger, options: StackOptions): Promise<RunningStack> {
-  const leftover = stopStaleProcess(path.join(base.dataDir, 'temporal.pid'), path.join(base.dataDir, 'temporal.sqlite'));
+export async function startStack(
+  base: Config,
+  logger: Logger,
+  options: StackOptions,
+): Promise<RunningStack> {
+  const leftover = stopStaleProcess(
+    path.join(base.dataDir, 'temporal.pid'),
+    path.join(base.dataDir, 'temporal.sqlite'),
+  );
   if (leftover !== null) {
     logger.warn({ pid: leftover }, 'stopping a Temporal dev server left running by an earlier run');
     await waitForExit(leftover, 10_000);
   }
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'stop failed'));
+    for (const stop of stops.reverse())
+      await stop().catch((err) => logger.error({ err }, 'stop failed'));
   };
   try {
-    const devServer = (await temporalAnswers(base.temporal.address)) ? null : await startTemporal(base);
+    const devServer = (await temporalAnswers(base.temporal.address))
+      ? null
+      : await startTemporal(base);
     if (devServer) stops.push(() => devServer.stop());
     // Its delivery reports reach the API when PUBLIC_URL points at it, as Twilio's would.
-    const emulator = base.twilio || base.twilioApiUrl ? null : await startTwilioEmulator({ port: options.emulatorPort, statusCallbacks: true });
+    const emulator =
+      base.twilio || base.twilioApiUrl
+        ? null
+        : await startTwilioEmulator({ port: options.emulatorPort, statusCallbacks: true });
     if (emulator) stops.push(() => emulator.close());
     const config = withEmbeddedParts(base, devServer, emulator);
     const db: Db = await openDatabase(config, logger, { migrate: true });
@@ -79,7 +98,9 @@ async function temporalAnswers(address: string): Promise<boolean> {
 async function startTemporal(config: Config): Promise<DevServer> {
   const [host, port] = splitAddress(config.temporal.address);
   if (!LOOPBACK.has(host)) {
-    throw new Error(`no Temporal server answers at ${config.temporal.address}, and a dev server can only be started on this machine`);
+    throw new Error(
+      `no Temporal server answers at ${config.temporal.address}, and a dev server can only be started on this machine`,
+    );
   }
   const dbFile = path.join(config.dataDir, 'temporal.sqlite');
   const pidFile = path.join(config.dataDir, 'temporal.pid');
@@ -101,12 +122,23 @@ async function startTemporal(config: Config): Promise<DevServer> {
   };
 }
 
-function withEmbeddedParts(config: Config, devServer: DevServer | null, emulator: TwilioEmulator | null): Config {
+function withEmbeddedParts(
+  config: Config,
+  devServer: DevServer | null,
+  emulator: TwilioEmulator | null,
+): Config {
   return {
     ...config,
     temporal: devServer ? { ...config.temporal, address: devServer.address } : config.temporal,
     ...(emulator
-      ? { twilio: { accountSid: DEV_ACCOUNT_SID, authToken: DEV_AUTH_TOKEN, from: MESSAGING_SERVICE_FROM }, twilioApiUrl: emulator.url }
+      ? {
+          twilio: {
+            accountSid: DEV_ACCOUNT_SID,
+            authToken: DEV_AUTH_TOKEN,
+            from: MESSAGING_SERVICE_FROM,
+          },
+          twilioApiUrl: emulator.url,
+        }
       : {}),
   };
 }

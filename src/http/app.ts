@@ -28,7 +28,12 @@ export function createApp(deps: AppDeps): Koa {
   // Without metrics of its own, the app still serves /metrics, read from its database.
   const metrics = deps.metrics ?? createMetrics({ audit: { db: deps.db, logger: deps.logger } });
   const routed = { ...deps, metrics };
-  const routers = [healthRoutes(deps.health), webhookRoutes(routed), twilioStatusRoutes(routed), metricsRoutes(metrics)];
+  const routers = [
+    healthRoutes(deps.health),
+    webhookRoutes(routed),
+    twilioStatusRoutes(routed),
+    metricsRoutes(metrics),
+  ];
   // Every route is listed in ROUTE_DOCS too; test/http/openapi.test.ts holds the two together.
   routers.push(monitoringRoutes(deps), openApiRoutes(ROUTE_DOCS));
   for (const router of routers) {
@@ -46,7 +51,13 @@ function accessLog(logger: Logger): Koa.Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+        },
         'request',
       );
     }

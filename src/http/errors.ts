@@ -31,14 +31,16 @@ export function errorHandler(logger: Logger): Koa.Middleware {
       }
     } catch (err) {
       const known = toHttpError(err);
-      if (known.status >= 500) logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      if (known.status >= 500)
+        logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = known.status;
       for (const [name, value] of Object.entries(known.headers ?? {})) ctx.set(name, value);
       ctx.body = {
         error: {
           status: known.status,
           // 5xx details stay in the log; the client gets a generic message and the id.
-          message: known.status >= 500 && !(err instanceof HttpError) ? 'internal error' : known.message,
+          message:
+            known.status >= 500 && !(err instanceof HttpError) ? 'internal error' : known.message,
           requestId: ctx.state.requestId,
           ...(known.issues ? { issues: known.issues } : {}),
         },

@@ -15,7 +15,9 @@ export async function readRawBody(ctx: Koa.Context, limit = MAX_BODY_BYTES): Pro
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
     if (size > limit) {
-      throw new HttpError(413, `body larger than ${limit} bytes`, undefined, { Connection: 'close' });
+      throw new HttpError(413, `body larger than ${limit} bytes`, undefined, {
+        Connection: 'close',
+      });
     }
     chunks.push(chunk as Buffer);
   }

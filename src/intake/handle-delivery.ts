@@ -3,7 +3,12 @@ import { isTerminal, type PaymentEvent } from '../domain/payment-event';
 import { normalizePhone } from '../domain/phone';
 import type { Db } from '../db/connect';
 import { recoveryFinished } from '../db/recovery-events';
-import { insertWebhookEvent, paymentEnded, paymentHandedOffBefore, recordOutcome } from '../db/webhook-events';
+import {
+  insertWebhookEvent,
+  paymentEnded,
+  paymentHandedOffBefore,
+  recordOutcome,
+} from '../db/webhook-events';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import type { PaymentUpdate } from '../../workflows/definitions';
 
@@ -34,7 +39,10 @@ export interface Delivery {
 
 /** The database or Temporal could not take the delivery: the gateway must retry. */
 export class IntakeUnavailableError extends Error {
-  constructor(readonly part: 'database' | 'temporal', cause: unknown) {
+  constructor(
+    readonly part: 'database' | 'temporal',
+    cause: unknown,
+  ) {
     super(`${part} unavailable`, { cause });
     this.name = 'IntakeUnavailableError';
   }
@@ -72,7 +80,13 @@ export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Prom
   );
   const { row } = stored;
   if (row.handedOffAt) {
-    return { httpStatus: 200, outcome: 'duplicate', eventId: row.id, workflowId: row.workflowId ?? undefined, reason: row.outcome ?? undefined };
+    return {
+      httpStatus: 200,
+      outcome: 'duplicate',
+      eventId: row.id,
+      workflowId: row.workflowId ?? undefined,
+      reason: row.outcome ?? undefined,
+    };
   }
   const result = await route(deps, event, {
     eventId: row.id,
@@ -98,7 +112,8 @@ interface Received {
 async function route(deps: IntakeDeps, event: PaymentEvent, received: Received): Promise<Routed> {
   const { eventId, phoneE164, phoneError } = received;
   const terminal = isTerminal(event.status);
-  if (event.status === 'other') return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
+  if (event.status === 'other')
+    return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
   // A terminal delivery may omit the method (TriboPay's minimal `paid`); it still ends a PIX recovery.
   if (event.method !== 'pix' && !(terminal && event.method === null)) {
     return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
@@ -114,7 +129,8 @@ async function route(deps: IntakeDeps, event: PaymentEvent, received: Received):
   const delivered = await orUnavailable('temporal', () =>
     deps.recoveries.deliver(event.gateway, event.paymentId, toUpdate(event, received)),
   );
-  if (!delivered.delivered) return { outcome: 'ignored: recovery finished', workflowId: delivered.workflowId };
+  if (!delivered.delivered)
+    return { outcome: 'ignored: recovery finished', workflowId: delivered.workflowId };
   const outcome = !terminal && firstHandOff ? 'scheduled' : 'signalled';
   return { outcome, workflowId: delivered.workflowId };
 }
@@ -133,7 +149,10 @@ async function paymentClosed(db: Db, event: PaymentEvent): Promise<IntakeOutcome
   return finished ? 'ignored: recovery finished' : null;
 }
 
-function toUpdate(event: PaymentEvent, { eventId, receivedAt, phoneE164 }: Received): PaymentUpdate {
+function toUpdate(
+  event: PaymentEvent,
+  { eventId, receivedAt, phoneE164 }: Received,
+): PaymentUpdate {
   return {
     status: event.status,
     eventId: `${event.gateway}:${eventId}`,

@@ -34,7 +34,9 @@ export async function startApi(
     metrics,
     // Callbacks are verified against the URL Twilio was given, so both are needed.
     twilioCallbacks:
-      config.twilio && config.publicUrl ? { authToken: config.twilio.authToken, publicUrl: config.publicUrl } : undefined,
+      config.twilio && config.publicUrl
+        ? { authToken: config.twilio.authToken, publicUrl: config.publicUrl }
+        : undefined,
     health: createHealthCheck(db, client, config.temporal.taskQueue),
     // The monitoring API: its token, the real SMS sender for test messages, Web UI links.
     apiToken: config.apiToken,

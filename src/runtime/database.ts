@@ -4,7 +4,11 @@ import { migrateLatest } from '../db/migrate';
 import type { Logger } from '../logging';
 
 /** Connects, checks the connection, and (for the embedded default) migrates. */
-export async function openDatabase(config: Pick<Config, 'database'>, logger: Logger, options: { migrate: boolean }): Promise<Db> {
+export async function openDatabase(
+  config: Pick<Config, 'database'>,
+  logger: Logger,
+  options: { migrate: boolean },
+): Promise<Db> {
   const db = createDb(config.database);
   try {
     await pingDb(db);
@@ -15,6 +19,8 @@ export async function openDatabase(config: Pick<Config, 'database'>, logger: Log
     return db;
   } catch (err) {
     await db.destroy();
-    throw new Error(`database (${config.database.client}) unavailable: ${(err as Error).message}`, { cause: err });
+    throw new Error(`database (${config.database.client}) unavailable: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

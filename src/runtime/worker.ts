@@ -30,7 +30,8 @@ export async function startWorker(
   metrics: Metrics = createMetrics(),
 ): Promise<RunningWorker> {
   const [template, ...followUpTemplates] = stepTemplates(config);
-  if (!config.twilio) logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
+  if (!config.twilio)
+    logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
   const target = temporalTarget(config);
   await registerSearchAttributes(target, logger);
   const connection = await connectWorker(target);
@@ -43,7 +44,10 @@ export async function startWorker(
       logger,
       template,
       followUpTemplates,
-      frequencyCap: { maxPerWindow: config.recovery.maxSmsPerPhone, windowMs: config.recovery.frequencyWindowMs },
+      frequencyCap: {
+        maxPerWindow: config.recovery.maxSmsPerPhone,
+        windowMs: config.recovery.frequencyWindowMs,
+      },
       gsm7: config.recovery.gsm7,
       sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
       statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
@@ -78,19 +82,27 @@ async function startMetricsServer(config: Config, metrics: Metrics): Promise<Met
 /** One validated template per step of the sequence, configured or built in. */
 function stepTemplates(config: Config): string[] {
   return config.recovery.steps.map((_, index) => {
-    const template = config.recovery.templates[index] ?? (index === 0 ? DEFAULT_TEMPLATE : DEFAULT_FOLLOW_UP_TEMPLATE);
+    const template =
+      config.recovery.templates[index] ??
+      (index === 0 ? DEFAULT_TEMPLATE : DEFAULT_FOLLOW_UP_TEMPLATE);
     validateTemplate(template);
     return template;
   });
 }
 
-async function registerSearchAttributes(target: ReturnType<typeof temporalTarget>, logger: Logger): Promise<void> {
+async function registerSearchAttributes(
+  target: ReturnType<typeof temporalTarget>,
+  logger: Logger,
+): Promise<void> {
   const client = await connectClient(target);
   try {
     const added = await ensureSearchAttributes(client.connection, target.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
   } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'could not check search attributes; register RecoveryStatus, Gateway and PaymentId (Keyword) by hand');
+    logger.warn(
+      { err: (err as Error).message },
+      'could not check search attributes; register RecoveryStatus, Gateway and PaymentId (Keyword) by hand',
+    );
   } finally {
     await client.connection.close();
   }

@@ -35,7 +35,9 @@ export class SmsSendError extends Error {
 
 export class TwilioNotConfiguredError extends Error {
   constructor() {
-    super('Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER');
+    super(
+      'Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER',
+    );
     this.name = 'TwilioNotConfigured';
   }
 }

@@ -27,14 +27,23 @@ const LOOKUP_LIMIT = 50;
 
 export function createSmsSender(twilio: TwilioConfig | null, apiUrl?: string): SmsSender {
   if (!twilio) return notConfiguredSender;
-  const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiUrl });
+  const client = createTwilioClient({
+    accountSid: twilio.accountSid,
+    authToken: twilio.authToken,
+    apiUrl,
+  });
   const sender = twilio.messagingServiceSid
     ? { messagingServiceSid: twilio.messagingServiceSid }
     : { from: twilio.from! };
   return {
     async send(sms) {
       try {
-        const message = await client.messages.create({ ...sender, to: sms.to, body: sms.body, statusCallback: sms.statusCallback });
+        const message = await client.messages.create({
+          ...sender,
+          to: sms.to,
+          body: sms.body,
+          statusCallback: sms.statusCallback,
+        });
         return { sid: message.sid, status: message.status };
       } catch (err) {
         throw classifyTwilioError(err);
@@ -44,7 +53,9 @@ export function createSmsSender(twilio: TwilioConfig | null, apiUrl?: string): S
       try {
         const recent = await client.messages.list({ to, limit: LOOKUP_LIMIT });
         const floor = since.getTime() - CLOCK_SLACK_MS;
-        const match = recent.find((m) => m.body === body && (m.dateCreated?.getTime() ?? 0) >= floor);
+        const match = recent.find(
+          (m) => m.body === body && (m.dateCreated?.getTime() ?? 0) >= floor,
+        );
         return match ? { sid: match.sid, status: match.status } : null;
       } catch (err) {
         throw classifyTwilioError(err);

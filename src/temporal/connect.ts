@@ -12,12 +12,21 @@ export interface TemporalTarget {
  * Our variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE) are also the SDK's, so an explicit
  * value wins, then a profile from the Temporal config file (TEMPORAL_PROFILE), then ours.
  */
-export function temporalTarget(config: Pick<Config, 'temporal'>, env: NodeJS.ProcessEnv = process.env): TemporalTarget {
-  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: pickTemporalEnv(env) });
+export function temporalTarget(
+  config: Pick<Config, 'temporal'>,
+  env: NodeJS.ProcessEnv = process.env,
+): TemporalTarget {
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    overrideEnvVars: pickTemporalEnv(env),
+  });
   const { address, ...options } = connectionOptions;
   return {
-    address: env.TEMPORAL_ADDRESS?.trim() ? config.temporal.address : (address ?? config.temporal.address),
-    namespace: env.TEMPORAL_NAMESPACE?.trim() ? config.temporal.namespace : (namespace ?? config.temporal.namespace),
+    address: env.TEMPORAL_ADDRESS?.trim()
+      ? config.temporal.address
+      : (address ?? config.temporal.address),
+    namespace: env.TEMPORAL_NAMESPACE?.trim()
+      ? config.temporal.namespace
+      : (namespace ?? config.temporal.namespace),
     options,
   };
 }

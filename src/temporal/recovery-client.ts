@@ -1,4 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  type Client,
+} from '@temporalio/client';
 import type { Gateway } from '../domain/payment-event';
 import type { QuietHours } from '../../workflows/quiet-hours';
 import {
@@ -13,7 +17,9 @@ import {
   type RecoveryState,
 } from '../../workflows/definitions';
 
-export type DeliverResult = { delivered: true; workflowId: string } | { delivered: false; workflowId: string; reason: 'recovery_finished' };
+export type DeliverResult =
+  | { delivered: true; workflowId: string }
+  | { delivered: false; workflowId: string; reason: 'recovery_finished' };
 
 const DELIVER_DEADLINE_MS = 5_000;
 /** A query waits for a worker to answer it; with none polling it would wait indefinitely. */
@@ -32,7 +38,11 @@ export interface RecoverySettings {
 export interface RecoveryClient {
   deliver(gateway: Gateway, paymentId: string, update: PaymentUpdate): Promise<DeliverResult>;
   /** null when there is no such workflow; rejects (gRPC DEADLINE_EXCEEDED) after `timeoutMs`. */
-  state(gateway: Gateway, paymentId: string, options?: { timeoutMs?: number }): Promise<RecoveryState | null>;
+  state(
+    gateway: Gateway,
+    paymentId: string,
+    options?: { timeoutMs?: number },
+  ): Promise<RecoveryState | null>;
 }
 
 export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
@@ -49,19 +59,21 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
       };
       try {
         // A gateway waits on this answer: give up (and answer 503) rather than hang.
-        await client.withDeadline(Date.now() + DELIVER_DEADLINE_MS, () => client.workflow.signalWithStart(WORKFLOW_TYPE, {
-          workflowId,
-          taskQueue: settings.taskQueue,
-          args: [input],
-          signal: paymentStatusSignal,
-          signalArgs: [update],
-          // A closed recovery is never started again: a late `waiting` must not send.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: GATEWAY_KEY, value: gateway },
-            { key: PAYMENT_ID_KEY, value: paymentId },
-          ],
-        }));
+        await client.withDeadline(Date.now() + DELIVER_DEADLINE_MS, () =>
+          client.workflow.signalWithStart(WORKFLOW_TYPE, {
+            workflowId,
+            taskQueue: settings.taskQueue,
+            args: [input],
+            signal: paymentStatusSignal,
+            signalArgs: [update],
+            // A closed recovery is never started again: a late `waiting` must not send.
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            typedSearchAttributes: [
+              { key: GATEWAY_KEY, value: gateway },
+              { key: PAYMENT_ID_KEY, value: paymentId },
+            ],
+          }),
+        );
         return { delivered: true, workflowId };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -69,7 +81,8 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         // earlier; only a closed recovery refuses the update.
         const handle = client.workflow.getHandle(workflowId);
         const { status } = await handle.describe();
-        if (status.name !== 'RUNNING') return { delivered: false, workflowId, reason: 'recovery_finished' };
+        if (status.name !== 'RUNNING')
+          return { delivered: false, workflowId, reason: 'recovery_finished' };
         await handle.signal(paymentStatusSignal, update);
         return { delivered: true, workflowId };
       }

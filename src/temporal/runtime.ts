@@ -12,7 +12,8 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 
 /** The SDK's own log lines (worker state, workflow and activity logs) go through our logger. */
 function sdkLogger(logger: Logger): SdkLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]]({ ...meta }, message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    logger[LEVELS[level]]({ ...meta }, message);
   return {
     log,
     trace: (m, meta) => log('TRACE', m, meta),
@@ -30,6 +31,8 @@ function sdkLogger(logger: Logger): SdkLogger {
 export function installTemporalRuntime(logger: Logger, metricsAddress?: string): void {
   Runtime.install({
     logger: sdkLogger(logger.child({ component: 'temporal' })),
-    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
   });
 }

@@ -12,9 +12,14 @@ type Operator = Pick<Connection, 'operatorService'>;
  * workflow's first upsert fails its task, so a worker checks before polling. Returns the
  * names it added; managed servers (Temporal Cloud) refuse and need them added by hand.
  */
-export async function ensureSearchAttributes(connection: Operator, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(
+  connection: Operator,
+  namespace: string,
+): Promise<string[]> {
   const known = await knownAttributes(connection, namespace);
-  const missing = CUSTOM_SEARCH_ATTRIBUTES.map((key) => key.name).filter((name) => !known.has(name));
+  const missing = CUSTOM_SEARCH_ATTRIBUTES.map((key) => key.name).filter(
+    (name) => !known.has(name),
+  );
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
@@ -27,7 +32,10 @@ export async function ensureSearchAttributes(connection: Operator, namespace: st
 async function knownAttributes(connection: Operator, namespace: string): Promise<Set<string>> {
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    return new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+    return new Set([
+      ...Object.keys(existing.customAttributes ?? {}),
+      ...Object.keys(existing.systemAttributes ?? {}),
+    ]);
   } catch (err) {
     if ((err as { code?: number }).code === GRPC_UNIMPLEMENTED) return new Set();
     throw err;

@@ -6,8 +6,10 @@ import type { createActivities } from '../../activities';
 /** Written by `npm run build`; loading it skips bundling the workflow code at start-up. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '../../workflow-bundle.js');
 
-export function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  if (fs.existsSync(WORKFLOW_BUNDLE_PATH)) return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+export function workflowSource():
+  { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  if (fs.existsSync(WORKFLOW_BUNDLE_PATH))
+    return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
   return { workflowsPath: require.resolve('../../workflows') };
 }
 

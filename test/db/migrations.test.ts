@@ -6,7 +6,13 @@ import { migrateLatest, migrateRollbackAll } from '../../src/db/migrate';
 import { pgTestDb } from '../helpers/db';
 
 const MIGRATIONS = ['20261129000100_audit_trail', '20261129000200_recovery_rules'];
-const TABLES = ['webhook_events', 'recovery_events', 'sms_messages', 'suppressed_numbers', 'sms_send_claims'];
+const TABLES = [
+  'webhook_events',
+  'recovery_events',
+  'sms_messages',
+  'suppressed_numbers',
+  'sms_send_claims',
+];
 const INDEXES: Record<string, string[]> = {
   webhook_events: [
     'webhook_events_dedup_key_unique',

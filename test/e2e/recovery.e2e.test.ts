@@ -27,7 +27,11 @@ function startWorkerProcess(): Promise<Spawned> {
 }
 
 beforeAll(async () => {
-  [server, testDb, emulator] = await Promise.all([startTestDevServer(), pgTestDb(), startTwilioEmulator({ port: 0 })]);
+  [server, testDb, emulator] = await Promise.all([
+    startTestDevServer(),
+    pgTestDb(),
+    startTwilioEmulator({ port: 0 }),
+  ]);
   env = {
     DATABASE_URL: testDb.url,
     TEMPORAL_ADDRESS: server.address,
@@ -71,7 +75,11 @@ function tribopayBody(id: string, status: string, phone: string): string {
 }
 
 async function post(body: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${api.url}/api/webhooks/tribopay/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(`${api.url}/api/webhooks/tribopay/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -83,7 +91,11 @@ test('a waiting PIX webhook leads to one SMS at the emulator after the delay', a
   const posted = Date.now();
   const res = await post(tribopayBody(`e2e-${Date.now()}-a`, 'waiting_payment', phone));
   expect(res).toMatchObject({ status: 202, json: { outcome: 'scheduled' } });
-  const [message] = await eventually(() => (sentTo(phone).length > 0 ? sentTo(phone) : null), DELAY_MS + 15_000, 'the SMS');
+  const [message] = await eventually(
+    () => (sentTo(phone).length > 0 ? sentTo(phone) : null),
+    DELAY_MS + 15_000,
+    'the SMS',
+  );
   expect(message.receivedAt.getTime() - posted).toBeGreaterThanOrEqual(DELAY_MS - 1_000);
   expect(message.body).toContain('R$ 129,90');
   await sleep(1_000);
@@ -98,7 +110,9 @@ test('the same delivery posted 20 times at once sends one SMS', async () => {
   await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the SMS');
   await sleep(1_500);
   expect(sentTo(phone)).toHaveLength(1);
-  const rows = await testDb.db('webhook_events').where({ customer_phone: phone.replace('+55', '') });
+  const rows = await testDb
+    .db('webhook_events')
+    .where({ customer_phone: phone.replace('+55', '') });
   expect(rows).toHaveLength(1);
 });
 
@@ -114,7 +128,9 @@ test('a paid status that arrives before its waiting status means no SMS', async 
 
 test('a worker killed during the wait sends the SMS once after it is restarted', async () => {
   const phone = newPhone();
-  expect((await post(tribopayBody(`e2e-${Date.now()}-d`, 'waiting_payment', phone))).status).toBe(202);
+  expect((await post(tribopayBody(`e2e-${Date.now()}-d`, 'waiting_payment', phone))).status).toBe(
+    202,
+  );
   await stopProcess(worker, 'SIGKILL');
   await sleep(DELAY_MS + 1_000);
   expect(sentTo(phone)).toHaveLength(0);
@@ -130,11 +146,28 @@ test('an operator ends a recovery with the temporal CLI by signalling the paid s
   expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
   const workflowId = `recovery:tribopay:${id}`;
   execFileSync(toolPath('temporal'), [
-    'workflow', 'signal', '--address', server.address, '--workflow-id', workflowId,
-    '--name', 'paymentStatus', '--input', '{"status":"paid"}',
+    'workflow',
+    'signal',
+    '--address',
+    server.address,
+    '--workflow-id',
+    workflowId,
+    '--name',
+    'paymentStatus',
+    '--input',
+    '{"status":"paid"}',
   ]);
   const result = JSON.parse(
-    execFileSync(toolPath('temporal'), ['workflow', 'result', '--address', server.address, '--workflow-id', workflowId, '--output', 'json']).toString(),
+    execFileSync(toolPath('temporal'), [
+      'workflow',
+      'result',
+      '--address',
+      server.address,
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+    ]).toString(),
   ) as { result: { status: string } };
   expect(result.result.status).toBe('cancelled');
   await sleep(DELAY_MS);

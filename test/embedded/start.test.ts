@@ -16,7 +16,12 @@ let stack: Spawned | undefined;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-start-'));
-  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), emulator: await freePort() };
+  ports = {
+    api: await freePort(),
+    temporal: await freePort(),
+    ui: await freePort(),
+    emulator: await freePort(),
+  };
   env = {
     DATA_DIR: dataDir,
     PORT: String(ports.api),
@@ -42,7 +47,9 @@ async function start(): Promise<Spawned> {
 
 const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
 const emulatorMessages = async () =>
-  (await (await fetch(`http://127.0.0.1:${ports.emulator}/__emulator/messages`)).json()) as { to: string }[];
+  (await (await fetch(`http://127.0.0.1:${ports.emulator}/__emulator/messages`)).json()) as {
+    to: string;
+  }[];
 
 function isAlive(pid: number): boolean {
   try {
@@ -53,7 +60,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-test('npm start serves a healthy API and the Temporal Web UI, and Ctrl-C stops every process', async () => {
+test('npm start serves a healthy API, the Temporal Web UI and a monitoring API locked with a generated token, and Ctrl-C stops every process', async () => {
   const running = await start();
   expect(running.output()).toContain(`Temporal Web UI  http://127.0.0.1:${ports.ui}`);
   const health = await fetch(api('/api/webhooks/health/'));
@@ -65,6 +72,13 @@ test('npm start serves a healthy API and the Temporal Web UI, and Ctrl-C stops e
     worker: { ok: true },
   });
   expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+  const token = /API token\s+([0-9a-f]{48}) \(generated/.exec(running.output())?.[1];
+  expect(token).toBeDefined();
+  expect((await fetch(api('/api/webhooks/events/'))).status).toBe(401);
+  const events = await fetch(api('/api/webhooks/events/'), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(events.status).toBe(200);
   const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
   expect(isAlive(temporalPid)).toBe(true);
 
@@ -94,10 +108,14 @@ test('a recovery pending when the stack stopped sends its SMS after the next sta
 
   await new Promise((resolve) => setTimeout(resolve, DELAY_MS + 500)); // the SMS falls due while everything is down
   running = await start();
-  const sent = await eventually(async () => {
-    const messages = (await emulatorMessages()).filter((m) => m.to === '+5521987654321');
-    return messages.length > 0 ? messages : null;
-  }, 30_000, 'the SMS after the restart');
+  const sent = await eventually(
+    async () => {
+      const messages = (await emulatorMessages()).filter((m) => m.to === '+5521987654321');
+      return messages.length > 0 ? messages : null;
+    },
+    30_000,
+    'the SMS after the restart',
+  );
   expect(sent).toHaveLength(1);
   running.child.kill('SIGINT');
   expect(await running.exited).toBe(0);

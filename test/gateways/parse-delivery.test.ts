@@ -96,6 +96,13 @@ describe('the gateway registry', () => {
 });
 
 test('a payment id longer than the audit column is refused field by field, not stored', () => {
-  const result = parseDelivery('ghostpay', { paymentId: 'x'.repeat(129), status: 'PENDING', paymentMethod: 'PIX' });
-  expect(result).toEqual({ ok: false, issues: [{ path: 'paymentId', message: 'must be at most 128 characters' }] });
+  const result = parseDelivery('ghostpay', {
+    paymentId: 'x'.repeat(129),
+    status: 'PENDING',
+    paymentMethod: 'PIX',
+  });
+  expect(result).toEqual({
+    ok: false,
+    issues: [{ path: 'paymentId', message: 'must be at most 128 characters' }],
+  });
 });

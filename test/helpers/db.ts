@@ -5,7 +5,8 @@ import knex from 'knex';
 import { createDb, type Db } from '../../src/db/connect';
 import { migrateLatest } from '../../src/db/migrate';
 
-export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDb {
   db: Db;

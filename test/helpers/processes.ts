@@ -12,7 +12,11 @@ export interface Spawned {
 }
 
 /** Runs a compiled entrypoint (`dist/src/bin/<name>.js`) with the given environment. */
-export function spawnEntrypoint(name: string, env: Record<string, string>, args: string[] = []): Spawned {
+export function spawnEntrypoint(
+  name: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Spawned {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/bin', `${name}.js`), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CI: 'true', ...env },
@@ -26,7 +30,9 @@ export function spawnEntrypoint(name: string, env: Record<string, string>, args:
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     child,
     exited,
@@ -36,8 +42,12 @@ export function spawnEntrypoint(name: string, env: Record<string, string>, args:
         const check = () => {
           if (pattern.test(text)) done(resolve);
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${text}`))), timeoutMs);
-        const onExit = () => done(() => reject(new Error(`${name} exited before ${pattern}; output:\n${text}`)));
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${text}`))),
+          timeoutMs,
+        );
+        const onExit = () =>
+          done(() => reject(new Error(`${name} exited before ${pattern}; output:\n${text}`)));
         const done = (finish: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);
@@ -52,8 +62,12 @@ export function spawnEntrypoint(name: string, env: Record<string, string>, args:
   };
 }
 
-export async function stopProcess(spawned: Spawned, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (spawned.child.exitCode === null && spawned.child.signalCode === null) spawned.child.kill(signal);
+export async function stopProcess(
+  spawned: Spawned,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
+  if (spawned.child.exitCode === null && spawned.child.signalCode === null)
+    spawned.child.kill(signal);
   return spawned.exited;
 }
 

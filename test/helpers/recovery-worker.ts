@@ -1,5 +1,9 @@
 import pino from 'pino';
-import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Db } from '../../src/db/connect';
 import { createSmsSender } from '../../src/sms/sender';

@@ -13,7 +13,9 @@ let runtimeQuiet = false;
 /** The SDK logs every worker state change at INFO; tests only want errors (expected activity failures log at WARN). */
 export function quietTemporalRuntime(): void {
   if (runtimeQuiet) return;
-  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_TEST_LOG as 'WARN') ?? 'ERROR') });
+  Runtime.install({
+    logger: new DefaultLogger((process.env.TEMPORAL_TEST_LOG as 'WARN') ?? 'ERROR'),
+  });
   runtimeQuiet = true;
 }
 

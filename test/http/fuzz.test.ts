@@ -319,7 +319,6 @@ function shapedJson(path: string): fc.Arbitrary<Buffer> {
     .map(([value, extra]) => Buffer.from(JSON.stringify({ ...extra, ...value })));
 }
 
-
 const TWILIO_AUTH_TOKEN = 'fuzz-twilio-auth-token';
 const PUBLIC_URL = 'https://recovery.example.com';
 
@@ -472,27 +471,21 @@ describe('webhook text PostgreSQL or Temporal cannot store (known bugs, outside 
     });
 
   // PostgreSQL text can't hold U+0000: the normalised copy drops it (raw_body keeps the escape).
-  test(
-    'a NUL in the customer name (JSON \\u0000) is recorded and answered 202, not 503',
-    async () => {
-      const reply = await deliver({
-        ...ghostpay('nul-1'),
-        customer: { name: 'Maria\u0000', phone: '21987654321' },
-      });
+  test('a NUL in the customer name (JSON \\u0000) is recorded and answered 202, not 503', async () => {
+    const reply = await deliver({
+      ...ghostpay('nul-1'),
+      customer: { name: 'Maria\u0000', phone: '21987654321' },
+    });
 
-      expect(reply.status).toBe(202);
-    },
-  );
+    expect(reply.status).toBe(202);
+  });
 
   // Temporal refuses a workflow id that isn't valid UTF-8: the id is refused up front.
-  test(
-    'a payment id that is a lone surrogate (JSON \\ud800) is refused with 422, not 503',
-    async () => {
-      const reply = await deliver({ ...ghostpay('x'), paymentId: '\ud800' });
+  test('a payment id that is a lone surrogate (JSON \\ud800) is refused with 422, not 503', async () => {
+    const reply = await deliver({ ...ghostpay('x'), paymentId: '\ud800' });
 
-      expect(reply.status).toBe(422);
-    },
-  );
+    expect(reply.status).toBe(422);
+  });
 });
 
 describe('arbitrary bodies, content types, headers and query strings', () => {

@@ -13,7 +13,8 @@ describe('GSM-7 transliteration', () => {
   });
 
   test('a Portuguese reminder with accents fits one GSM-7 segment once transliterated', () => {
-    const body = 'Oi, Conceição! Seu PIX de R$ 149,90 continua aguardando pagamento. Não perca: conclua sua compra.';
+    const body =
+      'Oi, Conceição! Seu PIX de R$ 149,90 continua aguardando pagamento. Não perca: conclua sua compra.';
     expect(segmentCount(body)).toMatchObject({ encoding: 'UCS-2', segments: 2 });
     expect(segmentCount(toGsm7(body))).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });

@@ -3,13 +3,21 @@
  * with the real workflow, real activities, SQLite and the Twilio emulator.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { suppress } from '../../src/db/suppressions';
 import { DEFAULT_FOLLOW_UP_TEMPLATE } from '../../src/sms/template';
 import { createRecoveryClient, type RecoverySettings } from '../../src/temporal/recovery-client';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
-import { recoveryWorkflowId, type PaymentUpdate, type RecoveryState } from '../../workflows/definitions';
+import {
+  recoveryWorkflowId,
+  type PaymentUpdate,
+  type RecoveryState,
+} from '../../workflows/definitions';
 import type { QuietHours } from '../../workflows/quiet-hours';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { createRecoveryWorker } from '../helpers/recovery-worker';
@@ -18,7 +26,11 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 const TASK_QUEUE = 'recovery-rules-test';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const SAO_PAULO: QuietHours = { startMinute: 22 * 60, endMinute: 9 * 60, timeZone: 'America/Sao_Paulo' };
+const SAO_PAULO: QuietHours = {
+  startMinute: 22 * 60,
+  endMinute: 9 * 60,
+  timeZone: 'America/Sao_Paulo',
+};
 
 let env: TestWorkflowEnvironment;
 let emulator: TwilioEmulator;
@@ -52,7 +64,10 @@ beforeEach(async () => {
     db: testDb.db,
     emulator,
     workflowBundle: bundle,
-    rules: { followUpTemplates: [DEFAULT_FOLLOW_UP_TEMPLATE], frequencyCap: { maxPerWindow: 1, windowMs: 24 * HOUR } },
+    rules: {
+      followUpTemplates: [DEFAULT_FOLLOW_UP_TEMPLATE],
+      frequencyCap: { maxPerWindow: 1, windowMs: 24 * HOUR },
+    },
   });
   running = worker.run();
 }, 60_000);
@@ -66,20 +81,36 @@ afterEach(async () => {
 const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 function recoveries(settings: Partial<RecoverySettings>) {
-  return createRecoveryClient(env.client, { taskQueue: TASK_QUEUE, delayMs: 10 * MINUTE, attributionWindowMs: 24 * HOUR, ...settings });
+  return createRecoveryClient(env.client, {
+    taskQueue: TASK_QUEUE,
+    delayMs: 10 * MINUTE,
+    attributionWindowMs: 24 * HOUR,
+    ...settings,
+  });
 }
 
 /** Each test gets its own payment and its own phone, so the frequency cap only bites where meant. */
 function fresh(): { id: string; phone: string } {
   seq += 1;
-  return { id: `rules-${Date.now()}-${seq}`, phone: `+55219${String(70000000 + seq * 13 + (process.pid % 97)).padStart(8, '0')}` };
+  return {
+    id: `rules-${Date.now()}-${seq}`,
+    phone: `+55219${String(70000000 + seq * 13 + (process.pid % 97)).padStart(8, '0')}`,
+  };
 }
 
 function waiting(phone: string, extra: Partial<PaymentUpdate> = {}): PaymentUpdate {
-  return { status: 'waiting', method: 'pix', phoneE164: phone, customerName: 'Bia Lima', amountCentavos: 8990, ...extra };
+  return {
+    status: 'waiting',
+    method: 'pix',
+    phoneE164: phone,
+    customerName: 'Bia Lima',
+    amountCentavos: 8990,
+    ...extra,
+  };
 }
 
-const result = (id: string): Promise<RecoveryState> => env.client.workflow.getHandle(recoveryWorkflowId('ghostpay', id)).result();
+const result = (id: string): Promise<RecoveryState> =>
+  env.client.workflow.getHandle(recoveryWorkflowId('ghostpay', id)).result();
 const sentTo = (phone: string) => emulator.messages().filter((m) => m.to === phone);
 
 async function transitionTimes(id: string): Promise<Record<string, number>> {
@@ -102,7 +133,8 @@ function nextNewYorkSpringForward(nowMs: number): string {
       .formatToParts(new Date(ms))
       .find((p) => p.type === 'timeZoneName')!.value;
   for (let ms = nowMs + 24 * HOUR; ms < nowMs + 400 * 24 * HOUR; ms += HOUR) {
-    if (offset(ms) === 'GMT-4' && offset(ms - HOUR) === 'GMT-5') return new Date(ms).toISOString().slice(0, 10);
+    if (offset(ms) === 'GMT-4' && offset(ms - HOUR) === 'GMT-5')
+      return new Date(ms).toISOString().slice(0, 10);
   }
   throw new Error('no spring-forward within a year');
 }
@@ -112,7 +144,11 @@ describe('quiet hours', () => {
     const { id, phone } = fresh();
     const now = await env.currentTimeMs();
     const due = nextSaoPaulo2330(now);
-    await recoveries({ delayMs: due - now, quietHours: SAO_PAULO }).deliver('ghostpay', id, waiting(phone));
+    await recoveries({ delayMs: due - now, quietHours: SAO_PAULO }).deliver(
+      'ghostpay',
+      id,
+      waiting(phone),
+    );
     const final = await result(id);
     expect(final.sms?.status).toBe('sent');
     const times = await transitionTimes(id);
@@ -141,7 +177,11 @@ describe('quiet hours', () => {
     const day = nextNewYorkSpringForward(now);
     const due = Date.parse(`${day}T04:00:00Z`); // 23:00 the evening before, UTC−5
     const newYork = { ...SAO_PAULO, timeZone: 'America/New_York' };
-    await recoveries({ delayMs: due - now, quietHours: newYork }).deliver('ghostpay', id, waiting(phone));
+    await recoveries({ delayMs: due - now, quietHours: newYork }).deliver(
+      'ghostpay',
+      id,
+      waiting(phone),
+    );
     await result(id);
     const times = await transitionTimes(id);
     const nineAmEdt = Date.parse(`${day}T13:00:00Z`); // 09:00 at UTC−4
@@ -156,7 +196,10 @@ describe('frequency cap', () => {
     const a = fresh().id;
     const b = fresh().id;
     const client = recoveries({});
-    await Promise.all([client.deliver('ghostpay', a, waiting(phone)), client.deliver('ghostpay', b, waiting(phone))]);
+    await Promise.all([
+      client.deliver('ghostpay', a, waiting(phone)),
+      client.deliver('ghostpay', b, waiting(phone)),
+    ]);
     // One result at a time: the test server's time-skipping lock is global, and two
     // concurrent waits let it jump past an activity still running for the other workflow.
     const outcomes = [await result(a), await result(b)];
@@ -178,20 +221,29 @@ describe('opt-out', () => {
     const final = await result(id);
     expect(sentTo(phone)).toHaveLength(1);
     expect(final.status).toBe('not_recovered');
-    const transitions = (await transitionsForPayment(testDb.db, 'ghostpay', id)).map((t) => t.transition);
+    const transitions = (await transitionsForPayment(testDb.db, 'ghostpay', id)).map(
+      (t) => t.transition,
+    );
     expect(transitions).toContain('skipped');
   });
 
   test('Twilio 21610 puts the number on the suppression list and later payments skip it', async () => {
     const { phone } = fresh();
-    emulator.failForNumber(phone, { kind: 'error', httpStatus: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    emulator.failForNumber(phone, {
+      kind: 'error',
+      httpStatus: 400,
+      code: 21610,
+      message: 'Attempt to send to unsubscribed recipient',
+    });
     const first = fresh().id;
     await recoveries({}).deliver('ghostpay', first, waiting(phone));
     expect((await result(first)).status).toBe('sms_failed');
     const second = fresh().id;
     await recoveries({}).deliver('ghostpay', second, waiting(phone));
     expect((await result(second)).sms).toMatchObject({ status: 'skipped', reason: 'suppressed' });
-    expect(await testDb.db('suppressed_numbers').where({ phone_e164: phone }).first()).toMatchObject({ reason: 'twilio_21610' });
+    expect(
+      await testDb.db('suppressed_numbers').where({ phone_e164: phone }).first(),
+    ).toMatchObject({ reason: 'twilio_21610' });
   });
 });
 

@@ -4,7 +4,11 @@ import { transitionsForPayment } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
-import { recoveryWorkflowId, type PaymentUpdate, type RecoveryState } from '../../workflows/definitions';
+import {
+  recoveryWorkflowId,
+  type PaymentUpdate,
+  type RecoveryState,
+} from '../../workflows/definitions';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { createRecoveryWorker } from '../helpers/recovery-worker';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -22,10 +26,23 @@ let recoveries: RecoveryClient;
 let seq = 0;
 
 beforeAll(async () => {
-  [env, emulator, testDb] = await Promise.all([createTimeSkippingEnv(), startTwilioEmulator({ port: 0 }), sqliteTestDb()]);
-  worker = await createRecoveryWorker({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, db: testDb.db, emulator });
+  [env, emulator, testDb] = await Promise.all([
+    createTimeSkippingEnv(),
+    startTwilioEmulator({ port: 0 }),
+    sqliteTestDb(),
+  ]);
+  worker = await createRecoveryWorker({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUE,
+    db: testDb.db,
+    emulator,
+  });
   running = worker.run();
-  recoveries = createRecoveryClient(env.client, { taskQueue: TASK_QUEUE, delayMs: DELAY_MS, attributionWindowMs: 24 * 3_600_000 });
+  recoveries = createRecoveryClient(env.client, {
+    taskQueue: TASK_QUEUE,
+    delayMs: DELAY_MS,
+    attributionWindowMs: 24 * 3_600_000,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -42,7 +59,14 @@ function newPaymentId(): string {
 }
 
 function waiting(extra: Partial<PaymentUpdate> = {}): PaymentUpdate {
-  return { status: 'waiting', method: 'pix', phoneE164: PHONE, customerName: 'Maria Silva', amountCentavos: 4990, ...extra };
+  return {
+    status: 'waiting',
+    method: 'pix',
+    phoneE164: PHONE,
+    customerName: 'Maria Silva',
+    amountCentavos: 4990,
+    ...extra,
+  };
 }
 
 const paid: PaymentUpdate = { status: 'paid', method: 'pix' };
@@ -102,7 +126,9 @@ describe('the recovery workflow under time skipping', () => {
     const final = await result(id);
     expect(final.status).toBe('recovered');
     expect(messagesTo()).toHaveLength(1);
-    const transitions = (await transitionsForPayment(testDb.db, 'tribopay', id)).map((t) => t.transition);
+    const transitions = (await transitionsForPayment(testDb.db, 'tribopay', id)).map(
+      (t) => t.transition,
+    );
     expect(transitions).toEqual(['waiting', 'sending', 'sms_sent', 'recovered']);
   });
 
@@ -111,14 +137,22 @@ describe('the recovery workflow under time skipping', () => {
     await recoveries.deliver('tribopay', id, paid);
     expect((await result(id)).status).toBe('cancelled');
     const late = await recoveries.deliver('tribopay', id, waiting());
-    expect(late).toEqual({ delivered: false, workflowId: recoveryWorkflowId('tribopay', id), reason: 'recovery_finished' });
+    expect(late).toEqual({
+      delivered: false,
+      workflowId: recoveryWorkflowId('tribopay', id),
+      reason: 'recovery_finished',
+    });
     await env.sleep(DELAY_MS * 2);
     expect(messagesTo()).toHaveLength(0);
   });
 
   test('repeated deliveries of the same waiting status converge on one workflow and one SMS', async () => {
     const id = newPaymentId();
-    await Promise.all(Array.from({ length: 10 }, () => recoveries.deliver('tribopay', id, waiting({ eventId: 'same' }))));
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        recoveries.deliver('tribopay', id, waiting({ eventId: 'same' })),
+      ),
+    );
     const final = await result(id);
     expect(final.updatesApplied).toBe(1);
     expect(messagesTo()).toHaveLength(1);
@@ -139,7 +173,12 @@ describe('the recovery workflow under time skipping', () => {
 
   test('a permanent Twilio error fails at once, is not retried, and is recorded with its code', async () => {
     const landline = '+5511933334444';
-    emulator.failForNumber(landline, { kind: 'error', httpStatus: 400, code: 21614, message: 'not a mobile number' });
+    emulator.failForNumber(landline, {
+      kind: 'error',
+      httpStatus: 400,
+      code: 21614,
+      message: 'not a mobile number',
+    });
     const id = newPaymentId();
     await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
     const final = await result(id);
@@ -148,7 +187,10 @@ describe('the recovery workflow under time skipping', () => {
     const [row] = await smsForPayment(testDb.db, 'tribopay', id);
     expect(row).toMatchObject({ status: 'failed', errorCode: 21614, attempts: 1, twilioSid: null });
     const transitions = await transitionsForPayment(testDb.db, 'tribopay', id);
-    expect(transitions.at(-1)).toMatchObject({ transition: 'sms_failed', detail: expect.objectContaining({ errorCode: 21614 }) });
+    expect(transitions.at(-1)).toMatchObject({
+      transition: 'sms_failed',
+      detail: expect.objectContaining({ errorCode: 21614 }),
+    });
   });
 
   test('a Twilio answer lost after Twilio accepted the message does not lead to a second SMS', async () => {

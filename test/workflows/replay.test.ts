@@ -21,13 +21,18 @@ let current: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   quietTemporalRuntime();
-  current = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silent });
+  current = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: silent,
+  });
 }, 60_000);
 
 test.each(fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')))(
   'the recorded history %s replays against the current workflow code',
   async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file))).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file)),
+    ).resolves.toBeUndefined();
   },
 );
 
@@ -36,7 +41,7 @@ test('a workflow change that reorders its steps is reported as non-determinism',
     workflowsPath: require.resolve('../fixtures/changed-workflow'),
     logger: silent,
   });
-  await expect(Worker.runReplayHistory({ workflowBundle: changed }, loadHistory('recovered.json'))).rejects.toThrow(
-    DeterminismViolationError,
-  );
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: changed }, loadHistory('recovered.json')),
+  ).rejects.toThrow(DeterminismViolationError);
 }, 60_000);

@@ -3,7 +3,11 @@ import Router from '@koa/router';
 import { GATEWAYS, type Gateway } from '../../domain/payment-event';
 import { decodeBody } from '../../gateways/decode-body';
 import { parseDelivery } from '../../gateways';
-import { handleDelivery, IntakeUnavailableError, type IntakeDeps } from '../../intake/handle-delivery';
+import {
+  handleDelivery,
+  IntakeUnavailableError,
+  type IntakeDeps,
+} from '../../intake/handle-delivery';
 import type { Metrics } from '../../metrics/metrics';
 import { noteOutcome, noteStatus, webhookInstruments } from '../../metrics/webhook-instruments';
 import { HttpError } from '../errors';
@@ -21,28 +25,41 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const router = new Router();
   for (const gateway of GATEWAYS) {
     // Gateways are configured with and without the trailing slash; both must work.
-    router.post([`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`], webhookInstruments(deps.metrics, gateway), async (ctx) => {
-      requireWebhookSecret(ctx, deps.webhookSecret);
-      const delivery = await readDelivery(ctx, gateway);
-      noteStatus(ctx, delivery.event.status);
-      try {
-        const result = await handleDelivery(deps, delivery);
-        noteOutcome(ctx, result.outcome);
-        ctx.status = result.httpStatus;
-        ctx.body = { outcome: result.outcome, eventId: result.eventId, workflowId: result.workflowId, reason: result.reason };
-      } catch (err) {
-        if (!(err instanceof IntakeUnavailableError)) throw err;
-        // 503 makes the gateway deliver again later; nothing was acknowledged.
-        throw new HttpError(503, `${err.part} unavailable, retry later`, undefined, { 'Retry-After': '30' });
-      }
-    });
+    router.post(
+      [`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`],
+      webhookInstruments(deps.metrics, gateway),
+      async (ctx) => {
+        requireWebhookSecret(ctx, deps.webhookSecret);
+        const delivery = await readDelivery(ctx, gateway);
+        noteStatus(ctx, delivery.event.status);
+        try {
+          const result = await handleDelivery(deps, delivery);
+          noteOutcome(ctx, result.outcome);
+          ctx.status = result.httpStatus;
+          ctx.body = {
+            outcome: result.outcome,
+            eventId: result.eventId,
+            workflowId: result.workflowId,
+            reason: result.reason,
+          };
+        } catch (err) {
+          if (!(err instanceof IntakeUnavailableError)) throw err;
+          // 503 makes the gateway deliver again later; nothing was acknowledged.
+          throw new HttpError(503, `${err.part} unavailable, retry later`, undefined, {
+            'Retry-After': '30',
+          });
+        }
+      },
+    );
   }
   return router;
 }
 
 function requireWebhookSecret(ctx: Koa.Context, secret: string | undefined): void {
   if (!secret) return;
-  const presented = ctx.get('x-webhook-token') || (typeof ctx.query.token === 'string' ? ctx.query.token : undefined);
+  const presented =
+    ctx.get('x-webhook-token') ||
+    (typeof ctx.query.token === 'string' ? ctx.query.token : undefined);
   if (!secretsMatch(presented, secret)) throw new HttpError(401, 'missing or wrong webhook token');
 }
 

@@ -34,8 +34,13 @@ beforeAll(async () => {
   };
 });
 
+/** A test that failed half-way must not leave its stack holding the ports for the next one. */
+afterEach(async () => {
+  if (stack) await stopProcess(stack, 'SIGINT');
+  stack = undefined;
+});
+
 afterAll(async () => {
-  if (stack) await stopProcess(stack, 'SIGKILL');
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -63,8 +68,15 @@ function isAlive(pid: number): boolean {
 test('npm start serves a healthy API, the Temporal Web UI and a monitoring API locked with a generated token, and Ctrl-C stops every process', async () => {
   const running = await start();
   expect(running.output()).toContain(`Temporal Web UI  http://127.0.0.1:${ports.ui}`);
-  const health = await fetch(api('/api/webhooks/health/'));
-  expect(health.status).toBe(200);
+  // The worker's first poll reaches the server a moment after start-up; health waits for it.
+  const health = await eventually(
+    async () => {
+      const res = await fetch(api('/api/webhooks/health/'));
+      return res.status === 200 ? res : null;
+    },
+    15_000,
+    'a healthy API',
+  );
   expect(await health.json()).toEqual({
     status: 'ok',
     database: { ok: true },

@@ -58,10 +58,15 @@ describe('metrics after recoveries', () => {
         code: '202',
       }),
     ).toBe(2);
-    // sent and delivered for one message, sent and undelivered for the other.
-    expect(
-      sampleValue(text, 'pix_recovery_twilio_status_callbacks_total', { result: 'recorded' }),
-    ).toBe(4);
+    // sent and delivered for one message, sent and undelivered for the other. The callbacks
+    // race each other: a `sent` that lands after its final status is counted as not newer.
+    const recorded = sampleValue(text, 'pix_recovery_twilio_status_callbacks_total', {
+      result: 'recorded',
+    });
+    const notNewer =
+      sampleValue(text, 'pix_recovery_twilio_status_callbacks_total', { result: 'not_newer' }) ?? 0;
+    expect(recorded).toBeGreaterThanOrEqual(2);
+    expect((recorded ?? 0) + notNewer).toBe(4);
     expect(sampleValue(text, 'pix_recovery_recoveries', { outcome: 'not_recovered' })).toBe(2);
     expect(sampleValue(text, 'pix_recovery_recoveries', { outcome: 'recovered' })).toBe(0);
     expect(

@@ -6,9 +6,7 @@
  */
 import { z } from 'zod';
 import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, startTwilioEmulator } from '../twilio-emulator';
-
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+import { blankToUndefined } from '../config/blank';
 
 const envSchema = z.object({
   TWILIO_EMULATOR_PORT: z.preprocess(

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { QuietHours } from '../../workflows/quiet-hours';
 import { parseDuration } from './duration';
-
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+import { blankToUndefined } from './blank';
 
 /** `10m` or `10m,3h`: each step's delay after the previous step fell due. */
 export const recoverySteps = z.preprocess(

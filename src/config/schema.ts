@@ -2,9 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { flag, positiveCount, quietHoursWindow, recoverySteps, timeZone } from './recovery-rules';
-
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+import { blankToUndefined } from './blank';
 
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 

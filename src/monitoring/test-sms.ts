@@ -3,7 +3,6 @@ import type { Db } from '../db/connect';
 import { claimSmsRow, countAttempt, markAccepted, markFailed } from '../db/sms-messages';
 import { SmsSendError } from '../sms/errors';
 import type { SmsSender } from '../sms/sender';
-import { renderSms } from '../sms/template';
 import type { TestSmsResult } from './shapes';
 
 export interface TestSmsDeps {
@@ -15,16 +14,6 @@ export interface TestSmsDeps {
 
 /** The `gateway` of test messages in `sms_messages`, which has no payment to name. */
 export const TEST_SMS_GATEWAY = 'test-sms';
-
-/** What a customer would get, filled with made-up values. */
-export function sampleMessage(template: string): string {
-  return renderSms(template, {
-    customerName: 'Maria Silva',
-    amountCentavos: 4990,
-    gateway: 'tribopay',
-    link: 'https://checkout.example.com/pix-test',
-  });
-}
 
 /**
  * Sends one SMS outside any recovery and records it like one (step 1 of workflow

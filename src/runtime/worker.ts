@@ -7,7 +7,14 @@ import type { Logger } from '../logging';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { serveMetrics, type MetricsServer } from '../metrics/server';
 import { createSmsSender, type SmsSender } from '../sms/sender';
-import { DEFAULT_FOLLOW_UP_TEMPLATE, DEFAULT_TEMPLATE, validateTemplate } from '../sms/template';
+import { toGsm7 } from '../sms/gsm7';
+import { segmentCount } from '../sms/segments';
+import {
+  DEFAULT_FOLLOW_UP_TEMPLATE,
+  DEFAULT_TEMPLATE,
+  sampleMessage,
+  validateTemplate,
+} from '../sms/template';
 import { connectClient, connectWorker } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -30,6 +37,7 @@ export async function startWorker(
   metrics: Metrics = createMetrics(),
 ): Promise<RunningWorker> {
   const [template, ...followUpTemplates] = stepTemplates(config);
+  reportSegments([template, ...followUpTemplates], config.recovery.gsm7, logger);
   if (!config.twilio)
     logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
   const target = temporalTarget(config);
@@ -80,6 +88,22 @@ async function startMetricsServer(config: Config, metrics: Metrics): Promise<Met
 }
 
 /** One validated template per step of the sequence, configured or built in. */
+/**
+ * What each step's message costs, rendered with sample values: one character outside GSM-7
+ * doubles a Portuguese reminder's price (UCS-2, 70 per part), so operators see it at start.
+ */
+function reportSegments(templates: string[], gsm7: boolean, logger: Logger): void {
+  templates.forEach((template, index) => {
+    const sample = sampleMessage(template);
+    const body = gsm7 ? toGsm7(sample) : sample;
+    const { encoding, segments, firstNonGsm } = segmentCount(body);
+    logger.info(
+      { step: index + 1, encoding, segments, characters: body.length, firstNonGsm },
+      `SMS template of step ${index + 1}: ${encoding}, ${segments} segment(s) with sample values`,
+    );
+  });
+}
+
 function stepTemplates(config: Config): string[] {
   return config.recovery.steps.map((_, index) => {
     const template =

@@ -193,3 +193,13 @@ export function firstName(name: string | null): string | null {
     (_, sep: string, letter: string) => sep + letter.toLocaleUpperCase('pt-BR'),
   );
 }
+
+/** What a customer would get, filled with made-up values. */
+export function sampleMessage(template: string): string {
+  return renderSms(template, {
+    customerName: 'Maria Silva',
+    amountCentavos: 4990,
+    gateway: 'tribopay',
+    link: 'https://checkout.example.com/pix-test',
+  });
+}

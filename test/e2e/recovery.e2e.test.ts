@@ -86,6 +86,12 @@ async function post(body: string): Promise<{ status: number; json: Record<string
 const sentTo = (phone: string) => emulator.messages().filter((m) => m.to === phone);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+test('the worker reports the encoding and segment count of each template when it starts', () => {
+  expect(worker.output()).toMatch(
+    /SMS template of step 1: GSM-7, \d segment\(s\) with sample values/,
+  );
+});
+
 test('a waiting PIX webhook leads to one SMS at the emulator after the delay', async () => {
   const phone = newPhone();
   const posted = Date.now();

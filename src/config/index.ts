@@ -55,6 +55,8 @@ export interface RecoveryRules {
   frequencyWindowMs: number;
   /** Transliterate characters outside GSM-7 so a message stays in 160-character parts. */
   gsm7: boolean;
+  /** The reply to an opt-out (OPT_OUT_REPLY); undefined = built-in text, null = none. */
+  optOutReply?: string | null;
 }
 
 export interface ConfigIssue {
@@ -194,6 +196,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       maxSmsPerPhone: env.MAX_SMS_PER_PHONE,
       frequencyWindowMs: env.FREQUENCY_WINDOW,
       gsm7: env.SMS_GSM7,
+      optOutReply: /^off$/i.test(env.OPT_OUT_REPLY ?? '') ? null : env.OPT_OUT_REPLY,
     }),
     twilio: twilioFrom(env),
     twilioApiUrl: env.TWILIO_API_URL,

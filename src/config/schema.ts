@@ -117,6 +117,7 @@ export const envSchema = z.object({
   MAX_SMS_PER_PHONE: positiveCount(1),
   FREQUENCY_WINDOW: duration('24h'),
   SMS_GSM7: flag,
+  OPT_OUT_REPLY: optionalString,
   WEBHOOK_SECRET: secret,
   API_TOKEN: secret,
   PUBLIC_URL: httpUrl,

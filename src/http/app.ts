@@ -8,11 +8,13 @@ import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { monitoringRoutes, type MonitoringRouteDeps } from './routes/monitoring';
 import { openApiRoutes } from './routes/openapi';
+import { twilioInboundRoutes, type TwilioInboundRouteDeps } from './routes/twilio-inbound';
 import { twilioStatusRoutes, type TwilioStatusRouteDeps } from './routes/twilio-status';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks';
 import { ROUTE_DOCS } from './schemas';
 
-export interface AppDeps extends WebhookRouteDeps, TwilioStatusRouteDeps, MonitoringRouteDeps {
+export interface AppDeps
+  extends WebhookRouteDeps, TwilioStatusRouteDeps, TwilioInboundRouteDeps, MonitoringRouteDeps {
   health: HealthCheck;
   logger: Logger;
 }
@@ -32,6 +34,7 @@ export function createApp(deps: AppDeps): Koa {
     healthRoutes(deps.health),
     webhookRoutes(routed),
     twilioStatusRoutes(routed),
+    twilioInboundRoutes(routed),
     metricsRoutes(metrics),
   ];
   // Every route is listed in ROUTE_DOCS too; test/http/openapi.test.ts holds the two together.

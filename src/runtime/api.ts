@@ -37,6 +37,7 @@ export async function startApi(
       config.twilio && config.publicUrl
         ? { authToken: config.twilio.authToken, publicUrl: config.publicUrl }
         : undefined,
+    optOutReply: config.recovery.optOutReply,
     health: createHealthCheck(db, client, config.temporal.taskQueue),
     // The monitoring API: its token, the real SMS sender for test messages, Web UI links.
     apiToken: config.apiToken,

@@ -1,12 +1,13 @@
 import type { RouteDoc } from '../openapi';
 import { HEALTH_ROUTE, WEBHOOK_ROUTES } from './intake';
 import { MONITORING_ROUTES, openApiRoute } from './monitoring';
-import { METRICS_ROUTE, TWILIO_STATUS_ROUTE } from './others';
+import { METRICS_ROUTE, TWILIO_STATUS_ROUTE, TWILIO_INBOUND_ROUTE } from './others';
 
 /** Every route the API serves, for the OpenAPI document. A new route adds its entry here. */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...WEBHOOK_ROUTES,
   TWILIO_STATUS_ROUTE,
+  TWILIO_INBOUND_ROUTE,
   HEALTH_ROUTE,
   ...MONITORING_ROUTES,
   openApiRoute,

@@ -34,6 +34,32 @@ export const TWILIO_STATUS_ROUTE: RouteDoc = {
   },
 };
 
+export const TWILIO_INBOUND_ROUTE: RouteDoc = {
+  method: 'post',
+  path: '/api/webhooks/twilio/inbound/',
+  slashOptional: true,
+  operationId: 'twilioInboundMessage',
+  summary: "Customers' SMS replies (Twilio's incoming-message webhook)",
+  description:
+    'A reply that is only an opt-out word (PARE, SAIR, STOP, CANCELAR…, any case, accents or punctuation) puts the number on the suppression list.',
+  tag: 'webhooks',
+  security: 'twilioSignature',
+  body: {
+    contentType: 'application/x-www-form-urlencoded',
+    schema: z.looseObject({ From: z.string(), Body: z.string().optional() }),
+  },
+  responses: {
+    200: {
+      description: 'TwiML: a confirmation `<Message>` after an opt-out, otherwise empty',
+      contentType: 'text/xml',
+      schema: z.string(),
+    },
+    403: { description: 'Twilio webhooks not configured here, or the signature missing or wrong' },
+    415: { description: 'Not a form' },
+    422: { description: '`From` is not an E.164 number' },
+  },
+};
+
 export const METRICS_ROUTE: RouteDoc = {
   method: 'get',
   path: '/metrics',

@@ -1,0 +1,81 @@
+import { isOptOutReply } from '../../src/delivery/opt-out';
+import { INBOUND_PATH } from '../../src/http/routes/twilio-inbound';
+import { pgTestDb, type TestDb } from '../helpers/db';
+import { serve, type TestServer } from '../helpers/http';
+import { callbackApp, postCallback } from './callbacks';
+
+describe('opt-out replies', () => {
+  test.each([
+    'PARE',
+    'pare',
+    'Pare!',
+    ' SAIR ',
+    'sair.',
+    'STOP',
+    'Stop!!',
+    'cancelar',
+    'CANCELÁR',
+    'Parar',
+    'descadastrar',
+  ])('"%s" opts out', (body) => expect(isOptOutReply(body)).toBe(true));
+
+  test.each(['não pare', 'paguei', 'quero pagar, pare de mandar depois', '', 'OK'])(
+    '"%s" does not',
+    (body) => expect(isOptOutReply(body)).toBe(false),
+  );
+});
+
+describe('POST /api/webhooks/twilio/inbound/', () => {
+  let testDb: TestDb;
+  let server: TestServer;
+  const phone = '+5511987650099';
+
+  beforeAll(async () => {
+    testDb = await pgTestDb();
+    server = await serve(callbackApp(testDb.db));
+  }, 30_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await testDb?.drop();
+  });
+
+  const suppressed = async (number: string) =>
+    testDb.db('suppressed_numbers').where({ phone_e164: number }).first();
+
+  test('a signed "Pare!" puts the number on the suppression list and answers a TwiML confirmation', async () => {
+    const reply = await postCallback(
+      server,
+      { From: phone, Body: 'Pare!', MessageSid: 'SM1' },
+      {},
+      INBOUND_PATH,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.text).toMatch(/^<\?xml.*<Response><Message>.+<\/Message><\/Response>$/);
+    expect(await suppressed(phone)).toMatchObject({ reason: 'opt_out_reply', detail: 'Pare!' });
+  });
+
+  test('any other reply changes nothing and answers an empty TwiML response', async () => {
+    const other = '+5511987650098';
+    const reply = await postCallback(
+      server,
+      { From: other, Body: 'ja paguei', MessageSid: 'SM2' },
+      {},
+      INBOUND_PATH,
+    );
+    expect(reply.text).toContain('<Response></Response>');
+    expect(await suppressed(other)).toBeUndefined();
+  });
+
+  test('an unsigned reply is refused with 403 and suppresses nothing', async () => {
+    const other = '+5511987650097';
+    const reply = await postCallback(
+      server,
+      { From: other, Body: 'STOP' },
+      { signature: null },
+      INBOUND_PATH,
+    );
+    expect(reply.status).toBe(403);
+    expect(await suppressed(other)).toBeUndefined();
+  });
+});

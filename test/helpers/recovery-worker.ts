@@ -1,3 +1,4 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import {
   Worker,
@@ -6,9 +7,11 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Db } from '../../src/db/connect';
-import { createSmsSender } from '../../src/sms/sender';
+import { createSmsSender, type SmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
-import type { TwilioEmulator } from '../../src/twilio-emulator';
+import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import type { TestDb } from './db';
+import { createTimeSkippingEnv } from './temporal';
 
 export const SENDER_NUMBER = '+15005550006';
 export const silentLogger = pino({ level: 'silent' });
@@ -38,10 +41,54 @@ export function createRecoveryWorker(options: {
       logger: silentLogger,
       template: DEFAULT_TEMPLATE,
       ...options.rules,
-      sms: createSmsSender(
-        { accountSid: emulator.accountSid, authToken: emulator.authToken, from: SENDER_NUMBER },
-        emulator.url,
-      ),
+      sms: emulatorSender(emulator),
     }),
   });
+}
+
+/** The real SMS sender (official twilio client) pointed at the emulator. */
+export function emulatorSender(emulator: TwilioEmulator): SmsSender {
+  return createSmsSender(
+    { accountSid: emulator.accountSid, authToken: emulator.authToken, from: SENDER_NUMBER },
+    emulator.url,
+  );
+}
+
+export interface RecoveryFixture {
+  env: TestWorkflowEnvironment;
+  testDb: TestDb;
+  emulator: TwilioEmulator;
+  stop(): Promise<void>;
+}
+
+/**
+ * What most workflow and API tests stand on: a time-skipping Temporal server, a fresh
+ * database, the Twilio emulator, and a worker running the real workflow on `taskQueue`.
+ */
+export async function startRecoveryFixture(options: {
+  taskQueue: string;
+  database: () => Promise<TestDb>;
+}): Promise<RecoveryFixture> {
+  const [env, testDb, emulator] = await Promise.all([
+    createTimeSkippingEnv(),
+    options.database(),
+    startTwilioEmulator({ port: 0 }),
+  ]);
+  const worker = await createRecoveryWorker({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue,
+    db: testDb.db,
+    emulator,
+  });
+  const running = worker.run();
+  return {
+    env,
+    testDb,
+    emulator,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await Promise.all([env.teardown(), emulator.close(), testDb.drop()]);
+    },
+  };
 }

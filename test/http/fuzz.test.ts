@@ -7,11 +7,10 @@ import type Koa from 'koa';
 import { errorBodySchema, routePaths } from '../../src/http/openapi';
 import { ROUTE_DOCS } from '../../src/http/schemas';
 import { encodeCursor } from '../../src/monitoring/cursor';
-import { createSmsSender } from '../../src/sms/sender';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
-import { SENDER_NUMBER } from '../helpers/recovery-worker';
+import { emulatorSender } from '../helpers/recovery-worker';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { API_TOKEN, monitoringApp } from '../monitoring/app';
 import { insertEvents } from '../monitoring/seed';
@@ -34,10 +33,7 @@ beforeAll(async () => {
     pgTestDb(),
     startTwilioEmulator(),
   ]);
-  const sms = createSmsSender(
-    { accountSid: emulator.accountSid, authToken: emulator.authToken, from: SENDER_NUMBER },
-    emulator.url,
-  );
+  const sms = emulatorSender(emulator);
   app = monitoringApp({
     db: testDb.db,
     temporal: env.client,

@@ -1,54 +1,37 @@
 import type Router from '@koa/router';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type Koa from 'koa';
 import type { z } from 'zod';
 import { errorBodySchema, type RouteDoc } from '../../src/http/openapi';
 import { ROUTE_DOCS } from '../../src/http/schemas';
-import { createSmsSender } from '../../src/sms/sender';
-import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type Reply, type TestServer } from '../helpers/http';
-import { createRecoveryWorker, SENDER_NUMBER } from '../helpers/recovery-worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import {
+  emulatorSender,
+  startRecoveryFixture,
+  type RecoveryFixture,
+} from '../helpers/recovery-worker';
 import { call, MONITORING_TASK_QUEUE, monitoringApp, type CallOptions } from '../monitoring/app';
 import { ghostpay, newPaymentId } from './deliveries';
 
 // A worker answers the `state` query; nothing skips time, so recoveries stay waiting.
+let fixture: RecoveryFixture;
 let env: TestWorkflowEnvironment;
 let testDb: TestDb;
-let emulator: TwilioEmulator;
-let worker: Worker;
-let running: Promise<void>;
 let app: Koa;
 let server: TestServer;
 
 beforeAll(async () => {
-  [env, testDb, emulator] = await Promise.all([
-    createTimeSkippingEnv(),
-    pgTestDb(),
-    startTwilioEmulator(),
-  ]);
-  worker = await createRecoveryWorker({
-    connection: env.nativeConnection,
-    taskQueue: MONITORING_TASK_QUEUE,
-    db: testDb.db,
-    emulator,
-  });
-  running = worker.run();
-  const sms = createSmsSender(
-    { accountSid: emulator.accountSid, authToken: emulator.authToken, from: SENDER_NUMBER },
-    emulator.url,
-  );
+  fixture = await startRecoveryFixture({ taskQueue: MONITORING_TASK_QUEUE, database: pgTestDb });
+  ({ env, testDb } = fixture);
+  const sms = emulatorSender(fixture.emulator);
   app = monitoringApp({ db: testDb.db, temporal: env.client, sms });
   server = await serve(app);
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+  await fixture?.stop();
 });
 
 /** `GET /api/webhooks/events/{id}/` for every method and path the app's routers serve. */

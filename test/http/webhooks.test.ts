@@ -1,7 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Gateway } from '../../src/domain/payment-event';
-import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import {
   paymentStatusSignal,
   recoveryWorkflowId,
@@ -10,8 +8,7 @@ import {
 } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { INTAKE_TASK_QUEUE, intakeApp, serve, type TestServer } from '../helpers/http';
-import { createRecoveryWorker } from '../helpers/recovery-worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
 import {
   ghostpay,
   MOBILE_E164,
@@ -24,34 +21,20 @@ import {
 
 // A worker runs the real workflow so the `state` query answers. Nothing here awaits a
 // workflow result, so the test server never skips time and every recovery stays waiting.
+let fixture: RecoveryFixture;
 let env: TestWorkflowEnvironment;
 let testDb: TestDb;
-let emulator: TwilioEmulator;
-let worker: Worker;
-let running: Promise<void>;
 let server: TestServer;
 
 beforeAll(async () => {
-  [env, testDb, emulator] = await Promise.all([
-    createTimeSkippingEnv(),
-    pgTestDb(),
-    startTwilioEmulator({ port: 0 }),
-  ]);
-  worker = await createRecoveryWorker({
-    connection: env.nativeConnection,
-    taskQueue: INTAKE_TASK_QUEUE,
-    db: testDb.db,
-    emulator,
-  });
-  running = worker.run();
+  fixture = await startRecoveryFixture({ taskQueue: INTAKE_TASK_QUEUE, database: pgTestDb });
+  ({ env, testDb } = fixture);
   server = await serve(intakeApp({ db: testDb.db, temporal: env.client }));
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+  await fixture?.stop();
 });
 
 const PATHS: Record<Gateway, string> = {

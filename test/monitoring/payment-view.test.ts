@@ -1,49 +1,34 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { loadPaymentView } from '../../src/monitoring/payment-view';
 import { paymentViewSchema } from '../../src/monitoring/shapes';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
-import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import { freePort } from '../helpers/ports';
 import { eventually } from '../helpers/processes';
-import { createRecoveryWorker } from '../helpers/recovery-worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
 import { ghostpay, MOBILE_E164, newPaymentId } from '../http/deliveries';
 import { call, MONITORING_TASK_QUEUE, monitoringApp, RECOVERY_DELAY_MS } from './app';
 
 // A worker runs the real workflow on MONITORING_TASK_QUEUE, so the `state` query answers.
+let fixture: RecoveryFixture;
 let env: TestWorkflowEnvironment;
 let testDb: TestDb;
 let emulator: TwilioEmulator;
-let worker: Worker;
-let running: Promise<void>;
 let server: TestServer;
 const servers: TestServer[] = [];
 
 beforeAll(async () => {
-  [env, testDb, emulator] = await Promise.all([
-    createTimeSkippingEnv(),
-    pgTestDb(),
-    startTwilioEmulator(),
-  ]);
-  worker = await createRecoveryWorker({
-    connection: env.nativeConnection,
-    taskQueue: MONITORING_TASK_QUEUE,
-    db: testDb.db,
-    emulator,
-  });
-  running = worker.run();
+  fixture = await startRecoveryFixture({ taskQueue: MONITORING_TASK_QUEUE, database: pgTestDb });
+  ({ env, testDb, emulator } = fixture);
   server = await serve(monitoringApp({ db: testDb.db, temporal: env.client }));
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all([server?.close(), ...servers.map((s) => s.close())]);
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+  await fixture?.stop();
 });
 
 /** A waiting PIX payment, without a creation time so the delay runs from its receipt. */

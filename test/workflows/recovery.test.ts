@@ -1,43 +1,30 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
-import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import type { TwilioEmulator } from '../../src/twilio-emulator';
 import {
   recoveryWorkflowId,
   type PaymentUpdate,
   type RecoveryState,
 } from '../../workflows/definitions';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
-import { createRecoveryWorker } from '../helpers/recovery-worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
 
 const DELAY_MS = 10 * 60_000;
 const TASK_QUEUE = 'recovery-workflow-test';
 const PHONE = '+5511987654321';
 
+let fixture: RecoveryFixture;
 let env: TestWorkflowEnvironment;
 let emulator: TwilioEmulator;
 let testDb: TestDb;
-let worker: Worker;
-let running: Promise<void>;
 let recoveries: RecoveryClient;
 let seq = 0;
 
 beforeAll(async () => {
-  [env, emulator, testDb] = await Promise.all([
-    createTimeSkippingEnv(),
-    startTwilioEmulator({ port: 0 }),
-    sqliteTestDb(),
-  ]);
-  worker = await createRecoveryWorker({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    db: testDb.db,
-    emulator,
-  });
-  running = worker.run();
+  fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
+  ({ env, testDb, emulator } = fixture);
   recoveries = createRecoveryClient(env.client, {
     taskQueue: TASK_QUEUE,
     delayMs: DELAY_MS,
@@ -46,9 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+  await fixture?.stop();
 });
 
 beforeEach(() => emulator.reset());

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as auditTrail from './20261129000100_audit_trail';
 import * as recoveryRules from './20261129000200_recovery_rules';
+import * as suppressionIds from './20261129000300_suppression_ids';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from
@@ -9,6 +10,7 @@ import * as recoveryRules from './20261129000200_recovery_rules';
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261129000100_audit_trail': auditTrail,
   '20261129000200_recovery_rules': recoveryRules,
+  '20261129000300_suppression_ids': suppressionIds,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -29,6 +29,19 @@ export function normalizePhone(raw: string | null | undefined): NormalizedPhone 
   return { ok: true, e164: phone.number };
 }
 
+const E164 = /^\+[1-9]\d{7,14}$/;
+
+/**
+ * The E.164 key a number is stored under, for looking it up rather than messaging it: any
+ * valid number (landlines too, Brazil by default), or a number already in E.164 shape,
+ * such as the `From` of a reply Twilio relayed. Null for anything else.
+ */
+export function phoneKey(raw: string, options: { strict?: boolean } = {}): string | null {
+  const phone = parse(raw.trim());
+  if (phone?.isValid()) return phone.number;
+  return !options.strict && E164.test(raw.trim()) ? raw.trim() : null;
+}
+
 /** `extract: false`: a phone field holding other text is not a phone, whatever digits it has. */
 function parse(raw: string): PhoneNumber | undefined {
   return parsePhoneNumberFromString(raw, { defaultCountry: 'BR', extract: false });

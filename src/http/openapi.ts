@@ -16,7 +16,7 @@ export interface ResponseDoc {
 }
 
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI template with the trailing slash old clients use: `/api/webhooks/events/{id}/`. */
   path: string;
   /** Also served without the trailing slash. */

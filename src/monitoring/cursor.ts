@@ -12,7 +12,7 @@ export interface PageRequest {
   after?: number;
 }
 
-export type ListName = 'events' | 'sms-logs';
+export type ListName = 'events' | 'sms-logs' | 'suppressions';
 
 export function encodeCursor(list: ListName, id: number): string {
   return Buffer.from(JSON.stringify([list, id])).toString('base64url');

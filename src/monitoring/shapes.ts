@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUPPRESSION_REASONS } from '../db/suppressions';
 import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../domain/payment-event';
 import {
   RECOVERY_STATUSES,
@@ -160,6 +161,43 @@ export function pageSchema<T extends z.ZodType>(item: T, id: string) {
     .meta({ id });
 }
 
+export const revenueLineSchema = z
+  .object({
+    pixChargesSeen: count.meta({
+      description: 'Distinct PIX payments with a webhook received in the window',
+    }),
+    recoveriesAttempted: count.meta({
+      description: 'Payments whose first recovery SMS Twilio accepted in the window',
+    }),
+    smsDelivered: count.meta({
+      description: 'Recovery SMS created in the window that Twilio reported delivered',
+    }),
+    recovered: count.meta({
+      description: 'Of the attempted, paid inside the attribution window after the SMS',
+    }),
+    notRecovered: count.meta({
+      description: 'Of the attempted, whose attribution window closed unpaid',
+    }),
+    stillOpen: count.meta({
+      description: 'Of the attempted, still inside their attribution window',
+    }),
+    recoveryRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .meta({ description: 'recovered / recoveriesAttempted; null when nothing was attempted' }),
+    recoveredCentavos: count.meta({ description: 'Sum of the recovered payments, in centavos' }),
+    recoveredAmount: z.string().meta({ description: 'The same in reais: `R$ 1.234,56`' }),
+    medianMsToPay: z
+      .number()
+      .min(0)
+      .nullable()
+      .meta({ description: 'Median time from the last SMS to the payment, in ms' }),
+    medianTimeToPay: z.string().nullable().meta({ description: 'The same, as `14m 05s`' }),
+  })
+  .meta({ id: 'RevenueLine' });
+
 export const statsSchema = z
   .object({
     window: z.object({ from: instant, to: instant }),
@@ -186,8 +224,35 @@ export const statsSchema = z
       deliveryRate: z.number().min(0).max(1).nullable(),
     }),
     twilioErrors: z.array(z.object({ code: z.int(), count })),
+    revenue: z
+      .object({
+        total: revenueLineSchema,
+        byGateway: z.record(z.enum(GATEWAYS), revenueLineSchema),
+      })
+      .meta({
+        description:
+          'What recovery earned. Recoveries are counted by when their first SMS went out, so ' +
+          'recovered, not recovered and still open are outcomes of the same payments.',
+      }),
   })
   .meta({ id: 'Stats' });
+
+export const suppressionSchema = z
+  .object({
+    id: z.int(),
+    phone: z.string().meta({ description: 'Masked in lists, full in single views' }),
+    reason: z.enum(SUPPRESSION_REASONS).meta({
+      description:
+        'opt_out_reply: the customer replied PARE, SAIR, STOP…; twilio_21610: Twilio reported ' +
+        'the recipient opted out; manual: added through this API',
+    }),
+    detail: z
+      .string()
+      .nullable()
+      .meta({ description: 'The reply, the Twilio error, or the note given' }),
+    createdAt: instant,
+  })
+  .meta({ id: 'Suppression' });
 
 export const testSmsResultSchema = z
   .object({
@@ -206,7 +271,9 @@ export type TransitionView = z.infer<typeof transitionSchema>;
 export type SmsView = z.infer<typeof smsSchema>;
 export type PaymentView = z.infer<typeof paymentViewSchema>;
 export type Stats = z.infer<typeof statsSchema>;
+export type RevenueLine = z.infer<typeof revenueLineSchema>;
 export type TestSmsResult = z.infer<typeof testSmsResultSchema>;
+export type SuppressionView = z.infer<typeof suppressionSchema>;
 export interface Page<T> {
   items: T[];
   next: string | null;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect';
+import { loadRevenue } from './revenue';
 import type { Stats } from './shapes';
 import { withinRange, type TimeRange } from './time-range';
 
@@ -22,11 +23,12 @@ const SENT_OR_BEYOND = ['sent', 'delivered', 'undelivered'];
 
 /** Totals over `[from, to)`: webhooks by receipt, transitions by occurrence, SMS by creation. */
 export async function loadStats(db: Db, window: Required<TimeRange>): Promise<Stats> {
-  const [webhooks, recoveries, sms, twilioErrors] = await Promise.all([
+  const [webhooks, recoveries, sms, twilioErrors, revenue] = await Promise.all([
     webhookCounts(db, window),
     recoveryCounts(db, window),
     smsCounts(db, window),
     twilioErrorCounts(db, window),
+    loadRevenue(db, window),
   ]);
   return {
     window: { from: window.from.toISOString(), to: window.to.toISOString() },
@@ -34,6 +36,7 @@ export async function loadStats(db: Db, window: Required<TimeRange>): Promise<St
     recoveries,
     sms,
     twilioErrors,
+    revenue,
   };
 }
 

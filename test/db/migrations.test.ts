@@ -3,9 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '../../src/db/connect';
 import { migrateLatest, migrateRollbackAll } from '../../src/db/migrate';
+import { migrationSource } from '../../migrations';
 import { pgTestDb } from '../helpers/db';
 
-const MIGRATIONS = ['20261129000100_audit_trail', '20261129000200_recovery_rules'];
+const MIGRATIONS = [
+  '20261129000100_audit_trail',
+  '20261129000200_recovery_rules',
+  '20261129000300_suppression_ids',
+];
 const TABLES = [
   'webhook_events',
   'recovery_events',
@@ -27,7 +32,7 @@ const INDEXES: Record<string, string[]> = {
     'recovery_events_transition_idx',
     'recovery_events_occurred_idx',
   ],
-  suppressed_numbers: ['suppressed_numbers_created_idx'],
+  suppressed_numbers: ['suppressed_numbers_created_idx', 'suppressed_numbers_phone_unique'],
   sms_send_claims: ['sms_send_claims_one_per_step', 'sms_send_claims_phone_idx'],
   sms_messages: [
     'sms_messages_one_per_step',
@@ -189,6 +194,38 @@ describe.each([
     await expect(
       db('sms_messages').insert(smsMessage(2, 'SM00000000000000000000000000000001')),
     ).rejects.toMatchObject(UNIQUE_VIOLATION);
+  });
+
+  it('keep the suppression list across the id migration, both ways, oldest entry first', async () => {
+    await db.migrate.up({ migrationSource });
+    await db.migrate.up({ migrationSource });
+    expect(await db.migrate.currentVersion({ migrationSource })).toBe('20261129000200');
+    const entry = (phone: string, minutes: number) => ({
+      phone_e164: phone,
+      reason: 'manual',
+      detail: `added at ${minutes}`,
+      created_at: new Date(at.getTime() + minutes * 60_000),
+    });
+    await db('suppressed_numbers').insert([entry('+5511900000002', 2), entry('+5511900000001', 1)]);
+
+    await db.migrate.up({ migrationSource });
+    const rows = await db('suppressed_numbers').orderBy('id').select('id', 'phone_e164', 'detail');
+    expect(rows.map((r) => [Number(r.id), r.phone_e164, r.detail])).toEqual([
+      [1, '+5511900000001', 'added at 1'],
+      [2, '+5511900000002', 'added at 2'],
+    ]);
+    await expect(db('suppressed_numbers').insert(entry('+5511900000001', 3))).rejects.toMatchObject(
+      UNIQUE_VIOLATION,
+    );
+
+    await db.migrate.down({ migrationSource });
+    expect(await db('suppressed_numbers').orderBy('phone_e164').pluck('phone_e164')).toEqual([
+      '+5511900000001',
+      '+5511900000002',
+    ]);
+    expect(await target.indexesOf('suppressed_numbers')).toEqual(
+      expect.arrayContaining(['suppressed_numbers_created_idx']),
+    );
   });
 
   it('roll everything back, then come up again empty and usable', async () => {

@@ -3,16 +3,20 @@
  * as its own process (so it can be killed), and the Twilio emulator behind the real client.
  */
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import pino from 'pino';
 import { toolPath } from '../../src/embedded/project';
 import { loadConfig } from '../../src/config';
 import { startApi, type RunningApi } from '../../src/runtime/api';
+import { statsSchema } from '../../src/monitoring/shapes';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import { ghostpay } from '../http/deliveries';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { startTestDevServer } from '../helpers/temporal';
 
 const DELAY_MS = 3_000;
+const API_TOKEN = 'e2e-monitoring-token-0123456789';
 let server: Awaited<ReturnType<typeof startTestDevServer>>;
 let testDb: TestDb;
 let emulator: TwilioEmulator;
@@ -26,24 +30,40 @@ function startWorkerProcess(): Promise<Spawned> {
   return spawned.waitFor(/worker polling/).then(() => spawned);
 }
 
+/** A port free right now, so the API's public URL (for Twilio's callbacks) is known up front. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 beforeAll(async () => {
-  [server, testDb, emulator] = await Promise.all([
+  let port: number;
+  [server, testDb, emulator, port] = await Promise.all([
     startTestDevServer(),
     pgTestDb(),
-    startTwilioEmulator({ port: 0 }),
+    startTwilioEmulator({ port: 0, statusCallbacks: true }),
+    freePort(),
   ]);
   env = {
     DATABASE_URL: testDb.url,
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: 'e2e-recovery',
     RECOVERY_DELAY: String(DELAY_MS),
-    ATTRIBUTION_WINDOW: '2s',
+    ATTRIBUTION_WINDOW: '5s',
     QUIET_HOURS: 'off', // these tests run at any hour; quiet hours have their own tests
     TWILIO_ACCOUNT_SID: emulator.accountSid,
     TWILIO_AUTH_TOKEN: emulator.authToken,
     TWILIO_PHONE_NUMBER: '+15005550006',
     TWILIO_API_URL: emulator.url,
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    API_TOKEN,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -74,8 +94,11 @@ function tribopayBody(id: string, status: string, phone: string): string {
   });
 }
 
-async function post(body: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${api.url}/api/webhooks/tribopay/`, {
+async function post(
+  body: string,
+  gateway = 'tribopay',
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${api.url}/api/webhooks/${gateway}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
@@ -179,3 +202,89 @@ test('an operator ends a recovery with the temporal CLI by signalling the paid s
   await sleep(DELAY_MS);
   expect(sentTo(phone)).toHaveLength(0);
 });
+
+test('the stats endpoint reports what recovery earned, per gateway, from the real flow', async () => {
+  const from = new Date().toISOString();
+  const paidAfterSms = { tribopay: newPhone(), ghostpay: newPhone() };
+  const neverPaid = newPhone();
+  const paidBeforeSms = newPhone();
+  const ids = {
+    tribopay: `e2e-${Date.now()}-rev-t`,
+    ghostpay: `e2e-${Date.now()}-rev-g`,
+    unpaid: `e2e-${Date.now()}-rev-u`,
+    early: `e2e-${Date.now()}-rev-e`,
+  };
+  const ghostpayBody = (status: string) =>
+    JSON.stringify({
+      ...ghostpay(ids.ghostpay, { status, phone: paidAfterSms.ghostpay.replace('+55', '') }),
+      totalValue: 2500,
+    });
+
+  expect(
+    (await post(tribopayBody(ids.tribopay, 'waiting_payment', paidAfterSms.tribopay))).status,
+  ).toBe(202);
+  expect((await post(ghostpayBody('PENDING'), 'ghostpay')).status).toBe(202);
+  expect((await post(tribopayBody(ids.unpaid, 'waiting_payment', neverPaid))).status).toBe(202);
+  expect((await post(tribopayBody(ids.early, 'waiting_payment', paidBeforeSms))).status).toBe(202);
+  expect((await post(tribopayBody(ids.early, 'paid', paidBeforeSms))).status).toBe(202);
+
+  // Each paid as soon as its SMS is out, inside the 5 s attribution window.
+  const payAfterSms = async (phone: string, paid: () => Promise<{ status: number }>) => {
+    await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the SMS');
+    expect((await paid()).status).toBe(202);
+  };
+  await Promise.all([
+    payAfterSms(paidAfterSms.tribopay, () =>
+      post(tribopayBody(ids.tribopay, 'paid', paidAfterSms.tribopay)),
+    ),
+    payAfterSms(paidAfterSms.ghostpay, () => post(ghostpayBody('APPROVED'), 'ghostpay')),
+  ]);
+
+  const stats = await eventually(
+    async () => {
+      const res = await fetch(`${api.url}/api/webhooks/stats/?from=${from}`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      const parsed = statsSchema.parse(await res.json());
+      const { total } = parsed.revenue;
+      // Both paid recoveries recorded, the unpaid one's window closed, every SMS delivered.
+      return total.recovered === 2 && total.notRecovered === 1 && total.smsDelivered === 3
+        ? parsed
+        : null;
+    },
+    20_000,
+    'the recovered revenue in the stats',
+  );
+
+  expect(sentTo(paidBeforeSms)).toHaveLength(0);
+  expect(stats.revenue.byGateway.tribopay).toMatchObject({
+    pixChargesSeen: 3,
+    recoveriesAttempted: 2,
+    smsDelivered: 2,
+    recovered: 1,
+    notRecovered: 1,
+    stillOpen: 0,
+    recoveryRate: 0.5,
+    recoveredCentavos: 12990,
+    recoveredAmount: 'R$ 129,90',
+  });
+  expect(stats.revenue.byGateway.ghostpay).toMatchObject({
+    pixChargesSeen: 1,
+    recoveriesAttempted: 1,
+    smsDelivered: 1,
+    recovered: 1,
+    recoveryRate: 1,
+    recoveredCentavos: 2500,
+    recoveredAmount: 'R$ 25,00',
+  });
+  expect(stats.revenue.total).toMatchObject({
+    pixChargesSeen: 4,
+    recoveriesAttempted: 3,
+    recovered: 2,
+    recoveredCentavos: 15490,
+    recoveredAmount: 'R$ 154,90',
+  });
+  // Each payment came in inside the 5 s window after its SMS.
+  expect(stats.revenue.total.medianMsToPay).toBeGreaterThan(0);
+  expect(stats.revenue.total.medianMsToPay).toBeLessThan(5_000);
+}, 60_000);

@@ -98,6 +98,7 @@ const anyText = fc.oneof(
 const cursors = [
   encodeCursor('events', 1),
   encodeCursor('sms-logs', 1),
+  encodeCursor('suppressions', 1),
   Buffer.from('["events",1e300]').toString('base64url'),
   Buffer.from('["events",-1]').toString('base64url'),
   Buffer.from('["events","1"]').toString('base64url'),
@@ -138,6 +139,8 @@ const interestingValues = fc.constantFrom(
     'paid',
     'delivered',
     'other',
+    'manual',
+    'opt_out_reply',
     '__proto__',
     'constructor',
   ],
@@ -154,6 +157,7 @@ const paramNames = fc.constantFrom(
   'payment_method',
   'payment_status',
   'status',
+  'reason',
   'token',
   '__proto__',
   'constructor',
@@ -303,13 +307,23 @@ const testSmsBody = fc.record(
   { requiredKeys: [] },
 );
 
+const suppressionBody = fc.record(
+  {
+    phone_number: usually('+5511987654321', '5521987654321', '+15005550006', '+999', 'x'),
+    note: usually('asked by phone', '', ' ', 'x'.repeat(513), 'ação \u0000'),
+  },
+  { requiredKeys: [] },
+);
+
 /** JSON bodies shaped like what the route expects, any field sometimes replaced by anything. */
 function shapedJson(path: string): fc.Arbitrary<Buffer> {
   const shaped = path.includes('tribopay')
     ? tribopayBody
     : path.includes('ghostpay')
       ? ghostpayBody
-      : testSmsBody;
+      : path.includes('suppressions')
+        ? suppressionBody
+        : testSmsBody;
   return fc
     .tuple(shaped, fc.dictionary(anyText, jsonish, { maxKeys: 2 }))
     .map(([value, extra]) => Buffer.from(JSON.stringify({ ...extra, ...value })));

@@ -45,8 +45,8 @@ function request(
 }
 
 describe('the monitoring API token', () => {
-  test('covers all twelve monitoring paths', () => {
-    expect(PROTECTED).toHaveLength(12);
+  test('covers all twenty-two monitoring paths (eleven routes, with and without the slash)', () => {
+    expect(PROTECTED).toHaveLength(22);
   });
 
   test.each(PROTECTED)(

@@ -86,6 +86,7 @@ export interface SeedTransition {
   paymentId: string;
   transition: string;
   occurredAt: Date;
+  detail?: Record<string, unknown>;
 }
 
 export async function insertTransitions(db: Db, transitions: SeedTransition[]): Promise<void> {
@@ -95,7 +96,7 @@ export async function insertTransitions(db: Db, transitions: SeedTransition[]): 
     gateway: t.gateway ?? 'tribopay',
     payment_id: t.paymentId,
     transition: t.transition,
-    detail: JSON.stringify({ seeded: true }),
+    detail: JSON.stringify(t.detail ?? { seeded: true }),
     occurred_at: t.occurredAt,
     recorded_at: t.occurredAt,
   }));

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/connect';
 import type { RateLimit } from '../../monitoring/rate-limiter';
 import type { SmsSender } from '../../sms/sender';
@@ -7,11 +8,13 @@ import { requireApiToken } from '../auth';
 import { eventRoutes } from './monitoring-events';
 import { paymentRoutes } from './monitoring-payments';
 import { statsRoutes } from './monitoring-stats';
+import { suppressionRoutes } from './monitoring-suppressions';
 import { testSmsRoutes } from './monitoring-test-sms';
 
 export interface MonitoringRouteDeps {
   db: Db;
   recoveries: RecoveryClient;
+  logger?: Logger;
   /** Bearer token of every monitoring endpoint; unset refuses them all. */
   apiToken?: string;
   /** For `test-sms`; without one it answers that Twilio is not configured. */
@@ -29,7 +32,7 @@ export interface MonitoringRouteDeps {
   stateTimeoutMs?: number;
 }
 
-/** The read-only monitoring endpoints and the test SMS, all behind the API token. */
+/** The monitoring endpoints, the test SMS and the suppression list, all behind the API token. */
 export function monitoringRoutes(deps: MonitoringRouteDeps): Router {
   const router = new Router();
   const auth = requireApiToken(deps.apiToken);
@@ -43,5 +46,6 @@ export function monitoringRoutes(deps: MonitoringRouteDeps): Router {
   });
   statsRoutes(router, auth, deps.db);
   testSmsRoutes(router, auth, deps);
+  suppressionRoutes(router, auth, deps);
   return router;
 }

@@ -11,6 +11,7 @@ import {
   testSmsResultSchema,
 } from '../../monitoring/shapes';
 import type { RouteDoc } from '../openapi';
+import { SUPPRESSION_ROUTES } from './suppressions';
 import {
   cursorParam,
   instantParam,
@@ -134,7 +135,9 @@ export const statsRoute = {
   summary: 'Totals over a time window (default: the last 24 hours)',
   description:
     'Webhooks by gateway and status; recoveries by transition; SMS by status with the delivery rate ' +
-    '(delivered / sent, delivered or undelivered); Twilio error codes.',
+    '(delivered / sent, delivered or undelivered); Twilio error codes; and per gateway what recovery ' +
+    'earned: PIX charges seen, recoveries attempted, SMS delivered, payments recovered, the recovery ' +
+    'rate, the amount recovered in R$ and the median time to pay after the SMS.',
   tag: TAG,
   security: 'bearer',
   query: z.strictObject(range).superRefine(orderedRange),
@@ -207,4 +210,5 @@ export const MONITORING_ROUTES: RouteDoc[] = [
   getPaymentRoute,
   statsRoute,
   testSmsRoute,
+  ...SUPPRESSION_ROUTES,
 ];

@@ -3,7 +3,6 @@
  * as its own process (so it can be killed), and the Twilio emulator behind the real client.
  */
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import pino from 'pino';
 import { toolPath } from '../../src/embedded/project';
 import { loadConfig } from '../../src/config';
@@ -12,6 +11,7 @@ import { statsSchema } from '../../src/monitoring/shapes';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { ghostpay } from '../http/deliveries';
 import { pgTestDb, type TestDb } from '../helpers/db';
+import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { startTestDevServer } from '../helpers/temporal';
 
@@ -28,18 +28,6 @@ let phoneSeq = 0;
 function startWorkerProcess(): Promise<Spawned> {
   const spawned = spawnEntrypoint('worker', env);
   return spawned.waitFor(/worker polling/).then(() => spawned);
-}
-
-/** A port free right now, so the API's public URL (for Twilio's callbacks) is known up front. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 beforeAll(async () => {

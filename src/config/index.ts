@@ -15,6 +15,15 @@ export interface TwilioConfig {
   messagingServiceSid?: string;
 }
 
+/** TriboPay's transaction API, asked right before each TriboPay SMS whether it is still due. */
+export interface TribopayApiConfig {
+  /** Base URL (TRIBOPAY_API_URL); TRIBOPAY_TRANSACTION_PATH is appended. */
+  url: string;
+  /** TRIBOPAY_API_TOKEN: sent to TriboPay only, never logged. */
+  token: string;
+  timeoutMs: number;
+}
+
 export interface Config {
   port: number;
   dataDir: string;
@@ -38,6 +47,8 @@ export interface Config {
   /** null when no credentials are set: the SMS step then fails with a clear reason. */
   twilio: TwilioConfig | null;
   twilioApiUrl?: string;
+  /** null while TRIBOPAY_API_TOKEN is unset: the webhooks alone decide, as before. */
+  tribopayApi: TribopayApiConfig | null;
   smsTemplate?: string;
   webhookSecret?: string;
   apiToken?: string;
@@ -136,6 +147,15 @@ function twilioFrom(env: Env): TwilioConfig | null {
   );
 }
 
+function tribopayApiFrom(env: Env): TribopayApiConfig | null {
+  if (!env.TRIBOPAY_API_TOKEN) return null;
+  return Object.freeze({
+    url: env.TRIBOPAY_API_URL,
+    token: env.TRIBOPAY_API_TOKEN,
+    timeoutMs: env.TRIBOPAY_API_TIMEOUT,
+  });
+}
+
 function databaseFrom(env: Env): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (!url) return { client: 'sqlite', filename: defaultSqliteFile(env.DATA_DIR) };
@@ -200,6 +220,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     }),
     twilio: twilioFrom(env),
     twilioApiUrl: env.TWILIO_API_URL,
+    tribopayApi: tribopayApiFrom(env),
     smsTemplate: env.SMS_TEMPLATE,
     webhookSecret: env.WEBHOOK_SECRET,
     apiToken: env.API_TOKEN,

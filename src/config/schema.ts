@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import { flag, positiveCount, quietHoursWindow, recoverySteps, timeZone } from './recovery-rules';
 import { blankToUndefined } from './blank';
 
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 
-function duration(fallback: string) {
+function duration(fallback: string, maxMs = Number.MAX_SAFE_INTEGER) {
   return z.preprocess(
     blankToUndefined,
     z
@@ -19,6 +19,10 @@ function duration(fallback: string) {
             code: 'custom',
             message: `expected a positive duration like 30s, 10m, 1h or a number of milliseconds, got "${text}"`,
           });
+          return z.NEVER;
+        }
+        if (ms > maxMs) {
+          ctx.addIssue({ code: 'custom', message: `must be at most ${formatDuration(maxMs)}` });
           return z.NEVER;
         }
         return ms;
@@ -43,6 +47,27 @@ const secret = z.preprocess(
   blankToUndefined,
   z.string().min(16, 'must be at least 16 characters long').optional(),
 );
+
+/**
+ * A credential for someone else's API: any length they issue, but no inner spaces a
+ * copy-paste could have left. Like `secret`, its value never appears in an issue.
+ */
+const apiCredential = z.preprocess(
+  blankToUndefined,
+  z.string().trim().regex(/^\S+$/, 'must not contain spaces').optional(),
+);
+
+/**
+ * TriboPay's public API base, as integrations in the wild call it; TriboPay documents no
+ * status endpoint we could check it against (see TRIBOPAY_TRANSACTION_PATH).
+ */
+const TRIBOPAY_DEFAULT_API_URL = 'https://api.tribopay.com.br/api/public/v1';
+
+/**
+ * The status check runs inside the SMS activity's 30-second attempt, before Twilio is
+ * called: a slow gateway must never be able to eat that attempt.
+ */
+const MAX_GATEWAY_TIMEOUT_MS = 10_000;
 
 /**
  * Every environment variable the service reads. Old names from the system we replace
@@ -118,6 +143,12 @@ export const envSchema = z.object({
   FREQUENCY_WINDOW: duration('24h'),
   SMS_GSM7: flag,
   OPT_OUT_REPLY: optionalString,
+  TRIBOPAY_API_TOKEN: apiCredential,
+  TRIBOPAY_API_URL: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^https?$/ }).default(TRIBOPAY_DEFAULT_API_URL),
+  ),
+  TRIBOPAY_API_TIMEOUT: duration('3s', MAX_GATEWAY_TIMEOUT_MS),
   WEBHOOK_SECRET: secret,
   API_TOKEN: secret,
   PUBLIC_URL: httpUrl,

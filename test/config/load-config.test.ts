@@ -44,6 +44,7 @@ describe('configuration with nothing set', () => {
         gsm7: false,
       },
       twilio: null,
+      tribopayApi: null,
       logLevel: 'info',
     });
   });
@@ -68,6 +69,9 @@ describe('configuration with nothing set', () => {
       'AUTH_TOKEN',
       'PHONE_NUMBER',
       'TWILIO_API_URL',
+      'TRIBOPAY_API_TOKEN',
+      'TRIBOPAY_API_URL',
+      'TRIBOPAY_API_TIMEOUT',
       'SMS_TEMPLATE',
       'WEBHOOK_SECRET',
       'API_TOKEN',

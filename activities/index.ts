@@ -2,6 +2,7 @@ import type { Db } from '../src/db/connect';
 import type { Logger } from '../src/logging';
 import type { Metrics } from '../src/metrics/metrics';
 import type { SmsSender } from '../src/sms/sender';
+import type { PaymentStatusSources } from '../src/source-of-truth';
 import { createRecordTransition } from './record-transition';
 import { createSendRecoverySms } from './send-recovery-sms';
 
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   statusCallbackUrl?: string;
   /** The worker's in-process instruments (timer lag); absent: nothing is measured. */
   metrics?: Metrics;
+  /** Gateway APIs asked right before sending (TRIBOPAY_API_TOKEN); absent: webhooks decide. */
+  paymentStatusSources?: PaymentStatusSources;
 }
 
 /** Every side effect the recovery workflow asks for. */

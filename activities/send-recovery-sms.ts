@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Gateway } from '../src/domain/payment-event';
+import type { Gateway, PaymentStatus } from '../src/domain/payment-event';
 import { maskPhone } from '../src/domain/phone';
 import { paymentEnded } from '../src/db/webhook-events';
 import {
@@ -15,7 +15,9 @@ import { observeTimerLag } from '../src/metrics/metrics';
 import { SmsSendError, TwilioNotConfiguredError } from '../src/sms/errors';
 import { toGsm7 } from '../src/sms/gsm7';
 import { renderSms } from '../src/sms/template';
+import type { Logger } from '../src/logging';
 import type { ActivityDeps } from '.';
+import { endedAtGateway } from './gateway-status';
 
 export interface SendSmsInput {
   workflowId: string;
@@ -30,11 +32,17 @@ export interface SendSmsInput {
   dueAt: string;
 }
 
-export type SkipReason = 'payment_ended' | 'suppressed' | 'frequency_cap';
+export type SkipReason = 'payment_ended' | 'gateway_reports_ended' | 'suppressed' | 'frequency_cap';
+
+/** Why a step sent nothing; with `gateway_reports_ended`, what the gateway's API said. */
+export interface Skip {
+  reason: SkipReason;
+  paymentStatus?: PaymentStatus;
+  rawStatus?: string;
+}
 
 export type SendSmsResult =
-  | { outcome: 'sent'; sid: string; twilioStatus: string }
-  | { outcome: 'skipped'; reason: SkipReason };
+  { outcome: 'sent'; sid: string; twilioStatus: string } | ({ outcome: 'skipped' } & Skip);
 
 /**
  * Sends the step's SMS at most once. The row claimed first is the same on every retry;
@@ -55,11 +63,13 @@ export function createSendRecoverySms(deps: ActivityDeps) {
       await markAccepted(db, row.id, earlier.sid, earlier.status);
       return { outcome: 'sent', sid: earlier.sid, twilioStatus: earlier.status };
     }
-    const blocked = await sendBlocked(deps, input);
+    const blocked = await sendBlocked(deps, input, log);
     if (blocked) {
-      await markFailed(db, row.id, 'cancelled', { code: null, message: SKIP_MESSAGES[blocked] });
-      log.info({ reason: blocked }, 'recovery SMS not sent');
-      return { outcome: 'skipped', reason: blocked };
+      // An earlier attempt that met a transient Twilio error may hold a frequency-cap slot.
+      await releaseSendSlot(db, row.workflowId, row.step);
+      await markFailed(db, row.id, 'cancelled', { code: null, message: skipMessage(blocked) });
+      log.info(blocked, 'recovery SMS not sent');
+      return { outcome: 'skipped', ...blocked };
     }
 
     await countAttempt(db, row.id);
@@ -81,20 +91,33 @@ export function createSendRecoverySms(deps: ActivityDeps) {
 
 const SKIP_MESSAGES: Record<SkipReason, string> = {
   payment_ended: 'payment ended before sending',
+  gateway_reports_ended: "the gateway's API reports the payment ended",
   suppressed: 'the number opted out of messages',
   frequency_cap: 'skipped: frequency cap',
 };
 
+function skipMessage({ reason, rawStatus }: Skip): string {
+  return rawStatus ? `${SKIP_MESSAGES[reason]} (${rawStatus})` : SKIP_MESSAGES[reason];
+}
+
 /**
  * Checked right before sending, in this order: the sale ended (a `paid` whose signal hasn't
- * reached the workflow yet), the number opted out, the number had its share of messages.
+ * reached the workflow yet), the gateway's API says it ended (a `paid` webhook that never
+ * came), the number opted out, the number had its share of messages.
  */
 async function sendBlocked(
-  { db, frequencyCap }: ActivityDeps,
+  deps: ActivityDeps,
   input: SendSmsInput,
-): Promise<SkipReason | null> {
-  if (await paymentEnded(db, input.gateway, input.paymentId)) return 'payment_ended';
-  if (await isSuppressed(db, input.to)) return 'suppressed';
+  log: Logger,
+): Promise<Skip | null> {
+  const { db, frequencyCap } = deps;
+  if (await paymentEnded(db, input.gateway, input.paymentId)) return { reason: 'payment_ended' };
+  const reported = await endedAtGateway(deps, input, log);
+  if (reported) {
+    const { status: paymentStatus, rawStatus } = reported;
+    return { reason: 'gateway_reports_ended', paymentStatus, rawStatus };
+  }
+  if (await isSuppressed(db, input.to)) return { reason: 'suppressed' };
   if (!frequencyCap) return null;
   const claimed = await claimSendSlot(db, {
     phoneE164: input.to,
@@ -103,7 +126,7 @@ async function sendBlocked(
     windowMs: frequencyCap.windowMs,
     maxPerWindow: frequencyCap.maxPerWindow,
   });
-  return claimed ? null : 'frequency_cap';
+  return claimed ? null : { reason: 'frequency_cap' };
 }
 
 /** Step N uses the N-th template, or the last one configured for a longer sequence. */

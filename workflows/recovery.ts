@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -24,6 +25,14 @@ import { recoveryStart } from './due-time';
 import { quietHoursEnd } from './quiet-hours';
 
 type Activities = ReturnType<typeof createActivities>;
+type SendSmsResult = Awaited<ReturnType<Activities['sendRecoverySms']>>;
+
+/**
+ * A skip because the gateway's API reported the sale over ends the recovery like a terminal
+ * webhook. Patched: a worker without this rule, in a rolling deploy, recorded such a skip
+ * as `skipped` and waited out the attribution window; its histories must replay unchanged.
+ */
+const GATEWAY_REPORTED_END_PATCH = 'gateway-reported-end';
 
 const { recordTransition } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -176,9 +185,13 @@ class Recovery {
           reason: result.reason,
           at: new Date().toISOString(),
         };
-        await this.stepEnded(result.reason === 'payment_ended' ? 'cancelled' : 'skipped', {
+        const ended = result.reason === 'payment_ended' || this.gatewayReportedEnd(result);
+        await this.stepEnded(ended ? 'cancelled' : 'skipped', {
           step,
           reason: result.reason,
+          ...(result.rawStatus
+            ? { paymentStatus: result.paymentStatus, rawStatus: result.rawStatus }
+            : {}),
         });
         return false;
       }
@@ -199,6 +212,21 @@ class Recovery {
       await this.stepEnded('sms_failed', { step, ...failure });
       return false;
     }
+  }
+
+  /**
+   * The gateway's API said the sale ended although no terminal webhook came: that status is
+   * the latest, so a later step's attribution decides now rather than after the window.
+   */
+  private gatewayReportedEnd(result: SendSmsResult): boolean {
+    if (result.outcome !== 'skipped' || result.reason !== 'gateway_reports_ended') return false;
+    if (!patched(GATEWAY_REPORTED_END_PATCH)) return false;
+    if (result.paymentStatus && !this.terminal) {
+      this.latest = { status: result.paymentStatus, rawStatus: result.rawStatus };
+      this.state.lastPaymentStatus = result.paymentStatus;
+      if (result.paymentStatus === 'paid') this.state.paidAt = new Date().toISOString();
+    }
+    return true;
   }
 
   /**

@@ -16,6 +16,8 @@ export interface Metrics {
   statusCallbacks: Counter<'result'>;
   /** Worker: from the SMS's due time to Twilio accepting it. */
   smsTimerLag: Histogram;
+  /** Worker: the gateway APIs asked right before an SMS, by gateway and what they said. */
+  gatewayStatusChecks: Counter<'gateway' | 'result'>;
 }
 
 export interface MetricsOptions {
@@ -55,6 +57,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${PREFIX}sms_timer_lag_seconds`,
       help: 'Seconds from a recovery SMS falling due to Twilio accepting it (timer lag plus sending)',
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    }),
+    gatewayStatusChecks: new Counter({
+      name: `${PREFIX}gateway_status_checks_total`,
+      help: 'Payment statuses asked of a gateway API before an SMS, by gateway and result (waiting, ended, unknown_status, or why there was no answer)',
+      labelNames: ['gateway', 'result'],
       registers,
     }),
   };

@@ -9,6 +9,7 @@ import { serveMetrics, type MetricsServer } from '../metrics/server';
 import { createSmsSender, type SmsSender } from '../sms/sender';
 import { toGsm7 } from '../sms/gsm7';
 import { segmentCount } from '../sms/segments';
+import { createPaymentStatusSources } from '../source-of-truth';
 import {
   DEFAULT_FOLLOW_UP_TEMPLATE,
   DEFAULT_TEMPLATE,
@@ -40,6 +41,7 @@ export async function startWorker(
   reportSegments([template, ...followUpTemplates], config.recovery.gsm7, logger);
   if (!config.twilio)
     logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
+  reportStatusCheck(config, logger);
   const target = temporalTarget(config);
   await registerSearchAttributes(target, logger);
   const connection = await connectWorker(target);
@@ -60,6 +62,7 @@ export async function startWorker(
       sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
       statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
       metrics,
+      paymentStatusSources: createPaymentStatusSources(config),
     }),
   });
   const metricsServer = await startMetricsServer(config, metrics).catch(async (err: unknown) => {
@@ -87,7 +90,16 @@ async function startMetricsServer(config: Config, metrics: Metrics): Promise<Met
   return serveMetrics(metrics.registry, config.workerMetricsPort);
 }
 
-/** One validated template per step of the sequence, configured or built in. */
+/** Operators see at start whether TriboPay's API has a say, and where it is asked (never the token). */
+function reportStatusCheck(config: Config, logger: Logger): void {
+  if (!config.tribopayApi) return;
+  const { url, timeoutMs } = config.tribopayApi;
+  logger.info(
+    { url, timeoutMs },
+    'TriboPay status check on: each TriboPay SMS is sent only if its API still reports the payment waiting',
+  );
+}
+
 /**
  * What each step's message costs, rendered with sample values: one character outside GSM-7
  * doubles a Portuguese reminder's price (UCS-2, 70 per part), so operators see it at start.
@@ -104,6 +116,7 @@ function reportSegments(templates: string[], gsm7: boolean, logger: Logger): voi
   });
 }
 
+/** One validated template per step of the sequence, configured or built in. */
 function stepTemplates(config: Config): string[] {
   return config.recovery.steps.map((_, index) => {
     const template =

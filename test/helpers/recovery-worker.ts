@@ -14,6 +14,11 @@ import type { TestDb } from './db';
 import { createTimeSkippingEnv } from './temporal';
 
 export const SENDER_NUMBER = '+15005550006';
+
+/** What a test may give the activities for the gateway status check. */
+export type StatusCheckDeps = Partial<
+  Pick<ActivityDeps, 'paymentStatusSources' | 'logger' | 'metrics'>
+>;
 export const silentLogger = pino({ level: 'silent' });
 
 /** A worker running the real workflow code and real activities against `db` and the emulator. */
@@ -25,6 +30,8 @@ export function createRecoveryWorker(options: {
   emulator: TwilioEmulator;
   /** Recovery rules beyond the defaults (frequency cap, follow-up templates, GSM-7). */
   rules?: Pick<ActivityDeps, 'followUpTemplates' | 'frequencyCap' | 'gsm7'>;
+  /** Gateway APIs asked before sending, and where their warnings go (default: nowhere). */
+  statusCheck?: StatusCheckDeps;
   /** A pre-built bundle, so tests that create many workers bundle the workflow code once. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }): Promise<Worker> {
@@ -38,9 +45,10 @@ export function createRecoveryWorker(options: {
       : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities({
       db: options.db,
-      logger: silentLogger,
       template: DEFAULT_TEMPLATE,
       ...options.rules,
+      ...options.statusCheck,
+      logger: options.statusCheck?.logger ?? silentLogger,
       sms: emulatorSender(emulator),
     }),
   });
@@ -68,6 +76,7 @@ export interface RecoveryFixture {
 export async function startRecoveryFixture(options: {
   taskQueue: string;
   database: () => Promise<TestDb>;
+  statusCheck?: StatusCheckDeps;
 }): Promise<RecoveryFixture> {
   const [env, testDb, emulator] = await Promise.all([
     createTimeSkippingEnv(),
@@ -79,6 +88,7 @@ export async function startRecoveryFixture(options: {
     taskQueue: options.taskQueue,
     db: testDb.db,
     emulator,
+    statusCheck: options.statusCheck,
   });
   const running = worker.run();
   return {

@@ -133,7 +133,8 @@ test('payment show gives the recovery as the API shows it, and a later paid ends
       const current = await view('tribopay', id);
       return current.workflow.state?.lastPaymentStatus === 'paid' && current;
     },
-    20_000,
+    // Generous: each try waits for the state query, slow on a loaded 2-core machine.
+    45_000,
     'the paid status in the workflow state',
   );
   expect(shown.events.map((e) => [e.rawStatus, e.outcome])).toEqual([

@@ -88,11 +88,23 @@ function exit(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
+/**
+ * A reader that went away (`pix-recovery … | head -1`) is not a failure of the command: the
+ * rest of the output is dropped and the command still does its work (a webhook still posts).
+ */
+let stdoutClosed = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  stdoutClosed = true;
+});
+
 const { rest, help, verbose } = splitGlobalFlags(process.argv.slice(2));
 const context: CliContext = {
   env: process.env,
   verbose,
-  out: (text) => process.stdout.write(`${text}\n`),
+  out: (text) => {
+    if (!stdoutClosed) process.stdout.write(`${text}\n`);
+  },
 };
 
 main(rest, context, help).then(exit, (err: unknown) => {

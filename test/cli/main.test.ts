@@ -1,4 +1,6 @@
 /** The tool itself: help, and how a wrong command line fails. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { errorLine, runCli } from './run-cli';
 
 test('--help lists every command and exits 0', async () => {
@@ -86,4 +88,21 @@ test('--verbose adds the stack trace after the error line', async () => {
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/^error: cannot read does-not-exist\.json: ENOENT/);
   expect(run.stderr).toMatch(/\n\s+at /);
+});
+
+test('a reader that closes the pipe early (| head -1) is no crash: the command finishes and exits 0', async () => {
+  const child = spawn(
+    process.execPath,
+    [path.resolve(__dirname, '../../dist/src/cli/main.js'), '--help'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.destroy(); // before the CLI has written anything
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
 });

@@ -62,15 +62,20 @@ export async function transitionsForPayment(
   return rows.map(fromRow);
 }
 
+/** This payment's transitions that ended its recovery for good. */
+export function finalTransitions(db: Db, gateway: string, paymentId: string) {
+  return db('recovery_events')
+    .where({ gateway, payment_id: paymentId })
+    .whereIn('transition', FINAL_TRANSITIONS)
+    .select('id');
+}
+
 export async function recoveryFinished(
   db: Db,
   gateway: string,
   paymentId: string,
 ): Promise<boolean> {
-  const row = await db('recovery_events')
-    .where({ gateway, payment_id: paymentId })
-    .whereIn('transition', FINAL_TRANSITIONS)
-    .first('id');
+  const row = await finalTransitions(db, gateway, paymentId).first();
   return row !== undefined;
 }
 

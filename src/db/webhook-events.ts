@@ -48,12 +48,23 @@ export async function insertWebhookEvent(
     })
     .onConflict('dedup_key')
     .ignore()
-    .returning('id');
+    .returning<Record<string, unknown>[]>(STORED_COLUMNS);
+  // A new delivery comes back from the insert itself; only a repeat needs a second look.
+  if (inserted.length > 0) return { inserted: true, row: summary(inserted[0]) };
   const row = await db('webhook_events')
     .where({ dedup_key: e.dedupKey })
-    .first('id', 'dedup_key', 'outcome', 'workflow_id', 'received_at', 'handed_off_at');
-  return { inserted: inserted.length > 0, row: summary(row) };
+    .first<Record<string, unknown>>(...STORED_COLUMNS);
+  return { inserted: false, row: summary(row) };
 }
+
+const STORED_COLUMNS = [
+  'id',
+  'dedup_key',
+  'outcome',
+  'workflow_id',
+  'received_at',
+  'handed_off_at',
+];
 
 export async function recordOutcome(
   db: Db,
@@ -67,6 +78,23 @@ export async function recordOutcome(
     .update({ outcome, workflow_id: workflowId, handed_off_at: handedOff ? new Date() : null });
 }
 
+/** Earlier deliveries for this payment that already reached its workflow. */
+export function handedOffDeliveries(db: Db, gateway: string, paymentId: string, exceptId: number) {
+  return db('webhook_events')
+    .where({ gateway, payment_id: paymentId })
+    .whereNot({ id: exceptId })
+    .whereNotNull('handed_off_at')
+    .select('id');
+}
+
+/** Deliveries for this payment that carried a status ending the sale. */
+export function endingDeliveries(db: Db, gateway: string, paymentId: string) {
+  return db('webhook_events')
+    .where({ gateway, payment_id: paymentId })
+    .whereIn('payment_status', TERMINAL_STATUSES as string[])
+    .select('id');
+}
+
 /** Whether an earlier delivery for this payment already reached its workflow. */
 export async function paymentHandedOffBefore(
   db: Db,
@@ -74,20 +102,13 @@ export async function paymentHandedOffBefore(
   paymentId: string,
   exceptId: number,
 ): Promise<boolean> {
-  const row = await db('webhook_events')
-    .where({ gateway, payment_id: paymentId })
-    .whereNot({ id: exceptId })
-    .whereNotNull('handed_off_at')
-    .first('id');
+  const row = await handedOffDeliveries(db, gateway, paymentId, exceptId).first();
   return row !== undefined;
 }
 
 /** Whether any delivery for this payment carried a status that ends the sale. */
 export async function paymentEnded(db: Db, gateway: string, paymentId: string): Promise<boolean> {
-  const row = await db('webhook_events')
-    .where({ gateway, payment_id: paymentId })
-    .whereIn('payment_status', TERMINAL_STATUSES as string[])
-    .first('id');
+  const row = await endingDeliveries(db, gateway, paymentId).first();
   return row !== undefined;
 }
 

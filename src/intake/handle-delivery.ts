@@ -2,13 +2,8 @@ import { createHash } from 'node:crypto';
 import { isTerminal, type PaymentEvent } from '../domain/payment-event';
 import { normalizePhone } from '../domain/phone';
 import type { Db } from '../db/connect';
-import { recoveryFinished } from '../db/recovery-events';
-import {
-  insertWebhookEvent,
-  paymentEnded,
-  paymentHandedOffBefore,
-  recordOutcome,
-} from '../db/webhook-events';
+import { paymentHistory, type PaymentHistory } from '../db/payment-history';
+import { insertWebhookEvent, recordOutcome } from '../db/webhook-events';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import type { PaymentUpdate } from '../../workflows/definitions';
 
@@ -119,20 +114,22 @@ async function route(deps: IntakeDeps, event: PaymentEvent, received: Received):
     return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
   }
   if (!terminal && !phoneE164) return { outcome: 'ignored: invalid phone', reason: phoneError };
+  // A terminal delivery is `signalled` whatever came before; only a waiting one asks about the past.
+  let firstHandOff = false;
   if (!terminal) {
-    const closed = await orUnavailable('database', () => paymentClosed(deps.db, event));
+    const history = await orUnavailable('database', () =>
+      paymentHistory(deps.db, event.gateway, event.paymentId, eventId),
+    );
+    const closed = closedOutcome(history);
     if (closed) return { outcome: closed };
+    firstHandOff = !history.handedOffBefore;
   }
-  const firstHandOff = !(await orUnavailable('database', () =>
-    paymentHandedOffBefore(deps.db, event.gateway, event.paymentId, eventId),
-  ));
   const delivered = await orUnavailable('temporal', () =>
     deps.recoveries.deliver(event.gateway, event.paymentId, toUpdate(event, received)),
   );
   if (!delivered.delivered)
     return { outcome: 'ignored: recovery finished', workflowId: delivered.workflowId };
-  const outcome = !terminal && firstHandOff ? 'scheduled' : 'signalled';
-  return { outcome, workflowId: delivered.workflowId };
+  return { outcome: firstHandOff ? 'scheduled' : 'signalled', workflowId: delivered.workflowId };
 }
 
 /**
@@ -140,13 +137,9 @@ async function route(deps: IntakeDeps, event: PaymentEvent, received: Received):
  * of order) or whose recovery is over starts nothing. Temporal refuses to reopen a closed
  * workflow too; this also holds after the server has forgotten it (namespace retention).
  */
-async function paymentClosed(db: Db, event: PaymentEvent): Promise<IntakeOutcome | null> {
-  const [ended, finished] = await Promise.all([
-    paymentEnded(db, event.gateway, event.paymentId),
-    recoveryFinished(db, event.gateway, event.paymentId),
-  ]);
-  if (ended) return 'ignored: payment ended';
-  return finished ? 'ignored: recovery finished' : null;
+function closedOutcome(history: PaymentHistory): IntakeOutcome | null {
+  if (history.ended) return 'ignored: payment ended';
+  return history.recoveryFinished ? 'ignored: recovery finished' : null;
 }
 
 function toUpdate(

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import type { TemporalStore } from './stack';
+
+export const PARTS = ['intake', 'timers', 'resident', 'suite'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface BenchOptions {
+  parts: Part[];
+  quick: boolean;
+  /** Repeats of every measurement; figures are medians over them. */
+  runs: number;
+  intake: { concurrency: number[]; durationSeconds: number };
+  /**
+   * `rate`: recoveries falling due per second (half of them paid, so half as many SMS);
+   * 0 makes them all due at the same instant.
+   */
+  timers: { sizes: number[]; rate: number };
+  resident: { size: number; runs: number; idleSeconds: number; startupRuns: number };
+  /** `npm test` too (`fullRuns` times), or only the time-skipping workflow tests. */
+  suite: { full: boolean; fullRuns: number };
+  /**
+   * Waiting deliveries posted per second by the timer and resident parts: a pace the stack
+   * keeps up with end to end (a flood makes the dev server queue the worker's tasks).
+   */
+  scheduleRate: number;
+  /** How the Temporal dev server keeps its state (see BENCHMARKS.md for why memory). */
+  temporalStore: TemporalStore;
+  outDir: string;
+  /** Keep the scratch folder (logs, dev-server files) after a successful run. */
+  keep: boolean;
+  /** Run the API and the worker under `node --cpu-prof`; profiles go to the scratch folder. */
+  profile: boolean;
+  /** The build of the service to measure (default dist/): another checkout's, for before/after. */
+  serviceDist: string;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --only PARTS          comma-separated parts: ${PARTS.join(', ')} (default: all)
+  --quick               one run each, small sizes: for iterating (a few minutes)
+  --runs N              repeats of every measurement (default 3; --quick 1)
+  --concurrency LIST    intake concurrency levels (default 8,32,128)
+  --duration SECONDS    intake: length of each load run (default 5)
+  --timer-sizes LIST    timers: recoveries per run (default 1000)
+  --timer-rate N        timers: recoveries falling due per second, half of them paid
+                        (default 20, so 10 SMS/s); 0: all due at the same instant
+  --resident-size N     resident: recoveries waiting while memory is measured (default 10000)
+  --resident-runs N     resident: runs of that size (default 1: scheduling 10,000 takes minutes)
+  --suite-runs N        suite: runs of npm test (default 2; the workflow tests run --runs times)
+  --schedule-rate N     timers, resident: deliveries posted per second (default 25, about what
+                        this 2-core machine schedules end to end)
+  --temporal-store S    memory (default), file (SQLite as npm start keeps it) or file-wal
+  --keep                keep the scratch folder with every process's log
+  --profile             run the API and the worker with --cpu-prof (implies --keep); read the
+                        profiles with: node dist/bench/profile-summary.js FILE.cpuprofile
+  --service-dist DIR    run the API and worker from another build (e.g. an older checkout's
+                        dist/) to compare before and after a change
+  --out DIR             where result files go (default bench/results)
+  --help
+`;
+
+function list(value: string, name: string): number[] {
+  const numbers = value.split(',').map((v) => Number(v.trim()));
+  if (numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`${name} expects positive whole numbers, e.g. 8,32`);
+  }
+  return numbers;
+}
+
+function positive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} expects a positive number`);
+  return n;
+}
+
+function nonNegative(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} expects a number, 0 or more`);
+  return n;
+}
+
+function store(value: string, name: string): TemporalStore {
+  if (value === 'memory' || value === 'file' || value === 'file-wal') return value;
+  throw new Error(`${name} expects memory, file or file-wal`);
+}
+
+export function parseOptions(argv: string[], root: string): BenchOptions | null {
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return null;
+    if (arg === '--quick' || arg === '--keep' || arg === '--profile') {
+      given.set(arg.slice(2), 'true');
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (!flag.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    given.set(flag.slice(2), value);
+  }
+  const quick = given.has('quick');
+  const parts = (given.get('only')?.split(',') ?? [...PARTS]).map((p) => p.trim());
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; ${USAGE}`);
+  const known = new Set([
+    'quick',
+    'keep',
+    'profile',
+    'only',
+    'runs',
+    'concurrency',
+    'duration',
+    'timer-sizes',
+    'timer-rate',
+    'resident-size',
+    'resident-runs',
+    'suite-runs',
+    'schedule-rate',
+    'temporal-store',
+    'service-dist',
+    'out',
+  ]);
+  for (const key of given.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}`);
+  const get = <T>(key: string, parse: (v: string, n: string) => T, fallback: T): T => {
+    const value = given.get(key);
+    return value === undefined ? fallback : parse(value, `--${key}`);
+  };
+  return {
+    parts: PARTS.filter((p) => parts.includes(p)),
+    quick,
+    runs: Math.round(get('runs', positive, quick ? 1 : 3)),
+    intake: {
+      concurrency: get('concurrency', list, quick ? [32] : [8, 32, 128]),
+      durationSeconds: get('duration', positive, quick ? 4 : 5),
+    },
+    timers: {
+      sizes: get('timer-sizes', list, quick ? [200] : [1000]),
+      rate: get('timer-rate', nonNegative, 20),
+    },
+    resident: {
+      size: Math.round(get('resident-size', positive, quick ? 1000 : 10000)),
+      runs: Math.round(get('resident-runs', positive, 1)),
+      idleSeconds: quick ? 5 : 10,
+      startupRuns: quick ? 1 : 3,
+    },
+    suite: { full: !quick, fullRuns: Math.round(get('suite-runs', positive, quick ? 1 : 2)) },
+    scheduleRate: get('schedule-rate', positive, 25),
+    temporalStore: get('temporal-store', store, 'memory'),
+    outDir: path.resolve(root, given.get('out') ?? 'bench/results'),
+    keep: given.has('keep') || given.has('profile'),
+    profile: given.has('profile'),
+    serviceDist: path.resolve(root, given.get('service-dist') ?? 'dist'),
+  };
+}

@@ -1,0 +1,434 @@
+/**
+ * Part 1, webhook intake: the whole stack under autocannon, against references taken in
+ * the same run and at the same concurrency — the bare `signalWithStart` limit (same
+ * server, no HTTP, no database), the HTTP ceiling (a Koa handler that parses and answers
+ * 202), and, to tell our code's cost from Temporal's, the API with its Temporal call made
+ * a no-op (everything else real, PostgreSQL included).
+ */
+import path from 'node:path';
+import { paymentFactory, waitingBody } from '../bodies';
+import { hammer, type Hammer, type LoadResult } from '../load';
+import type { BareRequest, BareResult } from '../targets/bare-signal';
+import type { BenchOptions } from '../options';
+import { sampleProcess, busyShare, systemCpu } from '../proc-stats';
+import { startProcess } from '../processes';
+import { progress, table, writeResult } from '../report';
+import { BENCH_DB, freePort, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
+import { formatSpread, round, spread, type Spread } from '../stats';
+
+/** Long enough that no SMS falls due while the intake is measured. */
+const DELAY = '1h';
+const DELAY_MS = 3_600_000;
+const WARMUP_SECONDS = 4;
+
+interface Phase<T> {
+  result: T;
+  /** Share of one core each process used during the phase (100 = one core). */
+  cpu: Record<string, number>;
+  cpuSeconds: Record<string, number>;
+  /** Share of the whole machine busy during the phase, all processes included. */
+  machineBusyPercent: number;
+}
+
+export interface IntakeMeasurement {
+  run: number;
+  concurrency: number;
+  full: Phase<LoadResult>;
+  bare: Phase<BareResult>;
+  koa: Phase<LoadResult>;
+  noTemporal: Phase<LoadResult>;
+  /** Accepted webhooks/s as a share of the bare signalWithStart rate, same run. */
+  ratioToBare: number;
+  ratioToKoa: number;
+  /** CPU each part of the stack spent per accepted webhook during the full-stack phase, ms. */
+  cpuMsPerWebhook: Record<string, number>;
+}
+
+export interface IntakeSummaryRow {
+  concurrency: number;
+  fullPerSecond: Spread;
+  fullP50Ms: Spread;
+  fullP99Ms: Spread;
+  fullErrors: Spread;
+  barePerSecond: Spread;
+  bareP99Ms: Spread;
+  koaPerSecond: Spread;
+  koaP99Ms: Spread;
+  noTemporalPerSecond: Spread;
+  noTemporalP99Ms: Spread;
+  /** API CPU per webhook with the Temporal call a no-op, ms. */
+  noTemporalApiCpuMs: Spread;
+  ratioToBare: Spread;
+  ratioToKoa: Spread;
+  cpuMsPerWebhook: Record<string, Spread>;
+}
+
+export async function benchIntake(options: BenchOptions) {
+  const startedAt = Date.now();
+  const measurements: IntakeMeasurement[] = [];
+  for (let run = 1; run <= options.runs; run += 1) {
+    progress(`intake run ${run}/${options.runs}: starting the stack`);
+    const stack = await startStack({
+      recoveryDelay: DELAY,
+      label: `intake-${run}`,
+      temporalStore: options.temporalStore,
+      profile: options.profile,
+      serviceDist: options.serviceDist,
+    });
+    const koa = await startKoa(run);
+    const noTemporal = await startWithoutTemporal(stack, run);
+    const bare = await startBare(stack, `i${run}b`);
+    try {
+      measurements.push(...(await measureRun(options, run, stack, { koa, noTemporal, bare })));
+    } finally {
+      await bare.stop();
+      await noTemporal.stop();
+      await koa.stop();
+      await stack.stop();
+    }
+  }
+  const summary = summarise(options, measurements);
+  const file = writeResult(options, 'intake', { summary, measurements }, startedAt);
+  progress(`intake results: ${file}`);
+  return { summary, markdown: markdown(summary) };
+}
+
+interface References {
+  koa: HttpTarget;
+  noTemporal: HttpTarget;
+  bare: Bare;
+}
+
+async function measureRun(
+  options: BenchOptions,
+  run: number,
+  stack: Stack,
+  refs: References,
+): Promise<IntakeMeasurement[]> {
+  const nextPayment = paymentFactory(`i${run}h`);
+  const apiTarget = {
+    url: `${stack.apiUrl}/api/webhooks/tribopay/`,
+    headers: { 'content-type': 'application/json', 'x-webhook-token': stack.webhookSecret },
+    nextBody: () => waitingBody(nextPayment()),
+    expectStatus: 202,
+  };
+  const target = (t: HttpTarget) => ({ ...apiTarget, url: `${t.url}/api/webhooks/tribopay/` });
+  const started = { count: 0 };
+  await warmUp(
+    run,
+    stack,
+    started,
+    apiTarget,
+    [target(refs.koa), target(refs.noTemporal)],
+    refs.bare,
+  );
+
+  const out: IntakeMeasurement[] = [];
+  for (const concurrency of options.intake.concurrency) {
+    const load = { connections: concurrency, durationSeconds: options.intake.durationSeconds };
+    const service = {
+      api: [stack.api.pid],
+      worker: [stack.worker.pid],
+      temporal: [stack.temporal.pid],
+      postgres: await postgresBackends(stack),
+    };
+    const koa = await phase({ koa: [refs.koa.pid], bench: [process.pid] }, () =>
+      hammer({ ...target(refs.koa), ...load }),
+    );
+    const noTemporal = await phase(
+      { api: [refs.noTemporal.pid], postgres: service.postgres, bench: [process.pid] },
+      () => hammer({ ...target(refs.noTemporal), ...load }),
+    );
+    const full = await phase({ ...service, bench: [process.pid] }, () =>
+      hammer({ ...apiTarget, ...load }),
+    );
+    started.count += full.result.accepted;
+    await settle(stack, started.count);
+    const limit = await phase(service, () =>
+      refs.bare.measure({
+        count: Math.max(full.result.accepted, concurrency),
+        concurrency,
+        warmup: concurrency,
+      }),
+    );
+    started.count += limit.result.started + concurrency;
+    await settle(stack, started.count);
+    const perWebhook = (cpuSeconds: number) => round((cpuSeconds * 1000) / full.result.accepted, 2);
+    const m: IntakeMeasurement = {
+      run,
+      concurrency,
+      full,
+      bare: limit,
+      koa,
+      noTemporal,
+      cpuMsPerWebhook: Object.fromEntries(
+        Object.entries(full.cpuSeconds).map(([name, s]) => [name, perWebhook(s)]),
+      ),
+      ratioToBare: full.result.acceptedPerSecond / limit.result.perSecond,
+      ratioToKoa: full.result.acceptedPerSecond / koa.result.acceptedPerSecond,
+    };
+    progress(
+      `intake run ${run} c=${concurrency}: stack ${round(full.result.acceptedPerSecond)}/s ` +
+        `p50 ${round(full.result.latencyP50Ms)} ms p99 ${round(full.result.latencyP99Ms)} ms ` +
+        `errors ${full.result.errors}; bare ${round(limit.result.perSecond)}/s ` +
+        `(${round(m.ratioToBare * 100)}%); Koa ${round(koa.result.acceptedPerSecond)}/s ` +
+        `(${round(m.ratioToKoa * 100)}%); no Temporal ${round(noTemporal.result.acceptedPerSecond)}/s; ` +
+        `CPU ms/webhook ${JSON.stringify(m.cpuMsPerWebhook)}`,
+    );
+    out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Runs `work` and notes how much CPU each process (or group: PostgreSQL's backends) and the
+ * whole machine used meanwhile. A process that is gone by the end counts for nothing.
+ */
+async function phase<T>(
+  groups: Record<string, number[]>,
+  work: () => Promise<T>,
+): Promise<Phase<T>> {
+  const cpuOf = (pids: number[]) =>
+    pids.reduce((sum, pid) => {
+      try {
+        return sum + sampleProcess(pid).cpuSeconds;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, cpuOf(pids)]));
+  const machineBefore = systemCpu();
+  const began = Date.now();
+  const result = await work();
+  const seconds = (Date.now() - began) / 1000;
+  const machineAfter = systemCpu();
+  const cpuSeconds: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(groups)) {
+    cpuSeconds[name] = round(cpuOf(pids) - before[name], 2);
+    cpu[name] = round((cpuSeconds[name] / seconds) * 100);
+  }
+  return {
+    result,
+    cpu,
+    cpuSeconds,
+    machineBusyPercent: round(busyShare(machineBefore, machineAfter)),
+  };
+}
+
+/** The server processes serving the bench database (the API's and the worker's pools). */
+async function postgresBackends(stack: Stack): Promise<number[]> {
+  const rows = await stack.db
+    .select<{ pid: number }[]>('pid')
+    .from('pg_stat_activity')
+    .where({ datname: BENCH_DB })
+    .whereNot('pid', stack.db.raw('pg_backend_pid()'));
+  return rows.map((r) => Number(r.pid));
+}
+
+/**
+ * Waits until the worker has recorded `waiting` for every recovery started so far (and
+ * nothing new for a moment: requests cut off when a load run ended may add a few), so
+ * each phase starts with no backlog.
+ */
+async function settle(stack: Stack, expected: number, timeoutMs = 240_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    const [{ n }] = await stack
+      .db('recovery_events')
+      .where({ transition: 'waiting' })
+      .count<{ n: string }[]>({ n: '*' });
+    const count = Number(n);
+    if (count !== last) {
+      last = count;
+      stableSince = Date.now();
+    } else if (count >= expected && Date.now() - stableSince >= 1_000) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  progress(`warning: the worker recorded ${last} of ${expected} recoveries in time; going on`);
+}
+
+interface Bare {
+  measure(request: BareRequest): Promise<BareResult>;
+  stop(): Promise<void>;
+}
+
+/** The bare signalWithStart client, one long-lived process per run like the API. */
+async function startBare(stack: Stack, tag: string): Promise<Bare> {
+  const script = path.join(ROOT, 'dist/bench/targets/bare-signal.js');
+  const child = startProcess(process.execPath, [script], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      BENCH_TEMPORAL_ADDRESS: stack.temporal.address,
+      BENCH_TASK_QUEUE: TASK_QUEUE,
+      BENCH_DELAY_MS: String(DELAY_MS),
+      BENCH_TAG: tag,
+    },
+    cwd: ROOT,
+    logFile: path.join(scratch, `bare-${tag}.log`),
+    ipc: true,
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      const onExit = () => reject(new Error(`bare client exited:\n${child.output()}`));
+      child.child.once('exit', onExit);
+      child.child.once('message', (message) => {
+        child.child.off('exit', onExit);
+        resolve(message);
+      });
+    });
+  await next(); // { ready: true }
+  return {
+    async measure(request) {
+      const answer = next();
+      child.child.send(request);
+      return (await answer) as BareResult;
+    },
+    async stop() {
+      child.child.disconnect();
+      await child.stop();
+    },
+  };
+}
+
+/**
+ * Every process is measured warm, as it would be in production: V8 optimises the request
+ * path only after some thousands of requests (a cold API spends 3× the CPU per webhook).
+ * The API first takes deliveries it records and ignores (card payments: no workflow, so
+ * quick), then real PIX ones; the references and the bare client get their share too.
+ */
+async function warmUp(
+  run: number,
+  stack: Stack,
+  started: { count: number },
+  apiTarget: Omit<Hammer, 'connections' | 'durationSeconds'>,
+  references: Omit<Hammer, 'connections' | 'durationSeconds'>[],
+  bare: Bare,
+): Promise<void> {
+  progress(`intake run ${run}: warming up`);
+  const card = paymentFactory(`i${run}w`);
+  const warm = { connections: 32, durationSeconds: WARMUP_SECONDS };
+  await hammer({ ...apiTarget, ...warm, nextBody: () => waitingBody(card(), 'credit_card') });
+  started.count += (await hammer({ ...apiTarget, ...warm })).accepted;
+  for (const reference of references) await hammer({ ...reference, ...warm });
+  await settle(stack, started.count);
+  started.count += (await bare.measure({ count: 300, concurrency: 32, warmup: 0 })).started;
+  await settle(stack, started.count);
+}
+
+interface HttpTarget {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The service's API with the Temporal call a no-op, on the stack's database. */
+async function startWithoutTemporal(stack: Stack, run: number): Promise<HttpTarget> {
+  const port = await freePort();
+  const child = startProcess(
+    process.execPath,
+    [path.join(ROOT, 'dist/bench/targets/api-without-temporal.js')],
+    {
+      env: { ...stack.env, BENCH_PORT: String(port) },
+      cwd: ROOT,
+      logFile: path.join(scratch, `no-temporal-${run}.log`),
+    },
+  );
+  await child.waitFor(/API without Temporal listening/, 30_000);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
+}
+
+async function startKoa(run: number): Promise<HttpTarget> {
+  const port = await freePort();
+  const child = startProcess(
+    process.execPath,
+    [path.join(ROOT, 'dist/bench/targets/koa-ceiling.js')],
+    {
+      env: { PATH: process.env.PATH ?? '', BENCH_PORT: String(port) },
+      cwd: ROOT,
+      logFile: path.join(scratch, `koa-${run}.log`),
+    },
+  );
+  await child.waitFor(/koa ceiling listening/, 20_000);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
+}
+
+function summarise(options: BenchOptions, ms: IntakeMeasurement[]): IntakeSummaryRow[] {
+  return options.intake.concurrency.map((concurrency) => {
+    const at = ms.filter((m) => m.concurrency === concurrency);
+    const of = (pick: (m: IntakeMeasurement) => number) => spread(at.map(pick));
+    return {
+      concurrency,
+      fullPerSecond: of((m) => m.full.result.acceptedPerSecond),
+      fullP50Ms: of((m) => m.full.result.latencyP50Ms),
+      fullP99Ms: of((m) => m.full.result.latencyP99Ms),
+      fullErrors: of((m) => m.full.result.errors),
+      barePerSecond: of((m) => m.bare.result.perSecond),
+      bareP99Ms: of((m) => m.bare.result.latencyP99Ms),
+      koaPerSecond: of((m) => m.koa.result.acceptedPerSecond),
+      koaP99Ms: of((m) => m.koa.result.latencyP99Ms),
+      noTemporalPerSecond: of((m) => m.noTemporal.result.acceptedPerSecond),
+      noTemporalP99Ms: of((m) => m.noTemporal.result.latencyP99Ms),
+      noTemporalApiCpuMs: of(
+        (m) => (m.noTemporal.cpuSeconds.api * 1000) / m.noTemporal.result.accepted,
+      ),
+      ratioToBare: of((m) => m.ratioToBare * 100),
+      ratioToKoa: of((m) => m.ratioToKoa * 100),
+      cpuMsPerWebhook: Object.fromEntries(
+        CPU_PARTS.map((name) => [name, of((m) => m.cpuMsPerWebhook[name])]),
+      ),
+    };
+  });
+}
+
+const CPU_PARTS = ['api', 'postgres', 'worker', 'temporal', 'bench'];
+
+function markdown(rows: IntakeSummaryRow[]): string {
+  const throughput = table(
+    [
+      'concurrency',
+      'accepted webhooks/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'bare signalWithStart/s',
+      'bare p99 ms',
+      '% of bare',
+      'Koa ceiling/s',
+      '% of Koa',
+    ],
+    rows.map((r) => [
+      r.concurrency,
+      formatSpread(r.fullPerSecond),
+      formatSpread(r.fullP50Ms),
+      formatSpread(r.fullP99Ms),
+      formatSpread(r.fullErrors),
+      formatSpread(r.barePerSecond),
+      formatSpread(r.bareP99Ms),
+      formatSpread(r.ratioToBare, 0, '%'),
+      formatSpread(r.koaPerSecond),
+      formatSpread(r.ratioToKoa, 1, '%'),
+    ]),
+  );
+  const ours = table(
+    [
+      'concurrency',
+      ...CPU_PARTS.map((p) => `${p} CPU ms/webhook`),
+      'API without Temporal: webhooks/s',
+      'its p99 ms',
+      'its API CPU ms/webhook',
+    ],
+    rows.map((r) => [
+      r.concurrency,
+      ...CPU_PARTS.map((p) => formatSpread(r.cpuMsPerWebhook[p], 2)),
+      formatSpread(r.noTemporalPerSecond),
+      formatSpread(r.noTemporalP99Ms),
+      formatSpread(r.noTemporalApiCpuMs, 2),
+    ]),
+  );
+  return `${throughput}\n\n${ours}`;
+}

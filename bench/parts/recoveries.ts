@@ -1,0 +1,557 @@
+/**
+ * Parts 2 and 3.
+ *
+ * Timer accuracy: N waiting PIX deliveries, then a `paid` for every other one, all before
+ * the first falls due, so that N recoveries wait at once; then how late each SMS reached
+ * the emulator after its due time, and that no paid payment got one. Deliveries are posted
+ * at a steady pace the stack keeps up with. Due times are placed through the deliveries'
+ * `created_at` (the service counts the delay from the gateway's creation time when it is
+ * plausible): with RECOVERY_DELAY=1h, a delivery created 1 h before its planned due time
+ * is due then, so the SMS fall due at a chosen rate once every delivery is in.
+ *
+ * Resident cost: what the worker, the API and the Temporal server hold and burn with N
+ * recoveries waiting, and how long a worker takes to start with and without the pre-built
+ * workflow bundle.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { paidBody, paymentFactory, waitingBody, type Payment } from '../bodies';
+import { postAll, type Posted } from '../load';
+import type { BenchOptions } from '../options';
+import { cpuPercent, sampleProcess, type ProcSample } from '../proc-stats';
+import { sleep } from '../processes';
+import { progress, table, writeResult } from '../report';
+import { ROOT, startStack, type Stack } from '../stack';
+import { formatSpread, percentile, round, spread } from '../stats';
+
+const CONCURRENCY = 32;
+const CHECKPOINTS = 10;
+const DELAY = '1h';
+const DELAY_MS = 3_600_000;
+/** Twice, after each batch of deliveries: time for the worker to catch up with them. */
+const SCHEDULE_MARGIN_MS = 10_000;
+
+export interface TimerResult {
+  size: number;
+  run: number;
+  /** Recoveries falling due per second (0: all at once). */
+  dueRate: number;
+  unpaid: number;
+  paid: number;
+  /** ms from due time to the emulator receiving the SMS, unpaid payments only. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  lagMinMs: number;
+  lateOverOneSecond: number;
+  /** Unpaid payments whose SMS never came. */
+  missingSms: number;
+  duplicateSms: number;
+  /** SMS that reached a payment whose `paid` was acknowledged before its due time. */
+  smsForPaid: number;
+  /** Deliveries acknowledged only after their due time: not counted either way. */
+  postedAfterDue: number;
+  intakeErrors: number;
+  /** Waiting and paid deliveries posted and every one applied: deliveries per second. */
+  schedulePerSecond: number;
+  /** SMS per second from the first to the last one received. */
+  smsPerSecond: number;
+  workerPeakRssMiB: number;
+  /** CPU while the SMS went out, % of one core. */
+  firingCpuPercent: Record<string, number>;
+}
+
+export interface ResidentResult {
+  size: number;
+  run: number;
+  baseline: Record<string, number>;
+  /** With `size` recoveries waiting, MiB. */
+  rssMiB: Record<string, number>;
+  /** CPU while they wait and nothing else happens, % of one core. */
+  idleCpuPercent: Record<string, number>;
+  /** CPU spent scheduling them (posting to last `waiting` recorded), seconds per 1,000. */
+  cpuSecondsPer1000: Record<string, number>;
+  schedulePerSecond: number;
+  workerPeakRssMiB: number;
+  /** (RSS with all waiting − RSS at start) / size. */
+  workerKiBPerRecovery: number;
+  workerRssCheckpoints: { posted: number; rssMiB: number }[];
+}
+
+export interface StartupResult {
+  mode: 'bundle' | 'no-bundle';
+  run: number;
+  ms: number;
+  rssMiB: number;
+}
+
+type Pids = Record<'worker' | 'api' | 'temporal', number>;
+
+export async function benchRecoveries(options: BenchOptions) {
+  const startedAt = Date.now();
+  const timers: TimerResult[] = [];
+  const resident: ResidentResult[] = [];
+  let startup: StartupResult[] = [];
+  if (options.parts.includes('timers')) {
+    for (const size of options.timers.sizes) {
+      for (let run = 1; run <= options.runs; run += 1) {
+        timers.push(await timerRun(options, size, run));
+      }
+    }
+  }
+  if (options.parts.includes('resident')) {
+    for (let run = 1; run <= options.resident.runs; run += 1) {
+      const out = await residentRun(options, run, run === 1);
+      resident.push(out.resident);
+      if (out.startup.length > 0) startup = out.startup;
+    }
+  }
+  const markdown: string[] = [];
+  if (timers.length > 0) {
+    const summary = summariseTimers(timers);
+    const file = writeResult(options, 'timers', { summary, runs: timers }, startedAt);
+    progress(`timer results: ${file}`);
+    markdown.push(`### Timer accuracy\n\n${timersMarkdown(summary)}`);
+  }
+  if (resident.length > 0) {
+    const summary = { resident: summariseResident(resident), startup: summariseStartup(startup) };
+    const file = writeResult(options, 'resident', { summary, resident, startup }, startedAt);
+    progress(`resident results: ${file}`);
+    markdown.push(`### Resident cost\n\n${residentMarkdown(summary.resident, summary.startup)}`);
+  }
+  return { markdown };
+}
+
+function stackFor(options: BenchOptions, label: string): Promise<Stack> {
+  progress(`${label}: starting the stack`);
+  return startStack({
+    recoveryDelay: DELAY,
+    label,
+    temporalStore: options.temporalStore,
+    profile: options.profile,
+    serviceDist: options.serviceDist,
+  });
+}
+
+function pidsOf(stack: Stack): Pids {
+  return { worker: stack.worker.pid, api: stack.api.pid, temporal: stack.temporal.pid };
+}
+
+function sampleAll(pids: Pids): Record<keyof Pids, ProcSample> {
+  return {
+    worker: sampleProcess(pids.worker),
+    api: sampleProcess(pids.api),
+    temporal: sampleProcess(pids.temporal),
+  };
+}
+
+function each(f: (name: keyof Pids) => number): Record<string, number> {
+  return { worker: round(f('worker')), api: round(f('api')), temporal: round(f('temporal')) };
+}
+
+/** Posts the waiting deliveries in tenths at `rate` per second, noting the worker's memory. */
+async function postWaiting(stack: Stack, payments: Payment[], rate: number) {
+  const checkpoints: { posted: number; rssMiB: number }[] = [];
+  const acks: Posted[] = [];
+  for (let c = 0; c < CHECKPOINTS; c += 1) {
+    const from = Math.floor((c * payments.length) / CHECKPOINTS);
+    const to = Math.floor(((c + 1) * payments.length) / CHECKPOINTS);
+    const bodies = payments.slice(from, to).map((p) => waitingBody(p));
+    acks.push(...(await postAll(webhookUrl(stack), bodies, CONCURRENCY, headers(stack), rate)));
+    checkpoints.push({
+      posted: acks.length,
+      rssMiB: round(sampleProcess(stack.worker.pid).rssMiB),
+    });
+  }
+  return { acks, checkpoints };
+}
+
+const webhookUrl = (stack: Stack) => `${stack.apiUrl}/api/webhooks/tribopay/`;
+const headers = (stack: Stack) => ({
+  'content-type': 'application/json',
+  'x-webhook-token': stack.webhookSecret,
+});
+
+async function timerRun(options: BenchOptions, size: number, run: number): Promise<TimerResult> {
+  const label = `timers-${size}-${run}`;
+  const stack = await stackFor(options, label);
+  try {
+    const began = Date.now();
+    const paidCount = Math.ceil(size / 2);
+    const rate = options.scheduleRate;
+    const firstDue = began + ((size + paidCount) / rate) * 1000 + 2 * SCHEDULE_MARGIN_MS;
+    const dueRate = options.timers.rate;
+    const plannedDue = (i: number) => firstDue + (dueRate > 0 ? (i / dueRate) * 1000 : 0);
+    const payments = Array.from({ length: size }, paymentFactory(`t${size}x${run}`)).map(
+      (p, i) => ({ ...p, createdAt: new Date(plannedDue(i) - DELAY_MS).toISOString() }),
+    );
+    progress(
+      `${label}: ${size} waiting deliveries, then ${paidCount} paid; the first falls due in ` +
+        `${Math.round((firstDue - Date.now()) / 1000)}s, ${dueRate > 0 ? `${dueRate}/s` : 'all at once'}`,
+    );
+    const { acks: waitingAcks } = await postWaiting(stack, payments, rate);
+    // Every recovery waits before its `paid` comes, as it would minutes apart in production.
+    await waitForTransitions(stack, ['waiting'], size, Math.max(60_000, firstDue - Date.now()));
+    const paid = payments.filter((_, i) => i % 2 === 0);
+    const paidAcks = await postAll(
+      webhookUrl(stack),
+      paid.map(paidBody),
+      CONCURRENCY,
+      headers(stack),
+      rate,
+    );
+    await waitForTransitions(
+      stack,
+      ['cancelled'],
+      paid.length,
+      Math.max(60_000, firstDue - Date.now()),
+    );
+    const scheduleSeconds = (Date.now() - began) / 1000;
+    const due = await dueTimes(stack);
+    const lastDue = Math.max(...due.values());
+    progress(
+      `${label}: scheduled at ${round(size / scheduleSeconds)}/s; the first SMS falls due in ` +
+        `${Math.round((firstDue - Date.now()) / 1000)}s, the last in ${Math.round((lastDue - Date.now()) / 1000)}s`,
+    );
+    await sleep(Math.max(0, firstDue - Date.now()));
+    const firingFrom = sampleAll(pidsOf(stack));
+    await waitForTransitions(
+      stack,
+      ['sms_sent', 'cancelled', 'sms_failed', 'skipped'],
+      size,
+      Math.max(0, lastDue - Date.now()) + 180_000,
+    );
+    const firingTo = sampleAll(pidsOf(stack));
+    const messages = await emulatorMessages(stack.emulatorUrl);
+    const result = analyse({
+      size,
+      run,
+      dueRate,
+      payments,
+      paid,
+      waitingAcks,
+      paidAcks,
+      due,
+      messages,
+    });
+    result.schedulePerSecond = round((size + paid.length) / scheduleSeconds);
+    result.workerPeakRssMiB = round(firingTo.worker.peakRssMiB);
+    result.firingCpuPercent = each((n) => cpuPercent(firingFrom[n], firingTo[n]));
+    progress(
+      `${label}: lag p50 ${result.lagP50Ms} ms, p99 ${result.lagP99Ms} ms, max ${result.lagMaxMs} ms; ` +
+        `${result.lateOverOneSecond} over 1 s; ${result.missingSms} missing; ` +
+        `${result.smsForPaid} SMS for paid payments; ${result.smsPerSecond} SMS/s`,
+    );
+    return result;
+  } finally {
+    await stack.stop();
+  }
+}
+
+function analyse(run: {
+  size: number;
+  run: number;
+  dueRate: number;
+  payments: Payment[];
+  paid: Payment[];
+  waitingAcks: Posted[];
+  paidAcks: Posted[];
+  due: Map<string, number>;
+  messages: { to: string; receivedAt: string }[];
+}): TimerResult {
+  const received = new Map<string, number[]>();
+  for (const m of run.messages) {
+    received.set(m.to, [...(received.get(m.to) ?? []), Date.parse(m.receivedAt)]);
+  }
+  const paidAck = new Map(run.paid.map((p, i) => [p.id, run.paidAcks[i]]));
+  const waitingAck = new Map(run.payments.map((p, i) => [p.id, run.waitingAcks[i]]));
+  const lags: number[] = [];
+  let missing = 0;
+  let duplicates = 0;
+  let smsForPaid = 0;
+  let postedAfterDue = 0;
+  for (const p of run.payments) {
+    const sent = received.get(p.e164) ?? [];
+    const dueAt = run.due.get(p.id);
+    const acks = [waitingAck.get(p.id), paidAck.get(p.id)].filter((a) => a !== undefined);
+    if (dueAt === undefined || acks.some((a) => a.status !== 202 || a.answeredAt >= dueAt)) {
+      postedAfterDue += 1;
+      continue;
+    }
+    if (sent.length > 1) duplicates += 1;
+    if (paidAck.has(p.id)) {
+      if (sent.length > 0) smsForPaid += 1;
+    } else if (sent.length === 0) {
+      missing += 1;
+    } else {
+      lags.push(sent[0] - dueAt);
+    }
+  }
+  const times = run.messages.map((m) => Date.parse(m.receivedAt));
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  return {
+    size: run.size,
+    run: run.run,
+    dueRate: run.dueRate,
+    unpaid: run.payments.length - run.paid.length,
+    paid: run.paid.length,
+    lagP50Ms: round(percentile(lags, 50)),
+    lagP99Ms: round(percentile(lags, 99)),
+    lagMaxMs: round(lags.reduce((a, b) => Math.max(a, b), -Infinity)),
+    lagMinMs: round(lags.reduce((a, b) => Math.min(a, b), Infinity)),
+    lateOverOneSecond: lags.filter((l) => l > 1_000).length,
+    missingSms: missing,
+    duplicateSms: duplicates,
+    smsForPaid,
+    postedAfterDue,
+    intakeErrors: [...run.waitingAcks, ...run.paidAcks].filter((a) => a.status !== 202).length,
+    schedulePerSecond: NaN,
+    smsPerSecond: span > 0 ? round(times.length / span) : NaN,
+    workerPeakRssMiB: NaN,
+    firingCpuPercent: {},
+  };
+}
+
+async function residentRun(options: BenchOptions, run: number, withStartup: boolean) {
+  const size = options.resident.size;
+  const label = `resident-${size}-${run}`;
+  const stack = await stackFor(options, label);
+  try {
+    await sleep(1_000);
+    const pids = pidsOf(stack);
+    const baseline = sampleAll(pids);
+    const began = Date.now();
+    const payments = Array.from({ length: size }, paymentFactory(`r${size}x${run}`));
+    progress(
+      `${label}: posting ${size} waiting deliveries at ${options.scheduleRate}/s (RECOVERY_DELAY ${DELAY})`,
+    );
+    const { acks, checkpoints } = await postWaiting(stack, payments, options.scheduleRate);
+    const errors = acks.filter((a) => a.status !== 202).length;
+    progress(`${label}: posted (${errors} errors); waiting for the worker to record them all`);
+    await waitForTransitions(stack, ['waiting'], size, 30 * 60_000);
+    const scheduled = sampleAll(pids);
+    const scheduleSeconds = (Date.now() - began) / 1000;
+    const idleFrom = sampleAll(pids);
+    await sleep(options.resident.idleSeconds * 1000);
+    const idleTo = sampleAll(pids);
+    const result: ResidentResult = {
+      size,
+      run,
+      baseline: each((n) => baseline[n].rssMiB),
+      rssMiB: each((n) => idleTo[n].rssMiB),
+      idleCpuPercent: each((n) => cpuPercent(idleFrom[n], idleTo[n])),
+      cpuSecondsPer1000: each(
+        (n) => ((scheduled[n].cpuSeconds - baseline[n].cpuSeconds) * 1000) / size,
+      ),
+      schedulePerSecond: round(size / scheduleSeconds),
+      workerPeakRssMiB: round(idleTo.worker.peakRssMiB),
+      workerKiBPerRecovery: round(
+        ((idleTo.worker.rssMiB - baseline.worker.rssMiB) * 1024) / size,
+        1,
+      ),
+      workerRssCheckpoints: checkpoints,
+    };
+    progress(
+      `${label}: worker ${result.rssMiB.worker} MiB with ${size} waiting (peak ` +
+        `${result.workerPeakRssMiB}, ${result.workerKiBPerRecovery} KiB each); API ` +
+        `${result.rssMiB.api} MiB; idle CPU worker ${result.idleCpuPercent.worker}%, ` +
+        `Temporal ${result.idleCpuPercent.temporal}%; scheduled at ${result.schedulePerSecond}/s`,
+    );
+    const startup = withStartup ? await startupTimes(stack, options) : [];
+    return { resident: result, startup };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Each payment's due time, as the workflow recorded it in its `waiting` transition. */
+async function dueTimes(stack: Stack): Promise<Map<string, number>> {
+  const rows = await stack
+    .db('recovery_events')
+    .where({ transition: 'waiting' })
+    .select<{ payment_id: string; detail: string }[]>('payment_id', 'detail');
+  return new Map(
+    rows.map((r) => [r.payment_id, Date.parse((JSON.parse(r.detail) as { dueAt: string }).dueAt)]),
+  );
+}
+
+async function waitForTransitions(
+  stack: Stack,
+  transitions: string[],
+  expected: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let count = 0;
+  while (Date.now() < deadline) {
+    const [{ n }] = await stack
+      .db('recovery_events')
+      .whereIn('transition', transitions)
+      .countDistinct<{ n: string }[]>({ n: 'workflow_id' });
+    count = Number(n);
+    if (count >= expected) return;
+    await sleep(1_000);
+  }
+  progress(`warning: only ${count} of ${expected} recoveries reached ${transitions.join('/')}`);
+}
+
+async function emulatorMessages(url: string): Promise<{ to: string; receivedAt: string }[]> {
+  const res = await fetch(`${url}/__emulator/messages`);
+  if (!res.ok) throw new Error(`emulator answered ${res.status}`);
+  return (await res.json()) as { to: string; receivedAt: string }[];
+}
+
+/**
+ * Worker start-up, spawn to "worker polling", with `dist/workflow-bundle.js` and without it
+ * (a copy of dist/ lacking the bundle, so the worker bundles the workflows with webpack).
+ * Each worker polls a task queue of its own, so it takes no work from the stack's worker.
+ */
+async function startupTimes(stack: Stack, options: BenchOptions): Promise<StartupResult[]> {
+  const noBundle = path.join(ROOT, 'dist', '.bench-nobundle');
+  fs.rmSync(noBundle, { recursive: true, force: true });
+  for (const dir of ['src', 'workflows', 'activities', 'migrations']) {
+    fs.cpSync(path.join(options.serviceDist, dir), path.join(noBundle, dir), { recursive: true });
+  }
+  const results: StartupResult[] = [];
+  try {
+    for (let run = 1; run <= options.resident.startupRuns; run += 1) {
+      for (const mode of ['bundle', 'no-bundle'] as const) {
+        const distDir = mode === 'bundle' ? options.serviceDist : noBundle;
+        const began = Date.now();
+        const worker = stack.spawnWorker(`startup-${mode}-${run}`, {
+          distDir,
+          taskQueue: `bench-startup-${mode}-${run}`,
+        });
+        try {
+          await worker.waitFor(/worker polling/, 120_000);
+          const ms = Date.now() - began;
+          const rssMiB = round(sampleProcess(worker.pid).rssMiB);
+          results.push({ mode, run, ms, rssMiB });
+          progress(`worker start-up (${mode}) ${ms} ms, ${rssMiB} MiB`);
+        } finally {
+          await worker.stop();
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(noBundle, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function summariseTimers(runs: TimerResult[]) {
+  const sizes = [...new Set(runs.map((r) => r.size))];
+  return sizes.map((size) => {
+    const at = runs.filter((r) => r.size === size);
+    const of = (pick: (r: TimerResult) => number) => spread(at.map(pick));
+    return {
+      size,
+      dueRate: at[0].dueRate,
+      schedulePerSecond: of((r) => r.schedulePerSecond),
+      lagP50Ms: of((r) => r.lagP50Ms),
+      lagP99Ms: of((r) => r.lagP99Ms),
+      lagMaxMs: of((r) => r.lagMaxMs),
+      lateOverOneSecond: of((r) => r.lateOverOneSecond),
+      missingSms: of((r) => r.missingSms),
+      smsForPaid: of((r) => r.smsForPaid),
+      paid: of((r) => r.paid),
+      postedAfterDue: of((r) => r.postedAfterDue),
+      intakeErrors: of((r) => r.intakeErrors),
+      smsPerSecond: of((r) => r.smsPerSecond),
+      workerPeakRssMiB: of((r) => r.workerPeakRssMiB),
+    };
+  });
+}
+
+function summariseResident(runs: ResidentResult[]) {
+  const of = (pick: (r: ResidentResult) => number) => spread(runs.map(pick));
+  const names = ['worker', 'api', 'temporal'];
+  const per = (pick: (r: ResidentResult) => Record<string, number>) =>
+    Object.fromEntries(names.map((n) => [n, of((r) => pick(r)[n])]));
+  return {
+    size: runs[0].size,
+    rssMiB: per((r) => r.rssMiB),
+    baselineMiB: per((r) => r.baseline),
+    idleCpuPercent: per((r) => r.idleCpuPercent),
+    cpuSecondsPer1000: per((r) => r.cpuSecondsPer1000),
+    workerPeakRssMiB: of((r) => r.workerPeakRssMiB),
+    workerKiBPerRecovery: of((r) => r.workerKiBPerRecovery),
+    schedulePerSecond: of((r) => r.schedulePerSecond),
+  };
+}
+
+function summariseStartup(runs: StartupResult[]) {
+  return (['bundle', 'no-bundle'] as const).map((mode) => ({
+    mode,
+    ms: spread(runs.filter((r) => r.mode === mode).map((r) => r.ms)),
+    rssMiB: spread(runs.filter((r) => r.mode === mode).map((r) => r.rssMiB)),
+  }));
+}
+
+function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
+  return table(
+    [
+      'recoveries',
+      'due per s',
+      'scheduled per s',
+      'lag p50 ms',
+      'lag p99 ms',
+      'lag max ms',
+      'late > 1 s',
+      'unpaid without SMS',
+      'paid',
+      'SMS to paid',
+      'SMS/s',
+      'worker peak RSS MiB',
+    ],
+    rows.map((r) => [
+      r.size,
+      r.dueRate > 0 ? r.dueRate : 'all at once',
+      formatSpread(r.schedulePerSecond, 1),
+      formatSpread(r.lagP50Ms),
+      formatSpread(r.lagP99Ms),
+      formatSpread(r.lagMaxMs),
+      formatSpread(r.lateOverOneSecond),
+      formatSpread(r.missingSms),
+      formatSpread(r.paid),
+      formatSpread(r.smsForPaid),
+      formatSpread(r.smsPerSecond, 1),
+      formatSpread(r.workerPeakRssMiB),
+    ]),
+  );
+}
+
+function residentMarkdown(
+  r: ReturnType<typeof summariseResident>,
+  startup: ReturnType<typeof summariseStartup>,
+): string {
+  const row = (label: string, pick: Record<string, ReturnType<typeof spread>>, digits = 0) => [
+    label,
+    formatSpread(pick.worker, digits),
+    formatSpread(pick.api, digits),
+    formatSpread(pick.temporal, digits),
+  ];
+  const parts = [
+    table(
+      [`${r.size} recoveries waiting`, 'worker', 'API', 'Temporal dev server'],
+      [
+        row('RSS MiB', r.rssMiB),
+        row('RSS at start MiB', r.baselineMiB),
+        row('idle CPU, % of a core', r.idleCpuPercent, 1),
+        row('CPU s per 1,000 scheduled', r.cpuSecondsPer1000, 2),
+      ],
+    ),
+    `Worker peak RSS ${formatSpread(r.workerPeakRssMiB)} MiB; ` +
+      `${formatSpread(r.workerKiBPerRecovery, 1)} KiB per waiting recovery (growth since start ` +
+      `÷ recoveries); scheduled end to end at ${formatSpread(r.schedulePerSecond, 1)}/s.`,
+  ];
+  if (startup.some((s) => s.ms.runs.length > 0)) {
+    parts.push(
+      table(
+        ['worker start-up', 'ms to "worker polling"', 'RSS MiB when polling'],
+        startup.map((s) => [s.mode, formatSpread(s.ms), formatSpread(s.rssMiB)]),
+      ),
+    );
+  }
+  return parts.join('\n\n');
+}

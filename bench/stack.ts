@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import knex from 'knex';
+import { createDb, type Db } from '../src/db/connect';
+import { migrateLatest } from '../src/db/migrate';
+import { Connection } from '@temporalio/client';
+import { projectRoot, toolPath } from '../src/embedded/project';
+import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN } from '../src/twilio-emulator';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { sleep, startProcess, stopGroup, type Started } from './processes';
+
+export const ROOT = projectRoot();
+export const BENCH_DB = 'pix_bench';
+export const TASK_QUEUE = 'bench-recovery';
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Where one bench process keeps its scratch files (dev-server database, logs). */
+export const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pix-bench-'));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `pix_bench`, dropped and created again, then migrated. */
+export async function freshDatabase(): Promise<{ url: string; db: Db }> {
+  const admin = knex({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`drop database if exists ${BENCH_DB} with (force)`);
+    await admin.raw(`create database ${BENCH_DB}`);
+  } finally {
+    await admin.destroy();
+  }
+  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${BENCH_DB}`);
+  const db = createDb({ client: 'pg', url });
+  await migrateLatest(db);
+  return { url, db };
+}
+
+export async function dropDatabase(): Promise<void> {
+  const admin = knex({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`drop database if exists ${BENCH_DB} with (force)`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export type TemporalStore = 'memory' | 'file' | 'file-wal';
+
+export interface TemporalServer {
+  address: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `temporal server start-dev` on free loopback ports with our search attributes, as
+ * src/embedded starts it, but with a choice of store: `memory` (no persistence), `file`
+ * (SQLite as `npm start` uses it) or `file-wal` (the same file in WAL mode without an fsync
+ * per commit). Started here rather than through src/embedded, which always persists.
+ */
+export async function startTemporal(label: string, store: TemporalStore): Promise<TemporalServer> {
+  const dir = fs.mkdtempSync(path.join(scratch, `temporal-${label}-`));
+  const port = await freePort();
+  const persistence =
+    store === 'memory' ? [] : ['--db-filename', path.join(dir, 'temporal.sqlite')];
+  const pragmas =
+    store === 'file-wal'
+      ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
+      : [];
+  const args = [
+    'server',
+    'start-dev',
+    ...persistence,
+    ...pragmas,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(await freePort()),
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
+    ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+  ];
+  const server = startProcess(toolPath('temporal'), args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir() },
+    cwd: dir,
+    logFile: path.join(dir, 'temporal.log'),
+  });
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(address, server);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return { address, pid: server.pid, stop: () => server.stop() };
+}
+
+async function waitUntilServing(address: string, server: Started): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`temporal exited:\n${server.output()}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '1s' });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error(`temporal dev server did not answer on ${address}:\n${server.output()}`);
+}
+
+function nodeEntrypoint(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  label: string,
+  distDir = 'dist',
+  profile = false,
+): Started {
+  const dir = path.join(scratch, 'profiles');
+  const flags = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}.cpuprofile`]
+    : [];
+  const script = path.join(path.resolve(ROOT, distDir), 'src/bin', `${name}.js`);
+  return startProcess(process.execPath, [...flags, script], {
+    env,
+    cwd: ROOT,
+    logFile: path.join(scratch, `${label}.log`),
+  });
+}
+
+export interface StackOptions {
+  /** RECOVERY_DELAY for this stack. */
+  recoveryDelay: string;
+  label: string;
+  temporalStore: TemporalStore;
+  /** API and worker under --cpu-prof. */
+  profile?: boolean;
+  /** The build whose API and worker run (another checkout's dist/, for before/after). */
+  serviceDist?: string;
+}
+
+export interface Stack {
+  env: Record<string, string>;
+  apiUrl: string;
+  webhookSecret: string;
+  emulatorUrl: string;
+  temporal: TemporalServer;
+  /** The bench's own connection to pix_bench, for reading results. */
+  db: Db;
+  api: Started;
+  worker: Started;
+  emulator: Started;
+  /** Another worker process against the same server and database (start-up timing). */
+  spawnWorker(label: string, options: { distDir: string; taskQueue: string }): Started;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service as it runs in production, each part its own process: PostgreSQL (a fresh
+ * `pix_bench`), `temporal server start-dev`, the worker and the API from `dist/`, and the
+ * Twilio emulator standing in for Twilio. Logs at the default level go to files.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error(err));
+    stops.length = 0;
+  };
+  try {
+    const [{ url, db }, temporal, emulator] = await Promise.all([
+      freshDatabase(),
+      startTemporal(options.label, options.temporalStore),
+      startEmulator(options.label),
+    ]);
+    stops.push(
+      dropDatabase,
+      () => db.destroy(),
+      () => temporal.stop(),
+      () => emulator.stop(),
+    );
+    const webhookSecret = randomBytes(24).toString('hex');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      DATABASE_URL: url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      RECOVERY_DELAY: options.recoveryDelay,
+      // The bench runs at any hour; quiet hours would hold every SMS until morning.
+      QUIET_HOURS: 'off',
+      TWILIO_ACCOUNT_SID: DEV_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: DEV_AUTH_TOKEN,
+      TWILIO_PHONE_NUMBER: '+15005550006',
+      TWILIO_API_URL: emulator.url,
+      WEBHOOK_SECRET: webhookSecret,
+      LOG_LEVEL: 'info',
+      PORT: String(await freePort()),
+    };
+    const worker = nodeEntrypoint(
+      'worker',
+      env,
+      `${options.label}-worker`,
+      options.serviceDist,
+      options.profile,
+    );
+    stops.push(() => worker.stop());
+    const api = nodeEntrypoint(
+      'api',
+      env,
+      `${options.label}-api`,
+      options.serviceDist,
+      options.profile,
+    );
+    stops.push(() => api.stop());
+    await Promise.all([worker.waitFor(/worker polling/), api.waitFor(/API listening/)]);
+    return {
+      env,
+      apiUrl: `http://127.0.0.1:${env.PORT}`,
+      webhookSecret,
+      emulatorUrl: emulator.url,
+      temporal,
+      db,
+      api,
+      worker,
+      emulator: emulator.process,
+      spawnWorker: (label, { distDir, taskQueue }) =>
+        nodeEntrypoint('worker', { ...env, TEMPORAL_TASK_QUEUE: taskQueue }, label, distDir),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startEmulator(label: string) {
+  const port = await freePort();
+  const proc = startProcess(
+    process.execPath,
+    [path.join(ROOT, 'dist/src/bin/twilio-emulator.js')],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        TWILIO_EMULATOR_PORT: String(port),
+        TWILIO_EMULATOR_HOST: '127.0.0.1',
+      },
+      cwd: ROOT,
+      logFile: path.join(scratch, `${label}-emulator.log`),
+    },
+  );
+  await proc.waitFor(/Twilio emulator listening/, 30_000);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    process: proc,
+    stop: () => stopGroup(proc.pid, proc.exited),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * A diagnostic reference for the intake: the service's own HTTP app (routing, body
+ * parsing, gateway schema, phone normalisation, the PostgreSQL rows, logging, metrics),
+ * configured from the same environment as the real API, with the one Temporal call
+ * replaced by a no-op that reports the delivery handed off. What it takes per second is
+ * what the API could take if Temporal cost nothing. Run by the bench on BENCH_PORT.
+ */
+import http from 'node:http';
+import { loadConfigOrExit } from '../../src/config';
+import { createApp } from '../../src/http/app';
+import { createLogger } from '../../src/logging';
+import { openDatabase } from '../../src/runtime/database';
+import type { RecoveryClient } from '../../src/temporal/recovery-client';
+import { recoveryWorkflowId } from '../../workflows/definitions';
+
+const noTemporal: RecoveryClient = {
+  deliver: async (gateway, paymentId) => ({
+    delivered: true,
+    workflowId: recoveryWorkflowId(gateway, paymentId),
+  }),
+  state: async () => null,
+};
+
+async function run(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel, { name: 'api' });
+  const db = await openDatabase(config, logger, { migrate: false });
+  const app = createApp({
+    db,
+    logger,
+    webhookSecret: config.webhookSecret,
+    health: async () => ({
+      ok: true,
+      database: { ok: true },
+      temporal: { ok: true },
+      worker: { ok: true },
+    }),
+    recoveries: noTemporal,
+  });
+  const handle = app.callback();
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () => {
+    logger.info('API without Temporal listening');
+  });
+  process.once('SIGTERM', () => {
+    server.close(() => void db.destroy().finally(() => process.exit(0)));
+    server.closeAllConnections();
+  });
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -76,7 +76,7 @@ export async function benchIntake(options: BenchOptions) {
       serviceDist: options.serviceDist,
     });
     const koa = await startKoa(run);
-    const noTemporal = await startWithoutTemporal(stack, run);
+    const noTemporal = await startWithoutTemporal(stack, run, options.serviceDist);
     const bare = await startBare(stack, `i${run}b`);
     try {
       measurements.push(...(await measureRun(options, run, stack, { koa, noTemporal, bare })));
@@ -327,13 +327,17 @@ interface HttpTarget {
 }
 
 /** The service's API with the Temporal call a no-op, on the stack's database. */
-async function startWithoutTemporal(stack: Stack, run: number): Promise<HttpTarget> {
+async function startWithoutTemporal(
+  stack: Stack,
+  run: number,
+  serviceDist: string,
+): Promise<HttpTarget> {
   const port = await freePort();
   const child = startProcess(
     process.execPath,
     [path.join(ROOT, 'dist/bench/targets/api-without-temporal.js')],
     {
-      env: { ...stack.env, BENCH_PORT: String(port) },
+      env: { ...stack.env, BENCH_PORT: String(port), BENCH_SERVICE_DIST: serviceDist },
       cwd: ROOT,
       logFile: path.join(scratch, `no-temporal-${run}.log`),
     },

@@ -3,15 +3,20 @@
  * parsing, gateway schema, phone normalisation, the PostgreSQL rows, logging, metrics),
  * configured from the same environment as the real API, with the one Temporal call
  * replaced by a no-op that reports the delivery handed off. What it takes per second is
- * what the API could take if Temporal cost nothing. Run by the bench on BENCH_PORT.
+ * what the API could take if Temporal cost nothing. Run by the bench on BENCH_PORT, with
+ * the service's modules from BENCH_SERVICE_DIST (the build being measured).
  */
 import http from 'node:http';
-import { loadConfigOrExit } from '../../src/config';
-import { createApp } from '../../src/http/app';
-import { createLogger } from '../../src/logging';
-import { openDatabase } from '../../src/runtime/database';
+import path from 'node:path';
 import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import { recoveryWorkflowId } from '../../workflows/definitions';
+
+/** The build under test (`--service-dist`), so before/after compare the same code paths. */
+const serviceDist = process.env.BENCH_SERVICE_DIST ?? path.resolve(__dirname, '../..');
+
+function fromService<T>(module: string): Promise<T> {
+  return import(path.join(serviceDist, module)) as Promise<T>;
+}
 
 const noTemporal: RecoveryClient = {
   deliver: async (gateway, paymentId) => ({
@@ -22,6 +27,11 @@ const noTemporal: RecoveryClient = {
 };
 
 async function run(): Promise<void> {
+  const { loadConfigOrExit } = await fromService<typeof import('../../src/config')>('src/config');
+  const { createApp } = await fromService<typeof import('../../src/http/app')>('src/http/app');
+  const { createLogger } = await fromService<typeof import('../../src/logging')>('src/logging');
+  const { openDatabase } =
+    await fromService<typeof import('../../src/runtime/database')>('src/runtime/database');
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, { name: 'api' });
   const db = await openDatabase(config, logger, { migrate: false });

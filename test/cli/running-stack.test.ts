@@ -133,8 +133,8 @@ test('payment show gives the recovery as the API shows it, and a later paid ends
       const current = await view('tribopay', id);
       return current.workflow.state?.lastPaymentStatus === 'paid' && current;
     },
-    // Generous: each try waits for the state query, slow on a loaded 2-core machine.
-    45_000,
+    // Generous: each try starts the CLI and waits for the state query, slow on a loaded 2-core machine.
+    90_000,
     'the paid status in the workflow state',
   );
   expect(shown.events.map((e) => [e.rawStatus, e.outcome])).toEqual([
@@ -150,7 +150,7 @@ test('payment show gives the recovery as the API shows it, and a later paid ends
   expect(summary.stdout).toMatch(
     /deliveries \(2\)\n {2}\S+ {2}waiting \(waiting_payment\) {2}pix {2}R\$ 50,00 {2}\+5511987654321 {2}→ scheduled/,
   );
-});
+}, 150_000);
 
 test('payment show of a payment the service never heard of fails on one line', async () => {
   const run = await cli('payment', 'show', 'tribopay', 'never-delivered');

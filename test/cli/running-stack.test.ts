@@ -23,7 +23,9 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
     TEMPORAL_UI_PORT: String(await freePort()),
     TWILIO_EMULATOR_PORT: String(await freePort()),
-    RECOVERY_DELAY: '2s',
+    // Longer than any test here takes, however loaded the machine: a `paid` always finds its
+    // recovery waiting. (No test here needs an SMS to go out; the e2e suites send them.)
+    RECOVERY_DELAY: '10m',
     QUIET_HOURS: 'off', // runs at any hour; quiet hours have their own tests
     WEBHOOK_SECRET,
     LOG_LEVEL: 'warn',
@@ -124,18 +126,30 @@ test('payment show gives the recovery as the API shows it, and a later paid ends
       'Ana Souza',
     ),
   );
-  expect(
-    (await cli('simulate-webhook', '--gateway', 'tribopay', '--status', 'paid', '--id', id)).code,
-  ).toBe(0);
+  const paid = await cli(
+    'simulate-webhook',
+    '--gateway',
+    'tribopay',
+    '--status',
+    'paid',
+    '--id',
+    id,
+  );
+  expect(paid.code).toBe(0);
+  expect(JSON.parse(paid.stdout.slice(paid.stdout.indexOf('{')))).toMatchObject({
+    outcome: 'signalled',
+  });
 
+  let last: PaymentView['workflow'] | undefined;
   const shown = await eventually(
     async () => {
       const current = await view('tribopay', id);
+      last = current.workflow;
       return current.workflow.state?.lastPaymentStatus === 'paid' && current;
     },
     // Generous: each try starts the CLI and waits for the state query, slow on a loaded 2-core machine.
     90_000,
-    'the paid status in the workflow state',
+    () => `the paid status in the workflow state (last seen: ${JSON.stringify(last)})`,
   );
   expect(shown.events.map((e) => [e.rawStatus, e.outcome])).toEqual([
     ['waiting_payment', 'scheduled'],

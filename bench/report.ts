@@ -7,6 +7,7 @@ import type { BenchOptions } from './options';
 import { ROOT } from './stack';
 
 const began = Date.now();
+const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
 /** One timestamp names every file of a bench invocation. */
 export const RUN_STAMP = new Date(began).toISOString().replace(/[:.]/g, '-').replace(/Z$/, 'Z');
 
@@ -45,7 +46,8 @@ export function environment(options: BenchOptions) {
       cores: cpus.length,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       os: `${os.type()} ${os.release()} ${os.arch()}`,
-      loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      /** 1-, 5- and 15-minute load averages when the bench started: others' work shows here. */
+      loadAverageAtStart: loadAtStart,
     },
     versions: {
       node: process.version,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import knex from 'knex';
+import knex, { type Knex } from 'knex';
 import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
 import { Connection } from '@temporalio/client';
@@ -13,7 +13,12 @@ import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import { sleep, startProcess, stopGroup, type Started } from './processes';
 
 export const ROOT = projectRoot();
-export const BENCH_DB = 'pix_bench';
+/**
+ * `pix_bench_<pid>`: two benches on one machine (or a bench and a test) never drop each
+ * other's database; one left by a bench that was killed is dropped by the next.
+ */
+const BENCH_DB_PREFIX = 'pix_bench_';
+export const BENCH_DB = `${BENCH_DB_PREFIX}${process.pid}`;
 export const TASK_QUEUE = 'bench-recovery';
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -31,10 +36,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `pix_bench`, dropped and created again, then migrated. */
+/** The bench database, dropped and created again, then migrated. */
 export async function freshDatabase(): Promise<{ url: string; db: Db }> {
   const admin = knex({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
   try {
+    for (const name of await orphanedDatabases(admin)) {
+      await admin.raw(`drop database if exists ${name} with (force)`);
+    }
     await admin.raw(`drop database if exists ${BENCH_DB} with (force)`);
     await admin.raw(`create database ${BENCH_DB}`);
   } finally {
@@ -44,6 +52,29 @@ export async function freshDatabase(): Promise<{ url: string; db: Db }> {
   const db = createDb({ client: 'pg', url });
   await migrateLatest(db);
   return { url, db };
+}
+
+/** Bench databases whose bench process is gone. */
+async function orphanedDatabases(admin: Knex): Promise<string[]> {
+  const rows = await admin
+    .select<{ datname: string }[]>('datname')
+    .from('pg_database')
+    .where('datname', 'like', `${BENCH_DB_PREFIX}%`);
+  return rows
+    .map((r) => r.datname)
+    .filter((name) => {
+      const pid = Number(name.slice(BENCH_DB_PREFIX.length));
+      return Number.isInteger(pid) && pid !== process.pid && !processAlive(pid);
+    });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function dropDatabase(): Promise<void> {

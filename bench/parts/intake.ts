@@ -182,21 +182,23 @@ async function measureRun(
 
 /**
  * Runs `work` and notes how much CPU each process (or group: PostgreSQL's backends) and the
- * whole machine used meanwhile. A process that is gone by the end counts for nothing.
+ * whole machine used meanwhile. Only processes alive at both ends count (a pool may close
+ * a connection meanwhile, and its backend's time goes with it).
  */
 async function phase<T>(
   groups: Record<string, number[]>,
   work: () => Promise<T>,
 ): Promise<Phase<T>> {
-  const cpuOf = (pids: number[]) =>
-    pids.reduce((sum, pid) => {
-      try {
-        return sum + sampleProcess(pid).cpuSeconds;
-      } catch {
-        return sum;
-      }
-    }, 0);
-  const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, cpuOf(pids)]));
+  const cpuOf = (pid: number) => {
+    try {
+      return sampleProcess(pid).cpuSeconds;
+    } catch {
+      return null;
+    }
+  };
+  const before = Object.fromEntries(
+    Object.entries(groups).map(([name, pids]) => [name, pids.map((pid) => [pid, cpuOf(pid)])]),
+  ) as Record<string, [number, number | null][]>;
   const machineBefore = systemCpu();
   const began = Date.now();
   const result = await work();
@@ -204,9 +206,13 @@ async function phase<T>(
   const machineAfter = systemCpu();
   const cpuSeconds: Record<string, number> = {};
   const cpu: Record<string, number> = {};
-  for (const [name, pids] of Object.entries(groups)) {
-    cpuSeconds[name] = round(cpuOf(pids) - before[name], 2);
-    cpu[name] = round((cpuSeconds[name] / seconds) * 100);
+  for (const [name, samples] of Object.entries(before)) {
+    const used = samples.reduce((sum, [pid, start]) => {
+      const end = cpuOf(pid);
+      return start === null || end === null ? sum : sum + (end - start);
+    }, 0);
+    cpuSeconds[name] = round(used, 2);
+    cpu[name] = round((used / seconds) * 100);
   }
   return {
     result,

@@ -27,8 +27,12 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
+# MALLOC_ARENA_MAX=2: glibc's default of one malloc arena per thread per core left the
+# worker (Temporal's Rust core, the workflow thread) ~70 MiB larger with 10,000 recoveries
+# waiting. See BENCHMARKS.md, "Resident cost".
 ENV NODE_ENV=production \
-  PORT=8000
+  PORT=8000 \
+  MALLOC_ARENA_MAX=2
 WORKDIR /app
 
 # Owned by root and read-only to the app user: the process cannot rewrite its own code.

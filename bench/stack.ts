@@ -247,6 +247,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WEBHOOK_SECRET: webhookSecret,
       LOG_LEVEL: 'info',
       PORT: String(await freePort()),
+      // As the Dockerfile and package.json's start scripts run the service.
+      MALLOC_ARENA_MAX: '2',
     };
     const worker = nodeEntrypoint(
       'worker',

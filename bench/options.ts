@@ -32,6 +32,8 @@ export interface BenchOptions {
   profile: boolean;
   /** The build of the service to measure (default dist/): another checkout's, for before/after. */
   serviceDist: string;
+  /** Set in (or, with an empty value, removed from) the API's and the worker's environment. */
+  serviceEnv: Record<string, string>;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -55,6 +57,9 @@ export const USAGE = `usage: npm run bench -- [options]
                         profiles with: node dist/bench/profile-summary.js FILE.cpuprofile
   --service-dist DIR    run the API and worker from another build (e.g. an older checkout's
                         dist/) to compare before and after a change
+  --service-env K=V     set K (or with K= unset it) in the API's and worker's environment;
+                        repeatable: e.g. --service-env MALLOC_ARENA_MAX= to measure glibc's
+                        default against the service's MALLOC_ARENA_MAX=2
   --out DIR             where result files go (default bench/results)
   --help
 `;
@@ -84,25 +89,15 @@ function store(value: string, name: string): TemporalStore {
   throw new Error(`${name} expects memory, file or file-wal`);
 }
 
+function envAssignment(value: string): [string, string] {
+  const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(value);
+  if (!match) throw new Error(`--service-env expects NAME=VALUE, e.g. MALLOC_ARENA_MAX=4`);
+  return [match[1], match[2]];
+}
+
 export function parseOptions(argv: string[], root: string): BenchOptions | null {
   const given = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return null;
-    if (arg === '--quick' || arg === '--keep' || arg === '--profile') {
-      given.set(arg.slice(2), 'true');
-      continue;
-    }
-    const [flag, inline] = arg.split(/=(.*)/s, 2);
-    if (!flag.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    given.set(flag.slice(2), value);
-  }
-  const quick = given.has('quick');
-  const parts = (given.get('only')?.split(',') ?? [...PARTS]).map((p) => p.trim());
-  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; ${USAGE}`);
+  const serviceEnv: string[] = [];
   const known = new Set([
     'quick',
     'keep',
@@ -119,9 +114,32 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     'schedule-rate',
     'temporal-store',
     'service-dist',
+    'service-env',
     'out',
   ]);
-  for (const key of given.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}`);
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return null;
+    if (arg === '--quick' || arg === '--keep' || arg === '--profile') {
+      given.set(arg.slice(2), 'true');
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (!flag.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    if (!known.has(flag.slice(2))) throw new Error(`unknown option ${flag}; ${USAGE}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--service-env') {
+      serviceEnv.push(value);
+      continue;
+    }
+    given.set(flag.slice(2), value);
+  }
+  const quick = given.has('quick');
+  const parts = (given.get('only')?.split(',') ?? [...PARTS]).map((p) => p.trim());
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; ${USAGE}`);
+
   const get = <T>(key: string, parse: (v: string, n: string) => T, fallback: T): T => {
     const value = given.get(key);
     return value === undefined ? fallback : parse(value, `--${key}`);
@@ -151,5 +169,6 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     keep: given.has('keep') || given.has('profile'),
     profile: given.has('profile'),
     serviceDist: path.resolve(root, given.get('service-dist') ?? 'dist'),
+    serviceEnv: Object.fromEntries(serviceEnv.map(envAssignment)),
   };
 }

@@ -188,6 +188,8 @@ export interface StackOptions {
   profile?: boolean;
   /** The build whose API and worker run (another checkout's dist/, for before/after). */
   serviceDist?: string;
+  /** Overrides of the API's and the worker's environment; an empty value removes the name. */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -250,6 +252,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // As the Dockerfile and package.json's start scripts run the service.
       MALLOC_ARENA_MAX: '2',
     };
+    for (const [name, value] of Object.entries(options.serviceEnv ?? {})) {
+      if (value === '') delete env[name];
+      else env[name] = value;
+    }
     const worker = nodeEntrypoint(
       'worker',
       env,

@@ -74,6 +74,7 @@ export async function benchIntake(options: BenchOptions) {
       temporalStore: options.temporalStore,
       profile: options.profile,
       serviceDist: options.serviceDist,
+      serviceEnv: options.serviceEnv,
     });
     const koa = await startKoa(run);
     const noTemporal = await startWithoutTemporal(stack, run, options.serviceDist);

@@ -132,6 +132,7 @@ function stackFor(options: BenchOptions, label: string): Promise<Stack> {
     temporalStore: options.temporalStore,
     profile: options.profile,
     serviceDist: options.serviceDist,
+    serviceEnv: options.serviceEnv,
   });
 }
 

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { parseOptions, PARTS } from '../../bench/options';
+
+const ROOT = '/checkout';
+const parse = (...argv: string[]) => parseOptions(argv, ROOT);
+
+test('with no arguments every part runs three times at the documented sizes', () => {
+  const options = parse();
+  expect(options).toMatchObject({
+    parts: [...PARTS],
+    quick: false,
+    runs: 3,
+    intake: { concurrency: [8, 32, 128], durationSeconds: 5 },
+    timers: { sizes: [1000], rate: 20 },
+    resident: { size: 10000, runs: 1 },
+    temporalStore: 'memory',
+    outDir: path.join(ROOT, 'bench/results'),
+    serviceDist: path.join(ROOT, 'dist'),
+    serviceEnv: {},
+  });
+});
+
+test('--help asks for the usage', () => {
+  expect(parse('--help')).toBeNull();
+});
+
+test('--quick runs once at small sizes; given values still win', () => {
+  expect(parse('--quick', '--only', 'timers,intake')).toMatchObject({
+    parts: ['intake', 'timers'],
+    runs: 1,
+    intake: { concurrency: [32] },
+    timers: { sizes: [200] },
+  });
+  expect(parse('--quick', '--runs=2', '--concurrency', '8,16')).toMatchObject({
+    runs: 2,
+    intake: { concurrency: [8, 16] },
+  });
+});
+
+test('--service-env sets and unsets names in the service environment, repeatably', () => {
+  expect(
+    parse('--service-env', 'MALLOC_ARENA_MAX=', '--service-env=LOG_LEVEL=warn').serviceEnv,
+  ).toEqual({ MALLOC_ARENA_MAX: '', LOG_LEVEL: 'warn' });
+});
+
+test.each([
+  [['--only', 'intake,speed'], /unknown part\(s\) speed/],
+  [['--concurrency', '8,0'], /--concurrency expects positive whole numbers/],
+  [['--runs', 'three'], /--runs expects a positive number/],
+  [['--timer-rate', '-1'], /--timer-rate expects a number, 0 or more/],
+  [['--temporal-store', 'redis'], /--temporal-store expects memory, file or file-wal/],
+  [['--service-env', 'arena=2'], /--service-env expects NAME=VALUE/],
+  [['--fast'], /unknown option --fast/],
+  [['--runs'], /--runs needs a value/],
+  [['intake'], /unexpected argument "intake"/],
+])('%j is refused with a clear message', (argv, message) => {
+  expect(() => parse(...argv)).toThrow(message);
+});

@@ -27,9 +27,9 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
-# MALLOC_ARENA_MAX=2: glibc's default of one malloc arena per thread per core left the
-# worker (Temporal's Rust core, the workflow thread) ~70 MiB larger with 10,000 recoveries
-# waiting. See BENCHMARKS.md, "Resident cost".
+# MALLOC_ARENA_MAX=2: glibc's default (up to 8 malloc arenas per core for a threaded
+# process: Temporal's Rust core, the workflow thread) left the worker 282 MiB instead of
+# 257 MiB with 10,000 recoveries waiting. See BENCHMARKS.md, "Before and after".
 ENV NODE_ENV=production \
   PORT=8000 \
   MALLOC_ARENA_MAX=2

@@ -37,6 +37,8 @@ export interface Config {
     uiUrl: string;
     /** Where the worker serves the Temporal SDK's own Prometheus metrics, if anywhere. */
     metricsAddress?: string;
+    /** Recoveries a worker keeps in memory between their tasks (WORKER_CACHED_WORKFLOWS). */
+    cachedWorkflows: number;
   };
   /** Where a worker serves its own /metrics (WORKER_METRICS_PORT); unset: nowhere. */
   workerMetricsPort?: number;
@@ -203,6 +205,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       // The dev server `npm start` runs serves its UI on TEMPORAL_UI_PORT.
       uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
       metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
+      cachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
     }),
     workerMetricsPort: env.WORKER_METRICS_PORT,
     recoveryDelayMs: env.RECOVERY_STEPS?.[0] ?? env.RECOVERY_DELAY,

@@ -110,6 +110,17 @@ export const envSchema = z.object({
       .max(65535)
       .optional(),
   ),
+  WORKER_CACHED_WORKFLOWS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'expected a whole number of workflows, e.g. 100' })
+      .int('expected a whole number of workflows, e.g. 100')
+      .min(0, 'expected 0 (no cache) or 2 or more')
+      .max(100_000, 'expected at most 100000')
+      // Temporal's worker takes 1 as 2, with a warning: refuse it instead.
+      .refine((n) => n !== 1, 'expected 0 (no cache) or 2 or more')
+      .default(100),
+  ),
   RECOVERY_DELAY: duration('10m'),
   ATTRIBUTION_WINDOW: duration('24h'),
   TWILIO_ACCOUNT_SID: z.preprocess(

@@ -49,6 +49,7 @@ export async function startWorker(
     connection,
     namespace: target.namespace,
     taskQueue: config.temporal.taskQueue,
+    maxCachedWorkflows: config.temporal.cachedWorkflows,
     activities: createActivities({
       db,
       logger,

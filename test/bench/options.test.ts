@@ -39,7 +39,7 @@ test('--quick runs once at small sizes; given values still win', () => {
 
 test('--service-env sets and unsets names in the service environment, repeatably', () => {
   expect(
-    parse('--service-env', 'MALLOC_ARENA_MAX=', '--service-env=LOG_LEVEL=warn').serviceEnv,
+    parse('--service-env', 'MALLOC_ARENA_MAX=', '--service-env=LOG_LEVEL=warn')?.serviceEnv,
   ).toEqual({ MALLOC_ARENA_MAX: '', LOG_LEVEL: 'warn' });
 });
 

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
-import { Connection } from '@temporalio/client';
 import { projectRoot, toolPath } from '../src/embedded/project';
+import { temporalAnswers } from '../src/embedded/temporal-dev-server';
 import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN } from '../src/twilio-emulator';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { freePort } from './ports';
 import { sleep, startProcess, stopGroup, type Started } from './processes';
 
 export const ROOT = projectRoot();
@@ -24,17 +24,6 @@ const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:
 
 /** Where one bench process keeps its scratch files (dev-server database, logs). */
 export const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pix-bench-'));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The bench database, dropped and created again, then migrated. */
 export async function freshDatabase(): Promise<{ url: string; db: Db }> {
@@ -145,17 +134,8 @@ async function waitUntilServing(address: string, server: Started): Promise<void>
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null) throw new Error(`temporal exited:\n${server.output()}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: '1s' });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch {
-      await sleep(200);
-    }
+    if (await temporalAnswers(address)) return;
+    await sleep(200);
   }
   throw new Error(`temporal dev server did not answer on ${address}:\n${server.output()}`);
 }
@@ -256,22 +236,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (value === '') delete env[name];
       else env[name] = value;
     }
-    const worker = nodeEntrypoint(
-      'worker',
-      env,
-      `${options.label}-worker`,
-      options.serviceDist,
-      options.profile,
-    );
-    stops.push(() => worker.stop());
-    const api = nodeEntrypoint(
-      'api',
-      env,
-      `${options.label}-api`,
-      options.serviceDist,
-      options.profile,
-    );
-    stops.push(() => api.stop());
+    const service = (name: 'worker' | 'api') => {
+      const started = nodeEntrypoint(
+        name,
+        env,
+        `${options.label}-${name}`,
+        options.serviceDist,
+        options.profile,
+      );
+      stops.push(() => started.stop());
+      return started;
+    };
+    const worker = service('worker');
+    const api = service('api');
     await Promise.all([worker.waitFor(/worker polling/), api.waitFor(/API listening/)]);
     return {
       env,

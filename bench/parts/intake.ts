@@ -13,7 +13,8 @@ import type { BenchOptions } from '../options';
 import { sampleProcess, busyShare, systemCpu } from '../proc-stats';
 import { startProcess } from '../processes';
 import { progress, table, writeResult } from '../report';
-import { BENCH_DB, freePort, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
+import { freePort } from '../ports';
+import { BENCH_DB, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, round, spread, type Spread } from '../stats';
 
 /** Long enough that no SMS falls due while the intake is measured. */

@@ -110,6 +110,13 @@ export const envSchema = z.object({
       .max(65535)
       .optional(),
   ),
+  /**
+   * Recoveries a worker keeps in memory between their tasks. A recovery spends almost all
+   * its life waiting on a timer; one kept in the cache costs about 0.1 MB (the SDK's own
+   * default, sized from the heap limit, is ~2,300: 10,000 waiting recoveries held 666 MiB);
+   * one that was evicted replays its short history (a dozen events) when its timer fires or
+   * a status arrives. See BENCHMARKS.md, "Before and after".
+   */
   WORKER_CACHED_WORKFLOWS: z.preprocess(
     blankToUndefined,
     z.coerce

@@ -95,17 +95,6 @@ export function endingDeliveries(db: Db, gateway: string, paymentId: string) {
     .select('id');
 }
 
-/** Whether an earlier delivery for this payment already reached its workflow. */
-export async function paymentHandedOffBefore(
-  db: Db,
-  gateway: string,
-  paymentId: string,
-  exceptId: number,
-): Promise<boolean> {
-  const row = await handedOffDeliveries(db, gateway, paymentId, exceptId).first();
-  return row !== undefined;
-}
-
 /** Whether any delivery for this payment carried a status that ends the sale. */
 export async function paymentEnded(db: Db, gateway: string, paymentId: string): Promise<boolean> {
   const row = await endingDeliveries(db, gateway, paymentId).first();

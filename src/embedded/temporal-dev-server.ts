@@ -63,6 +63,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
+/** One try: whether a Temporal frontend at `address` answers a system-info call within ~1 s. */
+export async function temporalAnswers(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '1s' });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
 async function waitUntilServing(
   address: string,
   child: ChildProcess,
@@ -74,17 +89,8 @@ async function waitUntilServing(
   child.once('exit', () => (exited = true));
   while (Date.now() < deadline) {
     if (exited) throw new Error(`temporal dev server exited during start-up; see ${logFile}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: '1s' });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    if (await temporalAnswers(address)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(
     `temporal dev server did not answer on ${address} within ${timeoutMs} ms; see ${logFile}`,

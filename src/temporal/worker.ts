@@ -13,24 +13,13 @@ export function workflowSource():
   return { workflowsPath: require.resolve('../../workflows') };
 }
 
-/**
- * Recoveries kept in the worker's memory between their tasks (WORKER_CACHED_WORKFLOWS,
- * default 100). A recovery spends almost all its life waiting on a timer, and one kept in
- * the cache costs about 0.1 MB (the SDK's default, sized from the heap limit, is ~2,300:
- * 10,000 waiting recoveries held ~1 GB); one that was evicted replays its short history
- * (a dozen events) when its timer fires or a status arrives. 100 still holds every
- * recovery between two tasks of one step at the intake rates this machine reaches. See
- * BENCHMARKS.md, "Resident cost".
- */
-export const DEFAULT_CACHED_WORKFLOWS = 100;
-
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: ReturnType<typeof createActivities>;
-  /** Default DEFAULT_CACHED_WORKFLOWS; 0 keeps no recovery between tasks. */
-  maxCachedWorkflows?: number;
+  /** Recoveries kept between their tasks (WORKER_CACHED_WORKFLOWS); 0 keeps none. */
+  maxCachedWorkflows: number;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -39,7 +28,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
+    maxCachedWorkflows: options.maxCachedWorkflows,
     ...workflowSource(),
   });
 }

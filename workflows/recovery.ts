@@ -82,7 +82,6 @@ class Recovery {
   private firstReceivedMs: number | null = null;
   /** Workflow time of the last SMS that went out; null while none has. */
   private lastSentMs: number | null = null;
-  private transitions = 0;
 
   constructor(private readonly input: RecoveryInput) {
     this.steps = input.steps?.length ? input.steps : [input.delayMs];
@@ -275,13 +274,17 @@ class Recovery {
     return this.finish('not_recovered', this.endDetail());
   }
 
+  /**
+   * Why a recovery ended without a payment to attribute. An SMS that went out is asked
+   * about first: after it, the payment is still `waiting` and only the window ran out.
+   */
   private endDetail(): Record<string, unknown> {
     if (this.terminal) return { reason: 'payment_status', paymentStatus: this.latest!.status };
+    if (this.lastSentMs !== null) {
+      return { reason: 'attribution_window_elapsed', paymentStatus: this.latest?.status };
+    }
     if (this.latest?.status === 'waiting') return { reason: 'no_valid_phone' };
-    return {
-      reason: this.state.sms ? 'attribution_window_elapsed' : 'not_waiting',
-      paymentStatus: this.latest?.status,
-    };
+    return { reason: 'not_waiting', paymentStatus: this.latest?.status };
   }
 
   private async finish(
@@ -298,13 +301,20 @@ class Recovery {
     await this.record(status, detail);
   }
 
-  /** Writes one audit row for a transition, keyed so a retried activity can't write twice. */
+  /**
+   * Writes one audit row for a transition, keyed by what it records: the transition and the
+   * step it happened at. A workflow task that crashed after its row was written is retried
+   * from the history, where it may see more signals and take another path; that retry
+   * writes its own transitions under their own keys, and the same transition again under
+   * the same key (a no-op). A running count as the key let a different transition of the
+   * retry collide with the crashed task's row and be dropped. The key is an activity
+   * input, not a command, so histories recorded with the count still replay.
+   */
   private async record(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
-    this.transitions += 1;
     const { workflowId, runId } = workflowInfo();
     const { recordTransition } = patched(LOCAL_TRANSITIONS_PATCH) ? local : remote;
     await recordTransition({
-      eventKey: `${workflowId}:${runId}:${this.transitions}`,
+      eventKey: `${workflowId}:${runId}:${this.state.step ?? 0}:${status}`,
       workflowId,
       gateway: this.input.gateway,
       paymentId: this.input.paymentId,

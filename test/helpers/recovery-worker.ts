@@ -13,6 +13,8 @@ import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emula
 import type { TestDb } from './db';
 import { createTimeSkippingEnv } from './temporal';
 
+export type Activities = ReturnType<typeof createActivities>;
+
 export const SENDER_NUMBER = '+15005550006';
 
 /** What a test may give the activities for the gateway status check. */
@@ -34,8 +36,20 @@ export function createRecoveryWorker(options: {
   statusCheck?: StatusCheckDeps;
   /** A pre-built bundle, so tests that create many workers bundle the workflow code once. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Workflow interceptor modules, for tests that break a workflow task on purpose. */
+  workflowInterceptorModules?: string[];
+  /** Lets a test stand between the workflow and the real activities (e.g. to hold one). */
+  wrapActivities?: (activities: Activities) => Activities;
 }): Promise<Worker> {
   const { emulator } = options;
+  const activities = createActivities({
+    db: options.db,
+    template: DEFAULT_TEMPLATE,
+    ...options.rules,
+    ...options.statusCheck,
+    logger: options.statusCheck?.logger ?? silentLogger,
+    sms: emulatorSender(emulator),
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -43,14 +57,10 @@ export function createRecoveryWorker(options: {
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
-    activities: createActivities({
-      db: options.db,
-      template: DEFAULT_TEMPLATE,
-      ...options.rules,
-      ...options.statusCheck,
-      logger: options.statusCheck?.logger ?? silentLogger,
-      sms: emulatorSender(emulator),
-    }),
+    ...(options.workflowInterceptorModules
+      ? { interceptors: { workflowModules: options.workflowInterceptorModules } }
+      : {}),
+    activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
   });
 }
 

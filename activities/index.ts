@@ -22,6 +22,11 @@ export interface ActivityDeps {
   statusCallbackUrl?: string;
   /** The worker's in-process instruments (timer lag); absent: nothing is measured. */
   metrics?: Metrics;
+  /**
+   * After a Twilio call whose outcome is unknown, how long the message is only looked up
+   * before it may be sent again (SMS_OUTCOME_SETTLE); absent: the activity's default.
+   */
+  outcomeSettleMs?: number;
   /** Gateway APIs asked right before sending (TRIBOPAY_API_TOKEN); absent: webhooks decide. */
   paymentStatusSources?: PaymentStatusSources;
 }

@@ -1,9 +1,10 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Gateway, PaymentStatus } from '../src/domain/payment-event';
 import { maskPhone } from '../src/domain/phone';
 import { paymentEnded } from '../src/db/webhook-events';
 import {
   claimSmsRow,
+  clearOutcomeUnknown,
   countAttempt,
   markAccepted,
   markFailed,
@@ -57,7 +58,7 @@ export function createSendRecoverySms(deps: ActivityDeps) {
     const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
 
     if (row.twilioSid) return { outcome: 'sent', sid: row.twilioSid, twilioStatus: row.status };
-    const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row) : null;
+    const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row, log) : null;
     if (earlier) {
       log.warn({ sid: earlier.sid }, 'an earlier attempt had reached Twilio; not sending again');
       await markAccepted(db, row.id, earlier.sid, earlier.status);
@@ -72,7 +73,7 @@ export function createSendRecoverySms(deps: ActivityDeps) {
       return { outcome: 'skipped', ...blocked };
     }
 
-    await countAttempt(db, row.id);
+    await countAttempt(db, row.id, new Date(attemptClock()));
     try {
       const accepted = await sms.send({
         to: row.toE164,
@@ -84,6 +85,7 @@ export function createSendRecoverySms(deps: ActivityDeps) {
       log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
       return { outcome: 'sent', sid: accepted.sid, twilioStatus: accepted.status };
     } catch (err) {
+      await noteOutcome(deps, row, err, log);
       throw await failure(deps, row, err);
     }
   };
@@ -158,13 +160,81 @@ function renderText(template: string, input: SendSmsInput): string {
   }
 }
 
-/** A lookup that itself fails is retried by Temporal: we never guess "not sent". */
-async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow) {
+/** Without a setting, a doubtful message is only looked up for two minutes. */
+export const DEFAULT_OUTCOME_SETTLE_MS = 2 * 60_000;
+
+/** Thrown while a message whose creation may have reached Twilio is still settling. */
+export const OUTCOME_SETTLING = 'SmsOutcomeSettling';
+
+/**
+ * A lookup that itself fails is retried by Temporal: we never guess "not sent". After a
+ * call whose outcome is unknown, Twilio may still be committing the message (it can show
+ * up in the list only as Twilio answers, late), so not finding it proves nothing until the
+ * settling time has passed: until then the attempt fails, retryable, and Temporal's
+ * backoff does the waiting. Twilio has no idempotency key for creating a message, so this
+ * wait is the only guard (README, "Exactly one SMS").
+ */
+async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow, log: Logger) {
+  let found: Awaited<ReturnType<ActivityDeps['sms']['findSent']>>;
   try {
-    return await deps.sms.findSent(row.toE164, row.body, row.createdAt);
+    found = await deps.sms.findSent(row.toE164, row.body, row.createdAt);
   } catch (err) {
     throw await failure(deps, row, err);
   }
+  const since = row.outcomeUnknownSince;
+  if (since === null) return found;
+  if (found) {
+    deps.metrics?.smsOutcomeUnknown.inc({ event: 'found_later' });
+    return found;
+  }
+  const waitedMs = attemptClock() - since.getTime();
+  const settleMs = deps.outcomeSettleMs ?? DEFAULT_OUTCOME_SETTLE_MS;
+  if (waitedMs < settleMs) {
+    throw ApplicationFailure.create({
+      type: OUTCOME_SETTLING,
+      message: `an earlier Twilio call may still create the message: looking it up for ${Math.round(settleMs / 1000)} s before sending again (${Math.round(waitedMs / 1000)} s so far)`,
+      details: [{ outcomeUnknownSince: since.toISOString(), waitedMs, settleMs }],
+    });
+  }
+  log.warn({ outcomeUnknownSince: since }, 'no trace of the earlier attempt after settling; sending again');
+  deps.metrics?.smsOutcomeUnknown.inc({ event: 'sent_again' });
+  // The doubt is over: the next call starts its own, so a second timeout settles again.
+  await clearOutcomeUnknown(deps.db, row.id);
+  row.outcomeUnknownSince = null;
+  return null;
+}
+
+/**
+ * Settling time runs on Temporal's clock, the one its retry backoff runs on: the current
+ * attempt's schedule time (equal to the wall clock in production, skipped time in tests).
+ * Outside an activity (never in the service) the wall clock stands in.
+ */
+function attemptClock(): number {
+  try {
+    return Context.current().info.currentAttemptScheduledTimestampMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+/**
+ * The attempt's call was marked "outcome unknown" before it went out. A clear refusal
+ * lifts that mark, unless an earlier call was already in doubt; a timeout, a cut
+ * connection or a 5xx leaves it, and is counted.
+ */
+async function noteOutcome(deps: ActivityDeps, row: SmsRow, err: unknown, log: Logger) {
+  const refused =
+    err instanceof TwilioNotConfiguredError ||
+    (err instanceof SmsSendError && !err.outcomeUnknown);
+  if (refused) {
+    if (row.outcomeUnknownSince === null) await clearOutcomeUnknown(deps.db, row.id);
+    return;
+  }
+  deps.metrics?.smsOutcomeUnknown.inc({ event: 'unknown' });
+  log.warn(
+    { err: err instanceof Error ? err.message : String(err) },
+    'Twilio gave no clear answer: the SMS may exist; later attempts look it up before sending',
+  );
 }
 
 async function failure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<ApplicationFailure> {

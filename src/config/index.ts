@@ -13,6 +13,8 @@ export interface TwilioConfig {
   /** Exactly one of `from` and `messagingServiceSid` is used; the service SID wins. */
   from?: string;
   messagingServiceSid?: string;
+  /** How long one HTTP call to Twilio may take (TWILIO_TIMEOUT); the sender's default if unset. */
+  timeoutMs?: number;
 }
 
 /** TriboPay's transaction API, asked right before each TriboPay SMS whether it is still due. */
@@ -49,6 +51,8 @@ export interface Config {
   /** null when no credentials are set: the SMS step then fails with a clear reason. */
   twilio: TwilioConfig | null;
   twilioApiUrl?: string;
+  /** How long an SMS whose outcome is unknown is only looked up before it may be resent. */
+  smsOutcomeSettleMs: number;
   /** null while TRIBOPAY_API_TOKEN is unset: the webhooks alone decide, as before. */
   tribopayApi: TribopayApiConfig | null;
   smsTemplate?: string;
@@ -142,10 +146,16 @@ function twilioFrom(env: Env): TwilioConfig | null {
   const sid = env.TWILIO_ACCOUNT_SID;
   const token = env.TWILIO_AUTH_TOKEN;
   if (!sid || !token) return null;
+  const timeoutMs = env.TWILIO_TIMEOUT;
   return Object.freeze(
     env.TWILIO_MESSAGING_SERVICE_SID
-      ? { accountSid: sid, authToken: token, messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID }
-      : { accountSid: sid, authToken: token, from: env.TWILIO_PHONE_NUMBER },
+      ? {
+          accountSid: sid,
+          authToken: token,
+          messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+          timeoutMs,
+        }
+      : { accountSid: sid, authToken: token, from: env.TWILIO_PHONE_NUMBER, timeoutMs },
   );
 }
 
@@ -223,6 +233,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     }),
     twilio: twilioFrom(env),
     twilioApiUrl: env.TWILIO_API_URL,
+    smsOutcomeSettleMs: env.SMS_OUTCOME_SETTLE,
     tribopayApi: tribopayApiFrom(env),
     smsTemplate: env.SMS_TEMPLATE,
     webhookSecret: env.WEBHOOK_SECRET,

@@ -70,6 +70,20 @@ const TRIBOPAY_DEFAULT_API_URL = 'https://api.tribopay.com.br/api/public/v1';
 const MAX_GATEWAY_TIMEOUT_MS = 10_000;
 
 /**
+ * One Twilio call must give up well inside the SMS activity's 30-second attempt, so the
+ * activity itself learns that the outcome is unknown and says so before Temporal cuts it.
+ */
+const MAX_TWILIO_TIMEOUT_MS = 20_000;
+
+/**
+ * How long a message whose creation may have reached Twilio is only looked up, never
+ * resent. Under a minute, a slow Twilio could still be committing it; the SMS activity
+ * retries for an hour at most, so the wait must end well before.
+ */
+const MIN_OUTCOME_SETTLE_MS = 60_000;
+const MAX_OUTCOME_SETTLE_MS = 30 * 60_000;
+
+/**
  * Every environment variable the service reads. Old names from the system we replace
  * (`ACCOUNT_SID`, `AUTH_TOKEN`, `PHONE_NUMBER`) are folded in before parsing.
  */
@@ -153,6 +167,11 @@ export const envSchema = z.object({
       .optional(),
   ),
   TWILIO_API_URL: httpUrl,
+  TWILIO_TIMEOUT: duration('10s', MAX_TWILIO_TIMEOUT_MS),
+  SMS_OUTCOME_SETTLE: duration('2m', MAX_OUTCOME_SETTLE_MS).refine(
+    (ms) => ms >= MIN_OUTCOME_SETTLE_MS,
+    'must be at least 1m: a shorter wait could send a second SMS while Twilio still commits the first',
+  ),
   SMS_TEMPLATE: optionalString,
   RECOVERY_STEPS: recoverySteps,
   QUIET_HOURS: quietHoursWindow,

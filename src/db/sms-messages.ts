@@ -16,6 +16,11 @@ export interface SmsRow {
   price: string | null;
   priceUnit: string | null;
   attempts: number;
+  /**
+   * When the earliest Twilio call whose outcome is unknown was made (Temporal's clock: the
+   * attempt's schedule time); null while every call got a clear answer.
+   */
+  outcomeUnknownSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;
@@ -55,12 +60,27 @@ export async function claimSmsRow(db: Db, sms: NewSms): Promise<SmsRow> {
   return fromRow(row);
 }
 
-/** Counted before each Twilio call: attempts > 0 means a message may already exist. */
-export async function countAttempt(db: Db, id: number): Promise<void> {
+/**
+ * Counted before each Twilio call: attempts > 0 means a message may already exist. With
+ * `attemptAt` (recovery SMS, which are retried), the call's outcome is unknown until it
+ * answers: marked now, so a worker that dies mid-call leaves the row as cautious as a
+ * timeout would. An earlier unknown time is kept.
+ */
+export async function countAttempt(db: Db, id: number, attemptAt?: Date): Promise<void> {
+  const unknown = attemptAt
+    ? { outcome_unknown_since: db.raw('coalesce(outcome_unknown_since, ?)', [attemptAt]) }
+    : {};
   await db('sms_messages')
     .where({ id })
     .increment('attempts', 1)
-    .update({ updated_at: new Date() });
+    .update({ ...unknown, updated_at: new Date() });
+}
+
+/** Twilio answered this attempt clearly (refused it), and no earlier one was in doubt. */
+export async function clearOutcomeUnknown(db: Db, id: number): Promise<void> {
+  await db('sms_messages')
+    .where({ id })
+    .update({ outcome_unknown_since: null, updated_at: new Date() });
 }
 
 export async function markAccepted(
@@ -165,6 +185,7 @@ export function fromRow(row: Record<string, unknown>): SmsRow {
     price: str(row.price),
     priceUnit: str(row.price_unit),
     attempts: Number(row.attempts),
+    outcomeUnknownSince: toDate(row.outcome_unknown_since),
     createdAt: toDate(row.created_at)!,
     updatedAt: toDate(row.updated_at)!,
     sentAt: toDate(row.sent_at),

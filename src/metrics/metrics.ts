@@ -18,6 +18,8 @@ export interface Metrics {
   smsTimerLag: Histogram;
   /** Worker: the gateway APIs asked right before an SMS, by gateway and what they said. */
   gatewayStatusChecks: Counter<'gateway' | 'result'>;
+  /** Worker: Twilio calls left without a clear answer, and how each doubt was settled. */
+  smsOutcomeUnknown: Counter<'event'>;
 }
 
 export interface MetricsOptions {
@@ -63,6 +65,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${PREFIX}gateway_status_checks_total`,
       help: 'Payment statuses asked of a gateway API before an SMS, by gateway and result (waiting, ended, unknown_status, or why there was no answer)',
       labelNames: ['gateway', 'result'],
+      registers,
+    }),
+    smsOutcomeUnknown: new Counter({
+      name: `${PREFIX}sms_outcome_unknown_total`,
+      help: 'Recovery SMS calls to Twilio that ended without a clear answer (event=unknown: timeout, cut connection, 5xx), and how each doubt ended (found_later: the message existed; sent_again: not found after the settling time)',
+      labelNames: ['event'],
       registers,
     }),
   };

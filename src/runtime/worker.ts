@@ -61,6 +61,7 @@ export async function startWorker(
       },
       gsm7: config.recovery.gsm7,
       sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
+      outcomeSettleMs: config.smsOutcomeSettleMs,
       statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
       metrics,
       paymentStatusSources: createPaymentStatusSources(config),

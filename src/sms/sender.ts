@@ -20,6 +20,13 @@ export interface SmsSender {
   findSent(to: string, body: string, since: Date): Promise<AcceptedSms | null>;
 }
 
+/**
+ * One Twilio call gives up after this long (TWILIO_TIMEOUT), well inside the SMS activity's
+ * 30-second attempt: the activity, not Temporal's timeout, then learns the outcome is
+ * unknown and records it.
+ */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 /** How far back the lookup reaches past `since`, for clock differences with Twilio. */
 const CLOCK_SLACK_MS = 2 * 60_000;
 /** Newest-first messages to one number; a recovery's own message is among the latest. */
@@ -31,6 +38,7 @@ export function createSmsSender(twilio: TwilioConfig | null, apiUrl?: string): S
     accountSid: twilio.accountSid,
     authToken: twilio.authToken,
     apiUrl,
+    timeoutMs: twilio.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
   const sender = twilio.messagingServiceSid
     ? { messagingServiceSid: twilio.messagingServiceSid }

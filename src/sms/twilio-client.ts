@@ -8,6 +8,8 @@ export const twilioClientConfigSchema = z.object({
     .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters'),
   authToken: z.string().min(1, 'must not be empty'),
   apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long one HTTP call may take before the client gives up on it. */
+  timeoutMs: z.number().int().positive().optional(),
 });
 export type TwilioClientConfig = z.infer<typeof twilioClientConfigSchema>;
 
@@ -19,8 +21,8 @@ export type TwilioClient = twilio.Twilio;
  * from `client.api.baseUrl` at call time, next-page links included.
  */
 export function createTwilioClient(config: TwilioClientConfig): TwilioClient {
-  const { accountSid, authToken, apiUrl } = twilioClientConfigSchema.parse(config);
-  const client = twilio(accountSid, authToken);
+  const { accountSid, authToken, apiUrl, timeoutMs } = twilioClientConfigSchema.parse(config);
+  const client = twilio(accountSid, authToken, timeoutMs ? { timeout: timeoutMs } : {});
   if (apiUrl !== undefined) {
     client.api.baseUrl = apiUrl;
     // An edge or region (also read from TWILIO_EDGE / TWILIO_REGION) rewrites the

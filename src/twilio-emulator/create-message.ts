@@ -52,7 +52,10 @@ function refusal(fault: Extract<Fault, { kind: 'error' }>): TwilioApiError {
   );
 }
 
-/** POST .../Messages.json: validate, consult the fault book, store, answer 201. */
+/**
+ * POST .../Messages.json: validate, consult the fault book, store, answer 201. The answer
+ * goes out even to a client that gave up waiting: writing to a closed socket is a no-op.
+ */
 export async function createMessage(
   ctx: EmulatorContext,
   req: IncomingMessage,
@@ -63,6 +66,7 @@ export async function createMessage(
   const fault = ctx.faults.take(request.to);
   if (fault?.kind === 'error') throw refusal(fault);
   const message = newMessage(request, params);
+  if (fault?.kind === 'late-commit') await ctx.delays.sleep(fault.ms);
   ctx.store.append(message);
   // Twilio's create answer always shows the message as it was on arrival: queued.
   const resource = toMessageResource(message, ctx.accountSid);

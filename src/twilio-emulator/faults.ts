@@ -11,6 +11,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('lost-response') }),
   z.object({ kind: z.literal('delay'), ms: z.number().int().min(0).max(600_000) }),
+  z.object({ kind: z.literal('late-commit'), ms: z.number().int().min(0).max(600_000) }),
   z.object({ kind: z.literal('undelivered'), errorCode: z.number().int() }),
 ]);
 

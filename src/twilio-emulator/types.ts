@@ -32,6 +32,12 @@ export type Fault =
   /** Twilio accepts the message and answers normally, only late. */
   | { kind: 'delay'; ms: number }
   /**
+   * Commit late, answer late: the message exists (list and fetch show it) only after `ms`,
+   * when Twilio answers. A client that gave up before never learns it was sent, and a
+   * lookup made before then finds nothing.
+   */
+  | { kind: 'late-commit'; ms: number }
+  /**
    * Twilio accepts the message (201) and the carrier later rejects it: the message ends
    * `undelivered` with this error code (e.g. 30006 landline), as seen by list/fetch and
    * by status callbacks.

@@ -10,6 +10,7 @@ const MIGRATIONS = [
   '20261129000100_audit_trail',
   '20261129000200_recovery_rules',
   '20261129000300_suppression_ids',
+  '20261129170000_sms_outcome_unknown',
 ];
 const TABLES = [
   'webhook_events',

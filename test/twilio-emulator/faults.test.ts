@@ -112,6 +112,32 @@ test('a delay longer than the client timeout leaves the outcome unknown to the c
   expect(emulator.messages()).toHaveLength(1);
 });
 
+test('a late commit shows the message only when the late answer comes', async () => {
+  emulator.failNext({ kind: 'late-commit', ms: 300 });
+
+  const pending = send();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const listedBeforeAnswer = await client.messages.list({ to: CUSTOMER });
+  const created = await pending;
+  const listedAfter = await client.messages.list({ to: CUSTOMER });
+
+  expect(listedBeforeAnswer).toEqual([]);
+  expect(listedAfter.map((m) => m.sid)).toEqual([created.sid]);
+});
+
+test('a late commit still creates the message for a client that gave up waiting', async () => {
+  const impatient = createTwilioClient({ ...emulator, apiUrl: emulator.url, timeoutMs: 100 });
+  emulator.failNext({ kind: 'late-commit', ms: 400 });
+
+  const error = await errorOf(impatient.messages.create({ to: CUSTOMER, from: FROM, body: 'x' }));
+  const storedAtTimeout = emulator.messages();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  expect(error).not.toBeInstanceOf(twilio.RestException);
+  expect(storedAtTimeout).toEqual([]);
+  expect(emulator.messages().map((m) => m.body)).toEqual(['x']);
+});
+
 test('an undelivered fault is accepted, then ends undelivered with its error code', async () => {
   emulator.failNext({ kind: 'undelivered', errorCode: 30006 });
 

@@ -196,7 +196,10 @@ async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow, log: Logger
       details: [{ outcomeUnknownSince: since.toISOString(), waitedMs, settleMs }],
     });
   }
-  log.warn({ outcomeUnknownSince: since }, 'no trace of the earlier attempt after settling; sending again');
+  log.warn(
+    { outcomeUnknownSince: since },
+    'no trace of the earlier attempt after settling; sending again',
+  );
   deps.metrics?.smsOutcomeUnknown.inc({ event: 'sent_again' });
   // The doubt is over: the next call starts its own, so a second timeout settles again.
   await clearOutcomeUnknown(deps.db, row.id);
@@ -224,8 +227,7 @@ function attemptClock(): number {
  */
 async function noteOutcome(deps: ActivityDeps, row: SmsRow, err: unknown, log: Logger) {
   const refused =
-    err instanceof TwilioNotConfiguredError ||
-    (err instanceof SmsSendError && !err.outcomeUnknown);
+    err instanceof TwilioNotConfiguredError || (err instanceof SmsSendError && !err.outcomeUnknown);
   if (refused) {
     if (row.outcomeUnknownSince === null) await clearOutcomeUnknown(deps.db, row.id);
     return;

@@ -89,9 +89,13 @@ export async function markAccepted(
   sid: string,
   twilioStatus: string,
 ): Promise<void> {
-  await db('sms_messages')
-    .where({ id })
-    .update({ twilio_sid: sid, status: twilioStatus, sent_at: new Date(), updated_at: new Date() });
+  await db('sms_messages').where({ id }).update({
+    twilio_sid: sid,
+    status: twilioStatus,
+    outcome_unknown_since: null, // the message's fate is known: it exists
+    sent_at: new Date(),
+    updated_at: new Date(),
+  });
 }
 
 export async function markFailed(

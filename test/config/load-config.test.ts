@@ -45,6 +45,7 @@ describe('configuration with nothing set', () => {
         gsm7: false,
       },
       twilio: null,
+      smsOutcomeSettleMs: 2 * 60_000,
       tribopayApi: null,
       logLevel: 'info',
     });
@@ -71,6 +72,8 @@ describe('configuration with nothing set', () => {
       'AUTH_TOKEN',
       'PHONE_NUMBER',
       'TWILIO_API_URL',
+      'TWILIO_TIMEOUT',
+      'SMS_OUTCOME_SETTLE',
       'TRIBOPAY_API_TOKEN',
       'TRIBOPAY_API_URL',
       'TRIBOPAY_API_TIMEOUT',
@@ -133,6 +136,8 @@ describe('each accepted spelling of a variable', () => {
     [{ ATTRIBUTION_WINDOW: '2d' }, (c) => c.attributionWindowMs, 2 * 86_400_000],
     [{ ATTRIBUTION_WINDOW: '36h' }, (c) => c.attributionWindowMs, 36 * 3_600_000],
     [{ TWILIO_API_URL: 'http://127.0.0.1:4010' }, (c) => c.twilioApiUrl, 'http://127.0.0.1:4010'],
+    [{ ...TWILIO, TWILIO_TIMEOUT: '5s' }, (c) => c.twilio?.timeoutMs, 5_000],
+    [{ SMS_OUTCOME_SETTLE: '5m' }, (c) => c.smsOutcomeSettleMs, 5 * 60_000],
     [
       { PUBLIC_URL: 'https://recovery.example.com' },
       (c) => c.publicUrl,
@@ -176,6 +181,10 @@ describe('each invalid value', () => {
     ['TWILIO_PHONE_NUMBER', { ...TWILIO, TWILIO_PHONE_NUMBER: '11987654321' }],
     ['TWILIO_MESSAGING_SERVICE_SID', { ...TWILIO, TWILIO_MESSAGING_SERVICE_SID: 'MG123' }],
     ['TWILIO_API_URL', { TWILIO_API_URL: 'ftp://twilio.example' }],
+    ['TWILIO_TIMEOUT', { TWILIO_TIMEOUT: '30s' }],
+    ['TWILIO_TIMEOUT', { TWILIO_TIMEOUT: 'slow' }],
+    ['SMS_OUTCOME_SETTLE', { SMS_OUTCOME_SETTLE: '30s' }],
+    ['SMS_OUTCOME_SETTLE', { SMS_OUTCOME_SETTLE: '2h' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'recovery.example.com' }],
     ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'too-short' }],
     ['API_TOKEN', { API_TOKEN: 'abc' }],
@@ -233,12 +242,22 @@ describe('Twilio settings', () => {
   });
 
   it('send from the phone number when the SID, token and number are set', () => {
-    expect(loadConfig(TWILIO).twilio).toEqual({ accountSid: SID, authToken: TOKEN, from: PHONE });
+    expect(loadConfig(TWILIO).twilio).toEqual({
+      accountSid: SID,
+      authToken: TOKEN,
+      from: PHONE,
+      timeoutMs: 10_000,
+    });
   });
 
   it('still honour the old names ACCOUNT_SID, AUTH_TOKEN and PHONE_NUMBER', () => {
     const config = loadConfig({ ACCOUNT_SID: SID, AUTH_TOKEN: TOKEN, PHONE_NUMBER: PHONE });
-    expect(config.twilio).toEqual({ accountSid: SID, authToken: TOKEN, from: PHONE });
+    expect(config.twilio).toEqual({
+      accountSid: SID,
+      authToken: TOKEN,
+      from: PHONE,
+      timeoutMs: 10_000,
+    });
   });
 
   it('prefer the TWILIO_ names when both spellings are set', () => {
@@ -248,7 +267,12 @@ describe('Twilio settings', () => {
       AUTH_TOKEN: 'old-token',
       PHONE_NUMBER: '+15005550006',
     });
-    expect(config.twilio).toEqual({ accountSid: SID, authToken: TOKEN, from: PHONE });
+    expect(config.twilio).toEqual({
+      accountSid: SID,
+      authToken: TOKEN,
+      from: PHONE,
+      timeoutMs: 10_000,
+    });
   });
 
   it('send through the messaging service instead of the phone number when its SID is set', () => {
@@ -257,7 +281,12 @@ describe('Twilio settings', () => {
       TWILIO_AUTH_TOKEN: TOKEN,
       TWILIO_MESSAGING_SERVICE_SID: SERVICE_SID,
     };
-    const expected = { accountSid: SID, authToken: TOKEN, messagingServiceSid: SERVICE_SID };
+    const expected = {
+      accountSid: SID,
+      authToken: TOKEN,
+      messagingServiceSid: SERVICE_SID,
+      timeoutMs: 10_000,
+    };
     expect(loadConfig(withoutNumber).twilio).toEqual(expected);
     expect(loadConfig({ ...withoutNumber, TWILIO_PHONE_NUMBER: PHONE }).twilio).toEqual(expected);
   });

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createActivities, type SendSmsInput } from '../../activities';
+import { createActivities, type SendSmsInput, type SendSmsResult } from '../../activities';
 import { OUTCOME_SETTLING } from '../../activities/send-recovery-sms';
 import { smsForPayment } from '../../src/db/sms-messages';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics';
@@ -70,7 +70,7 @@ function attempt(
   n: number,
   firstAt: number,
   afterMs: number,
-) {
+): Promise<SendSmsResult> {
   const env = new MockActivityEnvironment(
     {
       attempt: n,
@@ -94,14 +94,6 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 /** What an attempt came to: its result, or the failure it threw. */
 function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.catch((err: unknown) => err);
-}
-
-async function until(check: () => boolean, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -70,10 +70,11 @@ const TRIBOPAY_DEFAULT_API_URL = 'https://api.tribopay.com.br/api/public/v1';
 const MAX_GATEWAY_TIMEOUT_MS = 10_000;
 
 /**
- * One Twilio call must give up well inside the SMS activity's 30-second attempt, so the
- * activity itself learns that the outcome is unknown and says so before Temporal cuts it.
+ * One Twilio call must give up well inside the SMS activity's 30-second attempt, which
+ * also holds the gateway status check (at most 10 s), so the activity itself learns that
+ * the outcome is unknown and records it before Temporal cuts the attempt.
  */
-const MAX_TWILIO_TIMEOUT_MS = 20_000;
+const MAX_TWILIO_TIMEOUT_MS = 15_000;
 
 /**
  * How long a message whose creation may have reached Twilio is only looked up, never

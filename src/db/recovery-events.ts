@@ -2,7 +2,11 @@ import type { Knex } from 'knex';
 import { toDate, type Db } from './connect';
 
 export interface TransitionRecord {
-  /** Deterministic per workflow transition, so a retried write is a no-op. */
+  /**
+   * What the row records: run, step and transition (`<workflow>:<run>:<step>:<transition>`).
+   * Writing the same transition again (a retried activity or workflow task) is a no-op; a
+   * different transition never shares a key, so no ending can be dropped as a duplicate.
+   */
   eventKey: string;
   workflowId: string;
   gateway: string;

@@ -48,7 +48,8 @@ export type SendSmsResult =
 /**
  * Sends the step's SMS at most once. The row claimed first is the same on every retry;
  * an attempt counted before a Twilio call that never answered means the message may
- * exist, so Twilio is asked before anything is sent again.
+ * exist, so Twilio is asked before anything is sent again, and keeps being asked until
+ * the settling time has passed (unless the step no longer sends at all).
  */
 export function createSendRecoverySms(deps: ActivityDeps) {
   const { db, sms, logger } = deps;
@@ -58,7 +59,7 @@ export function createSendRecoverySms(deps: ActivityDeps) {
     const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
 
     if (row.twilioSid) return { outcome: 'sent', sid: row.twilioSid, twilioStatus: row.status };
-    const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row, log) : null;
+    const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row) : null;
     if (earlier) {
       log.warn({ sid: earlier.sid }, 'an earlier attempt had reached Twilio; not sending again');
       await markAccepted(db, row.id, earlier.sid, earlier.status);
@@ -73,6 +74,7 @@ export function createSendRecoverySms(deps: ActivityDeps) {
       return { outcome: 'skipped', ...blocked };
     }
 
+    await settleDoubt(deps, row, log);
     await countAttempt(db, row.id, new Date(attemptClock()));
     try {
       const accepted = await sms.send({
@@ -166,27 +168,29 @@ export const DEFAULT_OUTCOME_SETTLE_MS = 2 * 60_000;
 /** Thrown while a message whose creation may have reached Twilio is still settling. */
 export const OUTCOME_SETTLING = 'SmsOutcomeSettling';
 
-/**
- * A lookup that itself fails is retried by Temporal: we never guess "not sent". After a
- * call whose outcome is unknown, Twilio may still be committing the message (it can show
- * up in the list only as Twilio answers, late), so not finding it proves nothing until the
- * settling time has passed: until then the attempt fails, retryable, and Temporal's
- * backoff does the waiting. Twilio has no idempotency key for creating a message, so this
- * wait is the only guard (README, "Exactly one SMS").
- */
-async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow, log: Logger) {
-  let found: Awaited<ReturnType<ActivityDeps['sms']['findSent']>>;
+/** A lookup that itself fails is retried by Temporal: we never guess "not sent". */
+async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow) {
   try {
-    found = await deps.sms.findSent(row.toE164, row.body, row.createdAt);
+    const found = await deps.sms.findSent(row.toE164, row.body, row.createdAt);
+    if (found && row.outcomeUnknownSince)
+      deps.metrics?.smsOutcomeUnknown.inc({ event: 'found_later' });
+    return found;
   } catch (err) {
     throw await failure(deps, row, err);
   }
+}
+
+/**
+ * Called when the lookup found nothing and nothing blocks the send. After a call whose
+ * outcome is unknown, Twilio may still be committing the message (it can show up in the
+ * list only as Twilio answers, late), so not finding it proves nothing until the settling
+ * time has passed: until then the attempt fails, retryable, and Temporal's backoff brings
+ * the next lookup. Twilio has no idempotency key for creating a message, so this wait is
+ * the only guard (README, "Exactly one SMS").
+ */
+async function settleDoubt(deps: ActivityDeps, row: SmsRow, log: Logger): Promise<void> {
   const since = row.outcomeUnknownSince;
-  if (since === null) return found;
-  if (found) {
-    deps.metrics?.smsOutcomeUnknown.inc({ event: 'found_later' });
-    return found;
-  }
+  if (since === null) return;
   const waitedMs = attemptClock() - since.getTime();
   const settleMs = deps.outcomeSettleMs ?? DEFAULT_OUTCOME_SETTLE_MS;
   if (waitedMs < settleMs) {
@@ -204,7 +208,6 @@ async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow, log: Logger
   // The doubt is over: the next call starts its own, so a second timeout settles again.
   await clearOutcomeUnknown(deps.db, row.id);
   row.outcomeUnknownSince = null;
-  return null;
 }
 
 /**

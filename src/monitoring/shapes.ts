@@ -64,6 +64,10 @@ export const smsSchema = z
     price: z.string().nullable(),
     priceUnit: z.string().nullable(),
     attempts: count,
+    outcomeUnknownSince: instant.nullable().meta({
+      description:
+        'Set while a Twilio call for this message ended without a clear answer: the message may exist, and it is only looked up until the settling time has passed',
+    }),
     createdAt: instant,
     updatedAt: instant,
     sentAt: instant.nullable(),

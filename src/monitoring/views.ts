@@ -59,10 +59,11 @@ export function eventDetail(
 }
 
 export function smsView(row: SmsRow, display: PhoneDisplay): SmsView {
-  const { toE164, createdAt, updatedAt, sentAt, deliveredAt, ...rest } = row;
+  const { toE164, outcomeUnknownSince, createdAt, updatedAt, sentAt, deliveredAt, ...rest } = row;
   return {
     ...rest,
     to: phone(toE164, display)!,
+    outcomeUnknownSince: outcomeUnknownSince?.toISOString() ?? null,
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
     sentAt: sentAt?.toISOString() ?? null,

@@ -7,10 +7,14 @@ import { pgTestDb, type TestDb } from '../helpers/db';
 
 // The compiled entrypoints: `npm test` builds them first; a bare `npx jest` needs `npm run build`.
 const BIN = path.resolve(__dirname, '../../dist/src/bin');
-const APPLIED =
-  '20261129000100_audit_trail, 20261129000200_recovery_rules, 20261129000300_suppression_ids';
-const ROLLED_BACK =
-  '20261129000300_suppression_ids, 20261129000200_recovery_rules, 20261129000100_audit_trail';
+const MIGRATIONS = [
+  '20261129000100_audit_trail',
+  '20261129000200_recovery_rules',
+  '20261129000300_suppression_ids',
+  '20261129170000_sms_outcome_unknown',
+];
+const APPLIED = MIGRATIONS.join(', ');
+const ROLLED_BACK = [...MIGRATIONS].reverse().join(', ');
 const TABLES = ['webhook_events', 'recovery_events', 'sms_messages'];
 /** A Node stack frame, e.g. "    at run (/work/main/dist/src/bin/api.js:9:5)". */
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;

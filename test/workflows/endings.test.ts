@@ -5,6 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { suppress } from '../../src/db/suppressions';
+import { insertWebhookEvent } from '../../src/db/webhook-events';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import {
@@ -110,6 +111,15 @@ const ENDINGS: Ending[] = [
     detail: { reason: 'payment_status', paymentStatus: 'refused' },
   },
   {
+    story: 'a paid stored whose signal had not reached the workflow when the SMS fell due',
+    play: async (p) => {
+      await waiting(p);
+      await insertWebhookEvent(testDb.db, storedPaid(p.id));
+    },
+    status: 'cancelled',
+    detail: { reason: 'payment_ended', step: 1 },
+  },
+  {
     story: 'the number opted out before the SMS was due',
     play: async (p) => {
       await suppress(testDb.db, p.phone, 'manual');
@@ -154,6 +164,33 @@ const ENDINGS: Ending[] = [
     detail: { reason: 'payment_status', paymentStatus: 'cancelled' },
   },
 ];
+
+/** A paid delivery as the intake stores it, without the signal that would follow. */
+function storedPaid(paymentId: string): Parameters<typeof insertWebhookEvent>[1] {
+  return {
+    event: {
+      gateway: 'tribopay',
+      paymentId,
+      method: 'pix',
+      rawMethod: 'pix',
+      status: 'paid',
+      rawStatus: 'paid',
+      amountCentavos: 4990,
+      customer: { name: null, email: null, phone: null },
+      checkoutUrl: null,
+      pixCode: null,
+      createdAt: null,
+      updatedAt: null,
+      paidAt: null,
+    },
+    phoneE164: null,
+    phoneError: null,
+    rawBody: JSON.stringify({ status: 'paid', transaction: { id: paymentId } }),
+    contentType: 'application/json',
+    dedupKey: `paid-${paymentId}`,
+    receivedAt: new Date(),
+  };
+}
 
 test.each(ENDINGS)('$story: ends $status with its reason', async ({ play, status, detail }) => {
   const payment = newPayment();

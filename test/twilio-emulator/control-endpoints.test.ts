@@ -69,6 +69,19 @@ test('a fault posted for a number applies to that number only', async () => {
   await expect(send(CUSTOMER)).resolves.toMatchObject({ status: 'queued' });
 });
 
+test('a late-commit fault posted by a standalone process holds the message back until it answers', async () => {
+  const response = await postFault({ fault: { kind: 'late-commit', ms: 300 } });
+
+  const pending = send();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const storedBeforeAnswer = emulator.messages();
+  const created = await pending;
+
+  expect(response.status).toBe(204);
+  expect(storedBeforeAnswer).toEqual([]);
+  expect(emulator.messages().map((m) => m.sid)).toEqual([created.sid]);
+});
+
 test('an invalid fault is refused with 422 and the issues, and changes nothing', async () => {
   const response = await postFault({ fault: { kind: 'explode' } });
   const body = (await response.json()) as { issues: unknown[] };

@@ -17,6 +17,9 @@ const PERMANENT_CODES = new Set([
   30007, // carrier filtered
 ]);
 
+/** Node's network errors raised before a request could reach the server. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 export type FailureKind = 'permanent' | 'transient';
 
 export class SmsSendError extends Error {
@@ -55,8 +58,10 @@ export function classifyTwilioError(err: unknown): SmsSendError {
   const code = typeof e.code === 'number' ? e.code : null;
   const message = typeof e.message === 'string' ? e.message : String(err);
   if (status === null) {
-    // No HTTP answer: a reset or timeout after sending leaves the outcome unknown.
-    return new SmsSendError(`network error: ${message}`, 'transient', null, null, true);
+    // No HTTP answer: a reset or timeout after sending leaves the outcome unknown; a request
+    // that never left (no such host, connection refused) created nothing.
+    const neverSent = typeof e.code === 'string' && NEVER_SENT_CODES.has(e.code);
+    return new SmsSendError(`network error: ${message}`, 'transient', null, null, !neverSent);
   }
   if (code !== null && PERMANENT_CODES.has(code)) {
     return new SmsSendError(message, 'permanent', code, status, false);

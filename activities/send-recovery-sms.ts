@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { keepAlive, sendStopped } from './cancellation';
 import type { Gateway, PaymentStatus } from '../src/domain/payment-event';
 import { maskPhone } from '../src/domain/phone';
 import { paymentEnded } from '../src/db/webhook-events';
@@ -42,8 +43,14 @@ export interface Skip {
   rawStatus?: string;
 }
 
+/**
+ * `acceptedAt` (ISO-8601, the worker's clock) is when Twilio accepted the message, so the
+ * workflow can tell a payment made before it from one made after; absent in results
+ * recorded before it existed.
+ */
 export type SendSmsResult =
-  { outcome: 'sent'; sid: string; twilioStatus: string } | ({ outcome: 'skipped' } & Skip);
+  | { outcome: 'sent'; sid: string; twilioStatus: string; acceptedAt?: string }
+  | ({ outcome: 'skipped' } & Skip);
 
 /**
  * Sends the step's SMS at most once. The row claimed first is the same on every retry;
@@ -58,7 +65,7 @@ export function createSendRecoverySms(deps: ActivityDeps) {
     const row = await claimSmsRow(db, { ...input, toE164: input.to, body });
     const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
 
-    if (row.twilioSid) return { outcome: 'sent', sid: row.twilioSid, twilioStatus: row.status };
+    if (row.twilioSid) return sentResult(row.twilioSid, row.status, row.sentAt);
     const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row) : null;
     if (earlier) {
       log.warn({ sid: earlier.sid }, 'an earlier attempt had reached Twilio; not sending again');
@@ -74,22 +81,39 @@ export function createSendRecoverySms(deps: ActivityDeps) {
       return { outcome: 'skipped', ...blocked };
     }
 
+    if (await sendStopped(input.workflowId)) {
+      await releaseSendSlot(db, row.workflowId, row.step);
+      await markFailed(db, row.id, 'cancelled', { code: null, message: STOPPED_MESSAGE });
+      log.info('recovery SMS not sent: the workflow applied a terminal status');
+      return { outcome: 'skipped', reason: 'payment_ended' };
+    }
     await settleDoubt(deps, row, log);
     await countAttempt(db, row.id, new Date(attemptClock()));
     try {
-      const accepted = await sms.send({
-        to: row.toE164,
-        body: row.body,
-        statusCallback: deps.statusCallbackUrl,
-      });
+      // Once the call is made it is allowed to finish: the workflow learns its outcome.
+      const accepted = await keepAlive(() =>
+        sms.send({ to: row.toE164, body: row.body, statusCallback: deps.statusCallbackUrl }),
+      );
+      const acceptedAt = new Date();
       observeTimerLag(deps.metrics, input.dueAt);
       await markAccepted(db, row.id, accepted.sid, accepted.status);
       log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
-      return { outcome: 'sent', sid: accepted.sid, twilioStatus: accepted.status };
+      return sentResult(accepted.sid, accepted.status, acceptedAt);
     } catch (err) {
       await noteOutcome(deps, row, err, log);
       throw await failure(deps, row, err);
     }
+  };
+}
+
+const STOPPED_MESSAGE = 'stopped before sending: the payment ended';
+
+function sentResult(sid: string, twilioStatus: string, acceptedAt: Date | null): SendSmsResult {
+  return {
+    outcome: 'sent',
+    sid,
+    twilioStatus,
+    ...(acceptedAt ? { acceptedAt: acceptedAt.toISOString() } : {}),
   };
 }
 

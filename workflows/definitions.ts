@@ -29,6 +29,11 @@ export interface RecoveryInput {
   steps?: number[];
   /** No SMS inside this window; absent (older recoveries) means no quiet hours. */
   quietHours?: QuietHours | null;
+  /**
+   * The same durations as operators write them (`10m`, `24h`), so the input reads well in
+   * the Web UI. Informational: the workflow runs on the milliseconds above.
+   */
+  durations?: { steps: string[]; attributionWindow: string };
 }
 
 /**

@@ -1,16 +1,20 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   log,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { createActivities, SendSmsInput } from '../activities';
 import { isTerminal } from '../src/domain/payment-event';
 import {
   NON_RETRYABLE_SMS_ERRORS,
@@ -22,6 +26,7 @@ import {
   type RecoveryState,
   type RecoveryStatus,
 } from './definitions';
+import { currentDetails, SMS_ACTIVITY_SUMMARY, type DetailsClock } from './current-details';
 import { recoveryStart } from './due-time';
 import { quietHoursEnd } from './quiet-hours';
 
@@ -51,8 +56,26 @@ const TRANSITION_OPTIONS = {
 const remote = proxyActivities<Activities>(TRANSITION_OPTIONS);
 const local = proxyLocalActivities<Activities>(TRANSITION_OPTIONS);
 
+/**
+ * A terminal status applied while the SMS is scheduled, retrying or backing off cancels it.
+ * Patched: a worker without this rule let the activity run on; histories it wrote, where a
+ * status arrived during the send, must replay without the cancellation.
+ */
+const TERMINAL_STOPS_SEND_PATCH = 'terminal-stops-send';
+
+/**
+ * An SMS that failed for good fails the workflow, so the Web UI's and the CLI's failure
+ * views list it. Patched: such recoveries used to complete with `sms_failed`.
+ */
+const SMS_FAILURE_FAILS_PATCH = 'sms-failure-fails-workflow';
+
 const { sendRecoverySms } = proxyActivities<Activities>({
+  summary: SMS_ACTIVITY_SUMMARY,
   startToCloseTimeout: '30s',
+  // Cancellation reaches the activity through its heartbeats; waiting for the activity's
+  // own answer tells the workflow whether a Twilio call already in flight went through.
+  heartbeatTimeout: '10s',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   // Transient Twilio trouble (429, 5xx, network) is retried with backoff for a bounded
   // time; permanent Twilio errors are thrown as non-retryable types and fail at once.
   scheduleToCloseTimeout: '1h',
@@ -82,6 +105,17 @@ class Recovery {
   private firstReceivedMs: number | null = null;
   /** Workflow time of the last SMS that went out; null while none has. */
   private lastSentMs: number | null = null;
+  /** When Twilio accepted the first SMS (the worker's clock), when the activity said so. */
+  private firstAcceptedMs: number | null = null;
+  /** Whether an SMS had gone out when the first terminal status was applied. */
+  private endedAfterSms: boolean | null = null;
+  /** When the paid webhook was received (the API's clock); null for a status without one. */
+  private paidReceivedMs: number | null = null;
+  /** Set when a terminal status stopped the step's SMS (TERMINAL_STOPS_SEND_PATCH). */
+  private sendStopped = false;
+  private stopsSend = false;
+  /** The activity failure that ended the SMS step for good, kept as the workflow's cause. */
+  private smsFailure: unknown = null;
 
   constructor(private readonly input: RecoveryInput) {
     this.steps = input.steps?.length ? input.steps : [input.delayMs];
@@ -120,9 +154,18 @@ class Recovery {
       : Date.now();
     if (this.terminal) return; // the first terminal status decides; later ones change nothing
     this.latest = update;
+    this.noteTerminal(update);
     this.state.lastPaymentStatus = update.status;
     if (update.status === 'paid') this.state.paidAt = update.receivedAt ?? new Date().toISOString();
     if (update.status === 'waiting' && update.phoneE164 && !this.waiting) this.waiting = update;
+  }
+
+  /** What attribution needs to know about the status that ends the sale. */
+  private noteTerminal(update: PaymentUpdate): void {
+    if (!this.terminal) return;
+    this.endedAfterSms = this.lastSentMs !== null;
+    if (update.status === 'paid' && update.receivedAt)
+      this.paidReceivedMs = Date.parse(update.receivedAt) || null;
   }
 
   private get terminal(): boolean {
@@ -141,12 +184,16 @@ class Recovery {
       this.state.step = step;
       this.state.dueAt = iso(dueMs);
       await this.transition('waiting', { step, dueAt: this.state.dueAt });
+      this.show({ kind: 'waiting', step, untilMs: dueMs });
       if ((await this.waitUntil(dueMs)) || (await this.holdForQuietHours(step)))
         return this.ended();
-      if (!(await this.send(step))) {
+      const sent = await this.send(step);
+      // A terminal status that arrived during the send decides now, whatever the send did.
+      if (this.sendStopped || (sent && this.stopsSend && this.terminal)) return this.ended();
+      if (!sent) {
         // A first step that couldn't send has ended the recovery; a later one leaves the
         // earlier SMS to be attributed.
-        if (this.lastSentMs === null) return this.snapshot();
+        if (this.lastSentMs === null) return this.failIfSmsFailed();
         break;
       }
     }
@@ -167,6 +214,7 @@ class Recovery {
     if (opensMs === null) return false;
     this.state.heldUntil = iso(opensMs);
     await this.transition('held', { step, until: this.state.heldUntil });
+    this.show({ kind: 'held', step, untilMs: opensMs });
     const ended = await this.waitUntil(opensMs);
     this.state.heldUntil = null;
     return ended;
@@ -176,8 +224,9 @@ class Recovery {
   private async send(step: number): Promise<boolean> {
     const update = this.waiting!;
     await this.transition('sending', { step, dueAt: this.state.dueAt });
+    this.show({ kind: 'sending', step });
     try {
-      const result = await sendRecoverySms({
+      const result = await this.sendUnlessEnded({
         workflowId: workflowInfo().workflowId,
         gateway: this.input.gateway,
         paymentId: this.input.paymentId,
@@ -189,6 +238,11 @@ class Recovery {
         pixCode: update.pixCode ?? null,
         dueAt: this.state.dueAt!,
       });
+      if (result === null) {
+        this.sendStopped = true;
+        this.state.sms = { status: 'skipped', step, reason: 'payment_ended', at: iso(Date.now()) };
+        return false;
+      }
       if (result.outcome === 'skipped') {
         this.state.sms = {
           status: 'skipped',
@@ -214,15 +268,61 @@ class Recovery {
         at: new Date().toISOString(),
       };
       this.state.smsSent = (this.state.smsSent ?? 0) + 1;
+      if (this.lastSentMs === null && result.acceptedAt)
+        this.firstAcceptedMs = Date.parse(result.acceptedAt) || null;
       this.lastSentMs = Date.now();
       await this.transition('sms_sent', { step, sid: result.sid, dueAt: this.state.dueAt });
+      this.show({ kind: 'sent', step, sid: result.sid });
       return true;
     } catch (err) {
+      this.smsFailure = err;
       const failure = describeFailure(err);
       this.state.sms = { status: 'failed', step, ...failure, at: new Date().toISOString() };
       await this.stepEnded('sms_failed', { step, ...failure });
       return false;
     }
+  }
+
+  /**
+   * Runs the SMS activity in a scope that a terminal status cancels; null when it did and
+   * the activity stopped before reaching Twilio. A call already in flight may still finish:
+   * its result comes back, and attribution compares times.
+   */
+  private async sendUnlessEnded(input: SendSmsInput): Promise<SendSmsResult | null> {
+    if (!patched(TERMINAL_STOPS_SEND_PATCH)) return sendRecoverySms(input);
+    this.stopsSend = true;
+    if (this.terminal) return null;
+    const scope = new CancellationScope();
+    let settled = false;
+    void condition(() => settled || this.terminal).then(() => {
+      if (!settled) scope.cancel();
+    });
+    try {
+      const result = await scope.run(() => sendRecoverySms(input));
+      // The activity saw the status the workflow applied and sent nothing.
+      const stopped = result.outcome === 'skipped' && result.reason === 'payment_ended';
+      return stopped && this.terminal ? null : result;
+    } catch (err) {
+      if (this.terminal && isCancellation(err)) return null;
+      throw err;
+    } finally {
+      settled = true;
+    }
+  }
+
+  /** A first step whose SMS failed for good fails the workflow with Twilio's words. */
+  private failIfSmsFailed(): RecoveryState {
+    const { sms } = this.state;
+    if (this.state.status !== 'sms_failed' || !patched(SMS_FAILURE_FAILS_PATCH))
+      return this.snapshot();
+    const code = sms?.errorCode === undefined ? '' : ` ${sms.errorCode}`;
+    throw ApplicationFailure.create({
+      type: 'RecoverySmsFailed',
+      message: `Twilio${code}: ${sms?.reason ?? 'the SMS could not be sent'}`,
+      details: [this.snapshot()],
+      nonRetryable: true,
+      cause: this.smsFailure instanceof Error ? this.smsFailure : undefined,
+    });
   }
 
   /**
@@ -234,6 +334,7 @@ class Recovery {
     if (!patched(GATEWAY_REPORTED_END_PATCH)) return false;
     if (result.paymentStatus && !this.terminal) {
       this.latest = { status: result.paymentStatus, rawStatus: result.rawStatus };
+      this.noteTerminal(this.latest);
       this.state.lastPaymentStatus = result.paymentStatus;
       if (result.paymentStatus === 'paid') this.state.paidAt = new Date().toISOString();
     }
@@ -265,6 +366,13 @@ class Recovery {
   }
 
   private async attributed(): Promise<RecoveryState> {
+    if (this.latest?.status === 'paid' && !this.paidAfterSms()) {
+      return this.finish('cancelled', {
+        reason: 'paid_before_sms',
+        paymentStatus: 'paid',
+        sid: this.state.sms?.sid ?? null,
+      });
+    }
     if (this.latest?.status === 'paid') {
       return this.finish('recovered', {
         amountCentavos: this.latest.amountCentavos ?? this.waiting?.amountCentavos ?? null,
@@ -272,6 +380,25 @@ class Recovery {
       });
     }
     return this.finish('not_recovered', this.endDetail());
+  }
+
+  /**
+   * A payment counts as recovered only if it came after an SMS. With a webhook's receipt
+   * time and Twilio's acceptance time both known, the clocks decide (a signal and the
+   * send's result can reach the workflow in either order). Otherwise (a status signalled
+   * by hand, a result recorded before acceptance times existed) the workflow's order does:
+   * no SMS out when the paid status was applied means paid first, an in-flight call included.
+   */
+  private paidAfterSms(): boolean {
+    if (this.paidReceivedMs !== null && this.firstAcceptedMs !== null)
+      return this.paidReceivedMs >= this.firstAcceptedMs;
+    return this.endedAfterSms !== false;
+  }
+
+  /** What the Web UI shows as the recovery's current details. */
+  private show(event: Parameters<typeof currentDetails>[0]): void {
+    const clock: DetailsClock = { timeZone: this.input.quietHours?.timeZone ?? 'UTC' };
+    setCurrentDetails(currentDetails(event, clock));
   }
 
   /**
@@ -292,6 +419,7 @@ class Recovery {
     detail: Record<string, unknown>,
   ): Promise<RecoveryState> {
     await this.transition(status, detail);
+    this.show({ kind: 'finished', status, detail });
     return this.snapshot();
   }
 

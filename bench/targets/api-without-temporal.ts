@@ -24,6 +24,8 @@ const noTemporal: RecoveryClient = {
     workflowId: recoveryWorkflowId(gateway, paymentId),
   }),
   state: async () => null,
+  execution: async () => null,
+  closedByHand: async () => ({ terminated: 0, cancelled: 0, timed_out: 0 }),
 };
 
 async function run(): Promise<void> {

@@ -26,9 +26,23 @@ export function paymentSummary(view: PaymentView): string {
   ].join('\n');
 }
 
+/** Temporal's word on the execution; a recovery closed by hand says so before anything else. */
+function executionLine({ execution }: PaymentView['workflow']): string[] {
+  if (!execution) return [];
+  const closed = execution.closedAt ? ` at ${execution.closedAt}` : '';
+  const byHand = execution.closedByHand
+    ? ' — closed by hand; the status below is where it stopped'
+    : '';
+  return [`execution   ${execution.status}${closed}${byHand}`];
+}
+
 function workflowLines({ workflowId, workflow, links }: PaymentView): string[] {
   const { state, reason } = workflow;
-  const lines = [`workflow    ${workflowId}`, `            ${links.temporalUi}`];
+  const lines = [
+    `workflow    ${workflowId}`,
+    `            ${links.temporalUi}`,
+    ...executionLine(workflow),
+  ];
   if (!state) return [...lines, `status      ${reason ? NO_STATE[reason] : 'unknown'}`];
   const sms = state.sms;
   return [

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { HealthCheck } from '../health';
 import type { Logger } from '../logging';
+import { registerClosedByHandGauge } from '../metrics/audit-gauges';
 import { createMetrics } from '../metrics/metrics';
 import { errorHandler } from './errors';
 import { requestId } from './request-id';
@@ -29,6 +30,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler(deps.logger));
   // Without metrics of its own, the app still serves /metrics, read from its database.
   const metrics = deps.metrics ?? createMetrics({ audit: { db: deps.db, logger: deps.logger } });
+  registerClosedByHandGauge(metrics.registry, () => deps.recoveries.closedByHand(), {
+    logger: deps.logger,
+  });
   const routed = { ...deps, metrics };
   const routers = [
     healthRoutes(deps.health),

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/connect';
 import { FINAL_TRANSITIONS } from '../db/recovery-events';
 import type { Logger } from '../logging';
+import { CLOSED_BY_HAND, type ClosedByHandCounts } from '../temporal/executions';
 import { deliveryRatio, readAuditCounts, type AuditCounts } from './audit-counts';
 import { PREFIX } from './prefix';
 
@@ -92,4 +93,40 @@ function cached<T>(load: () => Promise<T>, ttlMs: number): () => Promise<T> {
     entry = current;
     return current.value;
   };
+}
+
+export const CLOSED_BY_HAND_GAUGE = `${PREFIX}recoveries_closed_by_hand`;
+
+/**
+ * Recoveries terminated, cancelled or timed out, from Temporal's visibility (the workflow
+ * writes no final transition then, so the audit tables can't count them). Registered once
+ * per registry by the app that has the Temporal client; series are dropped for a scrape
+ * where Temporal can't count.
+ */
+export function registerClosedByHandGauge(
+  registry: Registry,
+  count: () => Promise<ClosedByHandCounts>,
+  options: { logger?: Logger; cacheMs?: number } = {},
+): void {
+  if (registry.getSingleMetric(CLOSED_BY_HAND_GAUGE)) return;
+  const read = cached(async (): Promise<ClosedByHandCounts | null> => {
+    try {
+      return await count();
+    } catch (err) {
+      options.logger?.warn({ err }, 'metrics: Temporal could not count recoveries closed by hand');
+      return null;
+    }
+  }, options.cacheMs ?? AUDIT_CACHE_MS);
+  new Gauge({
+    name: CLOSED_BY_HAND_GAUGE,
+    help: 'Recoveries closed by hand (terminated, cancelled) or timed out, by execution status, from Temporal visibility',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await read();
+      this.reset();
+      if (!counts) return;
+      for (const status of CLOSED_BY_HAND) this.set({ status }, counts[status]);
+    },
+  });
 }

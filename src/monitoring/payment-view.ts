@@ -10,7 +10,7 @@ import { eventSummary, smsView, transitionView } from './views';
 
 export interface PaymentViewDeps {
   db: Db;
-  recoveries: Pick<RecoveryClient, 'state'>;
+  recoveries: Pick<RecoveryClient, 'state' | 'execution'>;
   /** The Temporal Web UI's base URL, e.g. http://localhost:8233 */
   temporalUiUrl: string;
   namespace: string;
@@ -33,8 +33,9 @@ export async function loadPaymentView(
   paymentId: string,
 ): Promise<PaymentView> {
   const workflowId = recoveryWorkflowId(gateway, paymentId);
-  const [workflow, events, transitions, sms] = await Promise.all([
+  const [workflow, execution, events, transitions, sms] = await Promise.all([
     liveState(deps, gateway, paymentId),
+    executionOf(deps, gateway, paymentId),
     latestEvents(deps.db, gateway, paymentId),
     transitionsForPayment(deps.db, gateway, paymentId),
     smsForPayment(deps.db, gateway, paymentId),
@@ -43,7 +44,7 @@ export async function loadPaymentView(
     gateway,
     paymentId,
     workflowId,
-    workflow,
+    workflow: { ...workflow, execution },
     links: { temporalUi: temporalUiLink(deps, workflowId) },
     events: events.map((row) => eventSummary(row, 'full')),
     transitions: transitions.map(transitionView),
@@ -69,12 +70,31 @@ export function temporalUiLink(
   return `${base}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/**
+ * The execution's status from Temporal: a recovery closed by hand (terminated, cancelled,
+ * timed out) still answers its `state` query with where it stopped, so this says it is
+ * over. Null when Temporal can't say (the `state` reason tells why).
+ */
+async function executionOf(
+  deps: PaymentViewDeps,
+  gateway: Gateway,
+  paymentId: string,
+): Promise<PaymentView['workflow']['execution']> {
+  try {
+    return await deps.recoveries.execution(gateway, paymentId, {
+      timeoutMs: deps.stateTimeoutMs ?? STATE_TIMEOUT_MS,
+    });
+  } catch {
+    return null;
+  }
+}
+
 /** Never throws: no workflow, no answer in time or any other failure is a reason, not an error. */
 async function liveState(
   deps: PaymentViewDeps,
   gateway: Gateway,
   paymentId: string,
-): Promise<PaymentView['workflow']> {
+): Promise<Omit<PaymentView['workflow'], 'execution'>> {
   try {
     const state = await deps.recoveries.state(gateway, paymentId, {
       timeoutMs: deps.stateTimeoutMs ?? STATE_TIMEOUT_MS,

@@ -59,7 +59,8 @@ export async function loadRevenue(db: Db, window: Required<TimeRange>): Promise<
     // A workflow ends once; a repeated row (a re-recorded transition) must not count twice.
     if (!t || seen.has(String(row.workflow_id))) continue;
     seen.add(String(row.workflow_id));
-    if (row.transition === 'not_recovered') {
+    // `cancelled` after an SMS: paid before Twilio accepted it, so not a recovery.
+    if (row.transition !== 'recovered') {
       t.notRecovered += 1;
       continue;
     }
@@ -107,13 +108,16 @@ function firstSmsIn(db: Db, window: Required<TimeRange>) {
     .havingRaw('min(occurred_at) >= ? and min(occurred_at) < ?', [window.from, window.to]);
 }
 
-/** How those workflows ended, if they have: recovered (with amount and time) or not. */
+/**
+ * How those workflows ended, if they have: recovered (with amount and time) or not. Newest
+ * first, so a step's `cancelled` recorded before the recovery's final row doesn't decide.
+ */
 async function outcomesOfCohort(db: Db, window: Required<TimeRange>): Promise<Row[]> {
   return db('recovery_events as r')
     .join(firstSmsIn(db, window).as('c'), 'c.workflow_id', 'r.workflow_id')
-    .whereIn('r.transition', ['recovered', 'not_recovered'])
+    .whereIn('r.transition', ['recovered', 'not_recovered', 'cancelled'])
     .select('r.workflow_id', 'r.gateway', 'r.transition', 'r.detail')
-    .orderBy('r.id');
+    .orderBy('r.id', 'desc');
 }
 
 function parseDetail(value: unknown): Record<string, unknown> {

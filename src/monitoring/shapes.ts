@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SUPPRESSION_REASONS } from '../db/suppressions';
 import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../domain/payment-event';
+import { CLOSED_BY_HAND, type ExecutionStatus, type ExecutionView } from '../temporal/executions';
 import {
   RECOVERY_STATUSES,
   type RecoveryState,
@@ -126,6 +127,21 @@ export const recoveryStateSchema = z
   } satisfies Record<keyof RecoveryState, z.ZodType>)
   .meta({ id: 'RecoveryState' });
 
+export const executionSchema = z
+  .object({
+    status: z.enum([
+      'running',
+      'completed',
+      'failed',
+      ...CLOSED_BY_HAND,
+      'continued_as_new',
+      'unknown',
+    ] satisfies ExecutionStatus[]),
+    closedAt: instant.nullable(),
+    closedByHand: z.boolean(),
+  } satisfies Record<keyof ExecutionView, z.ZodType>)
+  .meta({ id: 'WorkflowExecution' });
+
 export const WORKFLOW_STATE_REASONS = [
   'workflow_not_found',
   'temporal_timeout',
@@ -143,6 +159,11 @@ export const paymentViewSchema = z
         .enum(WORKFLOW_STATE_REASONS)
         .nullable()
         .meta({ description: 'Why `state` is null' }),
+      execution: executionSchema.nullable().meta({
+        description:
+          "Temporal's status of the execution; null when there is none or Temporal can't say. " +
+          '`closedByHand` recoveries (terminated, cancelled, timed out) keep in `state` where they stopped.',
+      }),
     }),
     links: z.object({ temporalUi: z.url() }),
     events: z
@@ -219,6 +240,14 @@ export const statsSchema = z
       failed: count,
       recovered: count,
       notRecovered: count,
+      closedByHand: z
+        .object({ terminated: count, cancelled: count, timedOut: count })
+        .nullable()
+        .meta({
+          description:
+            'Recoveries an operator terminated or cancelled, or that timed out, closed in the window ' +
+            "(from Temporal's visibility, not the audit tables); null when Temporal could not answer",
+        }),
     }),
     sms: z.object({
       total: count,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect';
+import type { RecoveryClient } from '../temporal/recovery-client';
 import { loadRevenue } from './revenue';
 import type { Stats } from './shapes';
 import { withinRange, type TimeRange } from './time-range';
@@ -21,11 +22,21 @@ const RECOVERY_COUNTS = {
  */
 const SENT_OR_BEYOND = ['sent', 'delivered', 'undelivered'];
 
-/** Totals over `[from, to)`: webhooks by receipt, transitions by occurrence, SMS by creation. */
-export async function loadStats(db: Db, window: Required<TimeRange>): Promise<Stats> {
+/** Where stats learn of recoveries closed by hand: Temporal's visibility. */
+export type ClosedByHandSource = Pick<RecoveryClient, 'closedByHand'>;
+
+/**
+ * Totals over `[from, to)`: webhooks by receipt, transitions by occurrence, SMS by creation,
+ * recoveries closed by hand by their close time (from Temporal, when it answers).
+ */
+export async function loadStats(
+  db: Db,
+  window: Required<TimeRange>,
+  temporal?: ClosedByHandSource,
+): Promise<Stats> {
   const [webhooks, recoveries, sms, twilioErrors, revenue] = await Promise.all([
     webhookCounts(db, window),
-    recoveryCounts(db, window),
+    recoveryCounts(db, window, temporal),
     smsCounts(db, window),
     twilioErrorCounts(db, window),
     loadRevenue(db, window),
@@ -54,7 +65,40 @@ async function webhookCounts(db: Db, window: Required<TimeRange>): Promise<Stats
   return { total: rows.reduce((sum, row) => sum + Number(row.n), 0), byGateway };
 }
 
-async function recoveryCounts(db: Db, window: Required<TimeRange>): Promise<Stats['recoveries']> {
+async function recoveryCounts(
+  db: Db,
+  window: Required<TimeRange>,
+  temporal?: ClosedByHandSource,
+): Promise<Stats['recoveries']> {
+  const [fromAudit, closedByHand] = await Promise.all([
+    auditRecoveryCounts(db, window),
+    closedByHandIn(window, temporal),
+  ]);
+  return { ...fromAudit, closedByHand };
+}
+
+/** Null when Temporal can't count (unreachable, or a server without visibility). */
+async function closedByHandIn(
+  window: Required<TimeRange>,
+  temporal?: ClosedByHandSource,
+): Promise<Stats['recoveries']['closedByHand']> {
+  if (!temporal) return null;
+  try {
+    const counts = await temporal.closedByHand({ from: window.from, to: window.to });
+    return {
+      terminated: counts.terminated,
+      cancelled: counts.cancelled,
+      timedOut: counts.timed_out,
+    };
+  } catch {
+    return null;
+  }
+}
+
+async function auditRecoveryCounts(
+  db: Db,
+  window: Required<TimeRange>,
+): Promise<Omit<Stats['recoveries'], 'closedByHand'>> {
   const rows = await withinRange(db('recovery_events'), 'occurred_at', window)
     .select('transition')
     .countDistinct<Counted[]>({ n: 'workflow_id' })
@@ -64,7 +108,7 @@ async function recoveryCounts(db: Db, window: Required<TimeRange>): Promise<Stat
     name,
     byTransition.get(transition) ?? 0,
   ]);
-  return Object.fromEntries(entries) as Stats['recoveries'];
+  return Object.fromEntries(entries) as Omit<Stats['recoveries'], 'closedByHand'>;
 }
 
 async function smsCounts(db: Db, window: Required<TimeRange>): Promise<Stats['sms']> {

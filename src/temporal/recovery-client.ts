@@ -16,6 +16,14 @@ import {
   type RecoveryInput,
   type RecoveryState,
 } from '../../workflows/definitions';
+import { formatDuration } from '../config/duration';
+import {
+  countClosedByHand,
+  executionView,
+  type ClosedByHandCounts,
+  type ExecutionView,
+} from './executions';
+import { recoveryMetadata } from './recovery-metadata';
 
 export type DeliverResult =
   | { delivered: true; workflowId: string }
@@ -43,6 +51,17 @@ export interface RecoveryClient {
     paymentId: string,
     options?: { timeoutMs?: number },
   ): Promise<RecoveryState | null>;
+  /**
+   * How Temporal says the execution stands (running, completed, failed, or closed by hand);
+   * null when there is no such workflow. Rejects after `timeoutMs` like `state`.
+   */
+  execution(
+    gateway: Gateway,
+    paymentId: string,
+    options?: { timeoutMs?: number },
+  ): Promise<ExecutionView | null>;
+  /** Recoveries terminated, cancelled or timed out, closed within `window` when given. */
+  closedByHand(window?: { from: Date; to: Date }): Promise<ClosedByHandCounts>;
 }
 
 export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
@@ -56,6 +75,7 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         attributionWindowMs: settings.attributionWindowMs,
         steps: settings.steps ? [...settings.steps] : [settings.delayMs],
         quietHours: settings.quietHours ?? null,
+        durations: readableDurations(settings),
       };
       try {
         // A gateway waits on this answer: give up (and answer 503) rather than hang.
@@ -68,6 +88,8 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
             signalArgs: [update],
             // A closed recovery is never started again: a late `waiting` must not send.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            // Read only when this delivery starts the workflow.
+            ...recoveryMetadata(input, update, Date.now()),
             typedSearchAttributes: [
               { key: GATEWAY_KEY, value: gateway },
               { key: PAYMENT_ID_KEY, value: paymentId },
@@ -98,5 +120,27 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         throw err;
       }
     },
+    async execution(gateway, paymentId, options = {}) {
+      const deadline = Date.now() + (options.timeoutMs ?? STATE_DEADLINE_MS);
+      try {
+        const handle = client.workflow.getHandle(recoveryWorkflowId(gateway, paymentId));
+        const { status, closeTime } = await client.withDeadline(deadline, () => handle.describe());
+        return executionView(status.name, closeTime);
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') return null;
+        throw err;
+      }
+    },
+    closedByHand(window) {
+      return countClosedByHand(client, window);
+    },
+  };
+}
+
+/** The input's durations as people write them, for whoever reads it in the Web UI. */
+function readableDurations(settings: RecoverySettings): NonNullable<RecoveryInput['durations']> {
+  return {
+    steps: (settings.steps ?? [settings.delayMs]).map(formatDuration),
+    attributionWindow: formatDuration(settings.attributionWindowMs),
   };
 }

@@ -7,8 +7,10 @@ import pino from 'pino';
 import { toolPath } from '../../src/embedded/project';
 import { loadConfig } from '../../src/config';
 import { startApi, type RunningApi } from '../../src/runtime/api';
-import { statsSchema } from '../../src/monitoring/shapes';
+import { paymentViewSchema, statsSchema } from '../../src/monitoring/shapes';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import type { RecoveryState } from '../../workflows/definitions';
+import { runCli } from '../cli/run-cli';
 import { ghostpay } from '../http/deliveries';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { freePort } from '../helpers/ports';
@@ -216,9 +218,22 @@ test('the stats endpoint reports what recovery earned, per gateway, from the rea
   expect((await post(tribopayBody(ids.early, 'waiting_payment', paidBeforeSms))).status).toBe(202);
   expect((await post(tribopayBody(ids.early, 'paid', paidBeforeSms))).status).toBe(202);
 
-  // Each paid as soon as its SMS is out, inside the 5 s attribution window.
+  // Each paid as soon as Twilio has accepted its SMS, inside the 5 s attribution window.
+  // (The emulator logs a message on arrival, a moment before its answer reaches the worker;
+  // a payment in that moment was made before the SMS existed for the customer.)
   const payAfterSms = async (phone: string, paid: () => Promise<{ status: number }>) => {
-    await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the SMS');
+    await eventually(
+      async () => {
+        const accepted: unknown = await testDb
+          .db('sms_messages')
+          .where({ to_e164: phone })
+          .whereNotNull('sent_at')
+          .first();
+        return Boolean(accepted);
+      },
+      DELAY_MS + 15_000,
+      'the SMS accepted',
+    );
     expect((await paid()).status).toBe(202);
   };
   await Promise.all([
@@ -276,3 +291,173 @@ test('the stats endpoint reports what recovery earned, per gateway, from the rea
   expect(stats.revenue.total.medianMsToPay).toBeGreaterThan(0);
   expect(stats.revenue.total.medianMsToPay).toBeLessThan(5_000);
 }, 60_000);
+
+describe('a paid status wins over an SMS still being sent; closed is closed', () => {
+  const temporalCli = (...args: string[]): string =>
+    execFileSync(toolPath('temporal'), [...args, '--address', server.address]).toString();
+
+  async function monitoring(path: string): Promise<unknown> {
+    const res = await fetch(`${api.url}/api/webhooks/${path}`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    return res.json();
+  }
+
+  const viewOf = async (id: string) =>
+    paymentViewSchema.parse(await monitoring(`payments/tribopay/${id}/`));
+
+  /** Until the SMS activity has failed `attempts` times against Twilio's 503. */
+  async function untilAttempt(workflowId: string, attempts: number): Promise<void> {
+    await eventually(
+      async () => {
+        const { raw } = await api.client.workflow.getHandle(workflowId).describe();
+        return (raw.pendingActivities?.[0]?.attempt ?? 0) >= attempts;
+      },
+      DELAY_MS + 30_000,
+      `attempt ${attempts} of the SMS activity`,
+    );
+  }
+
+  // Not `temporal workflow result`: a synchronous child process would freeze this process,
+  // and the emulator in it, while the workflow waits on the emulator's answer.
+  const finalOf = (workflowId: string): Promise<RecoveryState> =>
+    api.client.workflow.getHandle(workflowId).result() as Promise<RecoveryState>;
+
+  test('paid by `temporal workflow signal` during a 503 retry loop: the emulator never gets the SMS', async () => {
+    const phone = newPhone();
+    const id = `e2e-${Date.now()}-retry-cli`;
+    const workflowId = `recovery:tribopay:${id}`;
+    emulator.failForNumber(phone, { kind: 'error', httpStatus: 503, code: 20503 });
+    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    await untilAttempt(workflowId, 2);
+
+    temporalCli(
+      ...['workflow', 'signal', '--workflow-id', workflowId, '--name', 'paymentStatus'],
+      ...['--input', '{"status":"paid"}'],
+    );
+    emulator.reset(); // Twilio recovers: an SMS still scheduled would go out now
+
+    expect((await finalOf(workflowId)).status).toBe('cancelled');
+    await sleep(6_000); // past the next retry's backoff
+    expect(sentTo(phone)).toHaveLength(0);
+    const view = await viewOf(id);
+    expect(view.transitions.at(-1)).toMatchObject({
+      transition: 'cancelled',
+      detail: expect.objectContaining({ paymentStatus: 'paid' }),
+    });
+  }, 60_000);
+
+  test('a paid webhook during the retries: no SMS', async () => {
+    const phone = newPhone();
+    const id = `e2e-${Date.now()}-retry-hook`;
+    const workflowId = `recovery:tribopay:${id}`;
+    emulator.failForNumber(phone, { kind: 'error', httpStatus: 503, code: 20503 });
+    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    await untilAttempt(workflowId, 2);
+
+    expect((await post(tribopayBody(id, 'paid', phone))).status).toBe(202);
+    emulator.reset();
+
+    expect((await finalOf(workflowId)).status).toBe('cancelled');
+    await sleep(6_000);
+    expect(sentTo(phone)).toHaveLength(0);
+  }, 60_000);
+
+  test('paid while the Twilio call hangs: at most that one SMS, and the recovery is not recovered', async () => {
+    const phone = newPhone();
+    const id = `e2e-${Date.now()}-hang`;
+    const workflowId = `recovery:tribopay:${id}`;
+    // The emulator logs the message on arrival and answers 4 s later.
+    emulator.failForNumber(phone, { kind: 'delay', ms: 4_000 });
+    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the call to Twilio');
+
+    expect((await post(tribopayBody(id, 'paid', phone))).status).toBe(202);
+    expect((await finalOf(workflowId)).status).toBe('cancelled');
+    expect(sentTo(phone)).toHaveLength(1);
+    const view = await viewOf(id);
+    expect(view.transitions.map((t) => t.transition)).toEqual([
+      'waiting',
+      'sending',
+      'sms_sent',
+      'cancelled',
+    ]);
+    expect(view.transitions.at(-1)!.detail).toMatchObject({ reason: 'paid_before_sms' });
+    expect(view.sms).toMatchObject([{ twilioSid: sentTo(phone)[0].sid }]);
+  }, 60_000);
+
+  test('terminated by hand: the API, payment show, stats and /metrics say so, and a later waiting webhook is ignored', async () => {
+    const from = new Date(Date.now() - 1_000).toISOString();
+    const phone = newPhone();
+    const id = `e2e-${Date.now()}-terminated`;
+    const workflowId = `recovery:tribopay:${id}`;
+    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+
+    temporalCli('workflow', 'terminate', '--workflow-id', workflowId, '--reason', 'e2e: by hand');
+    // The Web UI's summary, set at start: masked phone, amount, due time; no name.
+    const description = await api.client.workflow.getHandle(workflowId).describe();
+    expect(await description.staticSummary()).toMatch(
+      /^tribopay · R\$ 129,90 · \+55 11 9\*+-\d{4} · SMS due \d\d\/\d\d \d\d:\d\d UTC$/,
+    );
+
+    const view = await viewOf(id);
+    expect(view.workflow.execution).toMatchObject({ status: 'terminated', closedByHand: true });
+    const shown = await runCli(['payment', 'show', 'tribopay', id], {
+      DATABASE_URL: testDb.url,
+      TEMPORAL_ADDRESS: server.address,
+    });
+    expect(shown.stdout).toMatch(/execution {3}terminated at .* closed by hand/);
+    await eventually(
+      async () => {
+        const stats = statsSchema.parse(await monitoring(`stats/?from=${from}`));
+        return stats.recoveries.closedByHand?.terminated === 1;
+      },
+      15_000,
+      'the terminated recovery in the stats',
+    );
+    await eventually(
+      async () => {
+        const text = await (await fetch(`${api.url}/metrics`)).text();
+        return /pix_recovery_recoveries_closed_by_hand\{status="terminated"\} [1-9]/.test(text);
+      },
+      15_000,
+      'the terminated recovery in /metrics',
+    );
+    const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
+    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
+    await sleep(DELAY_MS + 1_000);
+    expect(sentTo(phone)).toHaveLength(0);
+  }, 60_000);
+
+  test('an SMS that failed for good fails the workflow, which the failure views list; the API shows sms_failed', async () => {
+    const phone = newPhone();
+    const id = `e2e-${Date.now()}-failed`;
+    const workflowId = `recovery:tribopay:${id}`;
+    emulator.failForNumber(phone, {
+      kind: 'error',
+      httpStatus: 400,
+      code: 21614,
+      message: 'not a mobile number',
+    });
+    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+
+    const listed = await eventually(
+      () => {
+        const out = temporalCli(
+          ...['workflow', 'list', '--output', 'json', '-q'],
+          `ExecutionStatus='Failed' AND WorkflowId='${workflowId}'`,
+        );
+        return out.includes(workflowId) ? out : null;
+      },
+      DELAY_MS + 20_000,
+      'the failed workflow in `temporal workflow list`',
+    );
+    expect(listed).toContain(workflowId);
+    const view = await viewOf(id);
+    expect(view.workflow.execution).toMatchObject({ status: 'failed', closedByHand: false });
+    expect(view.workflow.state).toMatchObject({ status: 'sms_failed' });
+    expect(view.transitions.at(-1)).toMatchObject({ transition: 'sms_failed' });
+    const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
+    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
+  }, 60_000);
+});

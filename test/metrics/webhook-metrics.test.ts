@@ -21,6 +21,12 @@ const recoveries = {
   async state() {
     return null;
   },
+  async execution() {
+    return null;
+  },
+  async closedByHand() {
+    return { terminated: 0, cancelled: 0, timed_out: 0 };
+  },
 } satisfies Partial<RecoveryClient> as RecoveryClient;
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { smsForPayment } from '../../src/db/sms-messages';
 import { loadPaymentView } from '../../src/monitoring/payment-view';
 import { paymentViewSchema } from '../../src/monitoring/shapes';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
@@ -74,6 +75,30 @@ describe("one payment's recovery", () => {
       sms: [{ to: MOBILE_E164, twilioSid: emulator.messages()[0].sid }],
     });
     expect(view.transitions.map((t) => t.transition)).toEqual(['waiting', 'sending', 'sms_sent']);
+  });
+
+  test('a recovery terminated by hand is shown as terminated, and a later waiting webhook answers recovery finished', async () => {
+    const paymentId = await waitingPayment(server);
+    const workflowId = `recovery:ghostpay:${paymentId}`;
+    const handle = env.client.workflow.getHandle(workflowId);
+    await handle.terminate('operator: customer asked');
+    const { runId } = await handle.describe();
+
+    const reply = await call(server.url, `/api/webhooks/payments/ghostpay/${paymentId}/`);
+
+    const view = paymentViewSchema.parse(reply.json);
+    expect(view.workflow.execution).toMatchObject({ status: 'terminated', closedByHand: true });
+    expect(Date.parse(view.workflow.execution!.closedAt!)).toBeGreaterThan(0);
+    // The workflow's own status is where it stopped; the execution says it is over.
+    expect(view.workflow.state).toMatchObject({ status: 'waiting' });
+    const late = await call(server.url, '/api/webhooks/ghostpay/', {
+      token: null,
+      // Another delivery of the same waiting status (a gateway's repeat notification).
+      body: { ...ghostpay(paymentId), createdAt: undefined, netValue: 4701 },
+    });
+    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
+    expect(await smsForPayment(testDb.db, 'ghostpay', paymentId)).toHaveLength(0);
+    expect(await handle.describe()).toMatchObject({ runId, status: { name: 'TERMINATED' } });
   });
 
   test('a workflow no worker answers for is shown with state null and reason temporal_timeout, not an error', async () => {

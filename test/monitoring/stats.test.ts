@@ -124,6 +124,8 @@ describe('stats', () => {
       failed: 1,
       recovered: 2,
       notRecovered: 1,
+      // The time-skipping server has no visibility store to count them: unknown, not 0.
+      closedByHand: null,
     });
     expect(stats.sms).toEqual({
       total: 12,

@@ -237,7 +237,9 @@ describe('opt-out', () => {
     });
     const first = fresh().id;
     await recoveries({}).deliver('ghostpay', first, waiting(phone));
-    expect((await result(first)).status).toBe('sms_failed');
+    await expect(result(first)).rejects.toMatchObject({
+      cause: { type: 'RecoverySmsFailed', message: expect.stringContaining('Twilio 21610') },
+    });
     const second = fresh().id;
     await recoveries({}).deliver('ghostpay', second, waiting(phone));
     expect((await result(second)).sms).toMatchObject({ status: 'skipped', reason: 'suppressed' });

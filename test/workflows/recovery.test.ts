@@ -1,3 +1,4 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
@@ -166,7 +167,19 @@ describe('the recovery workflow under time skipping', () => {
     });
     const id = newPaymentId();
     await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
-    const final = await result(id);
+    const failure = await result(id).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({
+      type: 'RecoverySmsFailed',
+      message: 'Twilio 21614: not a mobile number',
+      nonRetryable: true,
+    });
+    const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', id));
+    expect((await handle.describe()).status.name).toBe('FAILED');
+    const final = (await recoveries.state('tribopay', id))!;
     expect(final.status).toBe('sms_failed');
     expect(final.sms).toMatchObject({ status: 'failed', errorCode: 21614 });
     const [row] = await smsForPayment(testDb.db, 'tribopay', id);
@@ -176,6 +189,23 @@ describe('the recovery workflow under time skipping', () => {
       transition: 'sms_failed',
       detail: expect.objectContaining({ errorCode: 21614 }),
     });
+  });
+
+  test('a later waiting delivery for a recovery whose SMS failed for good starts nothing', async () => {
+    const landline = '+5511933335555';
+    emulator.failForNumber(landline, { kind: 'error', httpStatus: 400, code: 21614 });
+    const id = newPaymentId();
+    await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
+    await expect(result(id)).rejects.toThrow(WorkflowFailedError);
+    const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', id));
+    const { runId } = await handle.describe();
+    emulator.reset();
+    const late = await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
+    expect(late).toMatchObject({ delivered: false, reason: 'recovery_finished' });
+    const after = await handle.describe();
+    expect(after).toMatchObject({ runId, status: { name: 'FAILED' } });
+    await env.sleep(DELAY_MS * 2);
+    expect(messagesTo(landline)).toHaveLength(0);
   });
 
   test('a Twilio answer lost after Twilio accepted the message does not lead to a second SMS', async () => {

@@ -73,7 +73,10 @@ async function withViewDeps<T>(
       db,
       recoveries: client
         ? recoveryStates(client, config)
-        : { state: () => Promise.reject(new Error('Temporal unreachable')) },
+        : {
+            state: () => Promise.reject(new Error('Temporal unreachable')),
+            execution: () => Promise.reject(new Error('Temporal unreachable')),
+          },
       temporalUiUrl: config.temporal.uiUrl,
       namespace: target.namespace,
     });

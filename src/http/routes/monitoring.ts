@@ -44,7 +44,7 @@ export function monitoringRoutes(deps: MonitoringRouteDeps): Router {
     namespace: deps.namespace ?? 'default',
     stateTimeoutMs: deps.stateTimeoutMs,
   });
-  statsRoutes(router, auth, deps.db);
+  statsRoutes(router, auth, deps.db, deps.recoveries);
   testSmsRoutes(router, auth, deps);
   suppressionRoutes(router, auth, deps);
   return router;

@@ -1,0 +1,175 @@
+/**
+ * Random interleavings of waiting, paid and repeated deliveries with Twilio's answers
+ * (accepted, 503s then accepted, a permanent error, a slow answer), run by the real
+ * workflow and activities under the time-skipping server. Whatever the order:
+ * at most one SMS reaches Twilio; none does once a terminal status was applied before the
+ * send started; `recovered` only when the payment came after Twilio had the message.
+ */
+import fc from 'fast-check';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import type { Fault, TwilioEmulator } from '../../src/twilio-emulator';
+import {
+  recoveryWorkflowId,
+  type PaymentUpdate,
+  type RecoveryState,
+} from '../../workflows/definitions';
+import { sqliteTestDb } from '../helpers/db';
+import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
+
+const DELAY_MS = 10 * 60_000;
+const TASK_QUEUE = 'paid-wins-property';
+
+let fixture: RecoveryFixture;
+let env: TestWorkflowEnvironment;
+let emulator: TwilioEmulator;
+let recoveries: RecoveryClient;
+let run = 0;
+
+beforeAll(async () => {
+  fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
+  ({ env, emulator } = fixture);
+  recoveries = createRecoveryClient(env.client, {
+    taskQueue: TASK_QUEUE,
+    delayMs: DELAY_MS,
+    attributionWindowMs: 3_600_000,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await fixture?.stop();
+});
+
+type EventKind = 'paid' | 'paid by hand' | 'waiting again' | 'paid again';
+type TwilioOutcome = 'accepted' | 'permanent error' | 'slow answer';
+
+interface Scenario {
+  transientErrors: number;
+  outcome: TwilioOutcome;
+  events: { afterMs: number; kind: EventKind }[];
+}
+
+interface Delivered {
+  kind: EventKind;
+  /** The recovery's state just before the delivery (no time passes in between). */
+  before: RecoveryState;
+  receivedAt: Date | null;
+  delivered: boolean;
+}
+
+const around = (fromMs: number, toMs: number) => fc.integer({ min: fromMs, max: toMs });
+/** Before the due time, or (more often) in the 45 s after it, while the send and its retries run. */
+const moment = fc.oneof(
+  { arbitrary: around(0, DELAY_MS), weight: 1 },
+  { arbitrary: around(DELAY_MS, DELAY_MS + 45_000), weight: 3 },
+);
+
+const scenarios: fc.Arbitrary<Scenario> = fc
+  .record({
+    transientErrors: fc.integer({ min: 0, max: 3 }),
+    outcome: fc.constantFrom<TwilioOutcome>('accepted', 'permanent error', 'slow answer'),
+    repeats: fc.array(moment, { maxLength: 2 }),
+    paid: fc.option(
+      fc.record({
+        afterMs: moment,
+        byHand: fc.boolean(),
+        repeatAfterMs: fc.option(fc.integer({ min: 0, max: 60_000 })),
+      }),
+    ),
+  })
+  .map(({ transientErrors, outcome, repeats, paid }) => ({
+    transientErrors,
+    outcome,
+    events: [
+      ...repeats.map((afterMs) => ({ afterMs, kind: 'waiting again' as const })),
+      ...(paid
+        ? [
+            {
+              afterMs: paid.afterMs,
+              kind: paid.byHand ? ('paid by hand' as const) : ('paid' as const),
+            },
+          ]
+        : []),
+      ...(paid && paid.repeatAfterMs !== null
+        ? [{ afterMs: paid.afterMs + paid.repeatAfterMs, kind: 'paid again' as const }]
+        : []),
+    ],
+  }));
+
+function faultsFor(scenario: Scenario): Fault[] {
+  const transient: Fault = { kind: 'error', httpStatus: 503, code: 20503 };
+  const last: Fault[] =
+    scenario.outcome === 'permanent error'
+      ? [{ kind: 'error', httpStatus: 400, code: 21614 }]
+      : scenario.outcome === 'slow answer'
+        ? [{ kind: 'delay', ms: 1_500 }]
+        : [];
+  return [...Array<Fault>(scenario.transientErrors).fill(transient), ...last];
+}
+
+function updateFor(kind: EventKind, phone: string, receivedAt: Date): PaymentUpdate {
+  switch (kind) {
+    case 'waiting again':
+      return { status: 'waiting', eventId: 'waiting-1', phoneE164: phone, amountCentavos: 4990 };
+    case 'paid':
+      return { status: 'paid', eventId: 'paid-1', receivedAt: receivedAt.toISOString() };
+    case 'paid again':
+      return { status: 'paid', eventId: 'paid-1', receivedAt: receivedAt.toISOString() };
+    case 'paid by hand':
+      return { status: 'paid' }; // as `temporal workflow signal` sends it
+  }
+}
+
+async function play(scenario: Scenario): Promise<void> {
+  run += 1;
+  const paymentId = `prop-${process.pid}-${Date.now()}-${run}`;
+  const phone = `+55219${String(80000000 + run).padStart(8, '0')}`;
+  emulator.reset();
+  for (const fault of faultsFor(scenario)) emulator.failNext(fault);
+
+  await recoveries.deliver('tribopay', paymentId, {
+    status: 'waiting',
+    eventId: 'waiting-1',
+    phoneE164: phone,
+    amountCentavos: 4990,
+    // The server's clock, which earlier runs moved ahead: the due time is DELAY_MS from now.
+    receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+  });
+  const delivered: Delivered[] = [];
+  let elapsed = 0;
+  for (const event of [...scenario.events].sort((a, b) => a.afterMs - b.afterMs)) {
+    await env.sleep(event.afterMs - elapsed);
+    elapsed = event.afterMs;
+    const before = (await recoveries.state('tribopay', paymentId))!;
+    const receivedAt = event.kind === 'paid by hand' ? null : new Date();
+    const update = updateFor(event.kind, phone, receivedAt ?? new Date());
+    const result = await recoveries.deliver('tribopay', paymentId, update);
+    delivered.push({ kind: event.kind, before, receivedAt, delivered: result.delivered });
+  }
+  const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', paymentId));
+  await handle.result().catch(() => undefined); // a permanent error fails the workflow
+  const final = (await recoveries.state('tribopay', paymentId))!;
+  const messages = emulator.messages().filter((m) => m.to === phone);
+
+  expect(messages.length).toBeLessThanOrEqual(1);
+  const firstPaid = delivered.find((d) => d.kind !== 'waiting again' && d.delivered);
+  const idle = ['waiting', 'held'];
+  if (firstPaid && idle.includes(firstPaid.before.status) && firstPaid.before.sms === null)
+    expect(messages).toHaveLength(0);
+  if (final.status === 'recovered') {
+    expect(firstPaid).toBeDefined();
+    expect(messages).toHaveLength(1);
+    if (firstPaid!.receivedAt)
+      expect(firstPaid!.receivedAt.getTime()).toBeGreaterThanOrEqual(
+        messages[0].receivedAt.getTime(),
+      );
+    else expect(firstPaid!.before.sms?.status).toBe('sent');
+  }
+}
+
+test('whatever the interleaving: one SMS at most, none after a terminal status, recovered only when paid after it', async () => {
+  await fc.assert(fc.asyncProperty(scenarios, play), {
+    numRuns: 15,
+    endOnFailure: true,
+  });
+}, 300_000);

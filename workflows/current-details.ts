@@ -1,0 +1,66 @@
+/**
+ * The lines an operator reads in the Temporal Web UI for a recovery without opening its
+ * history: pure formatting, shared by the workflow (current details) and the client (the
+ * summary set at start). Intl's time-zone data is part of the runtime, so it replays.
+ */
+import type { RecoveryStatus } from './definitions';
+
+export interface DetailsClock {
+  /** Times are shown in this zone (the quiet hours' zone when configured, else UTC). */
+  timeZone: string;
+}
+
+export type DetailsEvent =
+  | { kind: 'waiting'; step: number; untilMs: number }
+  | { kind: 'held'; step: number; untilMs: number }
+  | { kind: 'sending'; step: number }
+  | { kind: 'sent'; step: number; sid: string }
+  | { kind: 'finished'; status: RecoveryStatus; detail: Record<string, unknown> };
+
+/**
+ * What the SMS activity's retry policy is, where operators see the activity (pending
+ * activities and its history events). Kept beside the options it describes in recovery.ts.
+ */
+export const SMS_ACTIVITY_SUMMARY =
+  'Recovery SMS via Twilio: 30s per attempt; transient errors (429, 5xx, network) retried ' +
+  'after 5s, doubling, at most 5m apart, for up to 1h in all; permanent Twilio errors fail at once';
+
+/** `29/11 14:32 America/Sao_Paulo`: day and minute, enough to find it on a clock. */
+export function formatTime(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')}/${part('month')} ${part('hour')}:${part('minute')} ${timeZone}`;
+}
+
+export function currentDetails(event: DetailsEvent, clock: DetailsClock): string {
+  switch (event.kind) {
+    case 'waiting':
+      return `step ${event.step}: waiting until ${formatTime(event.untilMs, clock.timeZone)}`;
+    case 'held':
+      return `step ${event.step}: held by quiet hours until ${formatTime(event.untilMs, clock.timeZone)}`;
+    case 'sending':
+      return `step ${event.step}: sending (attempts and the last Twilio error: see the pending sendRecoverySms activity)`;
+    case 'sent':
+      return `step ${event.step}: SMS sent ${event.sid}; watching for the payment`;
+    case 'finished':
+      return finishedLine(event.status, event.detail);
+  }
+}
+
+function finishedLine(status: RecoveryStatus, detail: Record<string, unknown>): string {
+  const words = [
+    typeof detail.errorCode === 'number' || typeof detail.errorCode === 'string'
+      ? `Twilio ${detail.errorCode}`
+      : null,
+    detail.paymentStatus,
+    detail.reason,
+  ].filter((v): v is string => typeof v === 'string' && v !== '');
+  return words.length ? `${status}: ${words.join(', ')}` : status;
+}

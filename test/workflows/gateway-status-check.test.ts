@@ -129,8 +129,9 @@ describe('a paid webhook that never arrived', () => {
     const history = await handle(id).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes);
     const names = markers.map((e) => e.markerRecordedEventAttributes!.markerName);
-    // Its own patch and the local-transitions one; transitions are local-activity markers.
-    expect(names.filter((n) => n === 'core_patch')).toHaveLength(2);
+    // Its own patch, the local-transitions one and terminal-stops-send (the SMS activity
+    // runs in a scope a terminal status cancels); transitions are local-activity markers.
+    expect(names.filter((n) => n === 'core_patch')).toHaveLength(3);
     expect(names).toContain('core_local_activity');
     await expect(
       Worker.runReplayHistory(

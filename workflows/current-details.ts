@@ -19,7 +19,8 @@ export type DetailsEvent =
 
 /**
  * What the SMS activity's retry policy is, where operators see the activity (pending
- * activities and its history events). Kept beside the options it describes in recovery.ts.
+ * activities and its history events). It describes the `sendRecoverySms` options in
+ * recovery.ts: change the two together.
  */
 export const SMS_ACTIVITY_SUMMARY =
   'Recovery SMS via Twilio: 30s per attempt; transient errors (429, 5xx, network) retried ' +

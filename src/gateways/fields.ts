@@ -28,10 +28,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** The width of `payment_id` in the audit tables; a longer id can't be stored, so it's refused. */
 export const MAX_ID_LENGTH = 128;
 
+/** Characters in code points, as PostgreSQL's varchar and JSON Schema's maxLength count them. */
+const lengthOf = (text: string) => [...text].length;
+
 /** Ids arrive as strings or numbers; we keep them as strings. Blank counts as absent. */
 function parseId(input: unknown): Leaf<string | null> {
   if (absent(input)) return { ok: true, value: null };
-  if (typeof input === 'string' && input.trim().length > MAX_ID_LENGTH) {
+  if (typeof input === 'string' && lengthOf(input) > MAX_ID_LENGTH) {
     return { ok: false, message: `must be at most ${MAX_ID_LENGTH} characters` };
   }
   // Ids become Temporal workflow ids and database keys: both need well-formed text.
@@ -61,7 +64,19 @@ function parseWord(input: unknown): Leaf<string | null> {
   return { ok: false, message: 'must be a string' };
 }
 
-export const optionalId = leaf(parseId);
+// What each leaf accepts, in JSON Schema, for the OpenAPI document: the parse functions
+// above are the rule, these state it exactly (a fuzzer checks both directions).
+const WS =
+  '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+/** Not blank as JavaScript's `trim()` sees it, and no NUL. */
+const NOT_BLANK = `^[^\\u0000]*[^${WS}\\u0000][^\\u0000]*$`;
+const WHOLE_NUMBER = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const NULL = { type: 'null' };
+const ID_TEXT = { type: 'string', maxLength: MAX_ID_LENGTH, pattern: '^[^\\u0000]*$' };
+export const FILLED_ID = { anyOf: [{ ...ID_TEXT, pattern: NOT_BLANK }, WHOLE_NUMBER] };
+export const FILLED_WORD = { type: 'string', pattern: `[^${WS}]` };
+
+export const optionalId = leaf(parseId).meta({ anyOf: [ID_TEXT, WHOLE_NUMBER, NULL] });
 
 export const requiredId = leaf((input): Leaf<string> => {
   if (typeof input === 'string' && input.trim() === '')
@@ -69,30 +84,61 @@ export const requiredId = leaf((input): Leaf<string> => {
   const id = parseId(input);
   if (id.ok && id.value === null) return { ok: false, message: 'is required' };
   return id as Leaf<string>;
-});
+}).meta(FILLED_ID);
 
-export const optionalText = leaf(parseText);
-export const optionalWord = leaf(parseWord);
+export const optionalText = leaf(parseText).meta({ type: ['string', 'number', 'null'] });
+export const optionalWord = leaf(parseWord).meta({ type: ['string', 'null'] });
 
 export const requiredWord = leaf((input): Leaf<string> => {
   const word = parseWord(input);
   if (word.ok && word.value === null) return { ok: false, message: 'is required' };
   return word as Leaf<string>;
+}).meta(FILLED_WORD);
+
+/** Integer centavos, or their digits as a string (blank counts as absent). */
+export const centavos = leaf(parseCentavos).meta({
+  anyOf: [WHOLE_NUMBER, { type: 'string', pattern: `^[${WS}]*([0-9]{1,15})?[${WS}]*$` }, NULL],
 });
 
-export const centavos = leaf(parseCentavos);
-
 /** Never fails: an unreadable timestamp becomes null rather than a rejected delivery. */
-export const timestamp = leaf((input) => ({ ok: true, value: toUtcIso(input) }));
+export const timestamp = leaf((input) => ({ ok: true, value: toUtcIso(input) })).meta({
+  description: 'Read when it is a date-time; anything else is kept in the raw body only',
+});
 
 /**
  * A nested object that may be absent or null. An empty JSON array is read as absent too:
  * PHP's json_encode writes an empty array as `[]` even where an object is meant.
  */
 export function nested<S extends z.core.$ZodLooseShape>(shape: S) {
+  const object = z.looseObject(shape);
   return z
     .unknown()
     .optional()
     .transform((input) => (Array.isArray(input) && input.length === 0 ? null : input))
-    .pipe(z.looseObject(shape).nullish());
+    .pipe(object.nullish())
+    .meta({ anyOf: [inputJsonSchema(object), NULL, { type: 'array', maxItems: 0 }] });
+}
+
+function inputJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  });
+  return rest;
+}
+
+/**
+ * JSON Schema for "a filled value at one of these paths": what `requireOneOf` checks, for
+ * the OpenAPI document. `[['transaction', 'id'], ['id']]` reads "transaction.id or id".
+ */
+export function oneOfPaths(paths: readonly (readonly string[])[], filled: object) {
+  const at = (path: readonly string[]): object =>
+    path.length === 0
+      ? filled
+      : {
+          type: 'object',
+          required: [path[0]],
+          properties: { [path[0]]: at(path.slice(1)) },
+        };
+  return { anyOf: paths.map(at) };
 }

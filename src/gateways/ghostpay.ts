@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAdapter } from './adapter';
+import { GHOSTPAY_EXAMPLES } from './examples';
 import {
   centavos,
   nested,
@@ -16,18 +17,20 @@ import { toMethod, toStatus } from './vocabulary';
  * references and may be missing from some deliveries of the same payment: falling back to
  * them would file one payment under two ids, and a `paid` could then miss its `waiting`.
  */
-const schema = z.looseObject({
-  paymentId: requiredId,
-  status: requiredWord,
-  paymentMethod: optionalWord,
-  totalValue: centavos,
-  customer: nested({ name: optionalText, email: optionalText, phone: optionalText }),
-  checkoutUrl: optionalText,
-  pixCode: optionalText,
-  createdAt: timestamp,
-  updatedAt: timestamp,
-  approvedAt: timestamp,
-});
+const schema = z
+  .looseObject({
+    paymentId: requiredId,
+    status: requiredWord,
+    paymentMethod: optionalWord,
+    totalValue: centavos,
+    customer: nested({ name: optionalText, email: optionalText, phone: optionalText }),
+    checkoutUrl: optionalText,
+    pixCode: optionalText,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    approvedAt: timestamp,
+  })
+  .meta({ required: ['paymentId', 'status'], examples: GHOSTPAY_EXAMPLES });
 
 type Body = z.output<typeof schema>;
 

@@ -1,11 +1,25 @@
 import { z } from 'zod';
 import { defineAdapter } from './adapter';
-import { centavos, nested, optionalId, optionalText, optionalWord, timestamp } from './fields';
+import { TRIBOPAY_EXAMPLES } from './examples';
+import {
+  centavos,
+  FILLED_ID,
+  FILLED_WORD,
+  nested,
+  oneOfPaths,
+  optionalId,
+  optionalText,
+  optionalWord,
+  timestamp,
+} from './fields';
 import { requireOneOf } from './one-of';
 import { toMethod, toStatus } from './vocabulary';
 
+const ID_PATHS = [['transaction', 'id'], ['transaction', 'hash'], ['hash'], ['id']] as const;
+const STATUS_PATHS = [['status'], ['transaction', 'status'], ['payment_status']] as const;
+
 /**
- * TriboPay sends two shapes to one endpoint (GATEWAYS.md): the postback (`status`,
+ * TriboPay sends two shapes to one endpoint (docs/gateways.md): the postback (`status`,
  * `method`, `transaction{id|hash,amount,status}`) and the older flat one (`id`,
  * `payment_status`, `payment_method`, `amount`). One loose schema covers both; extra
  * fields pass through untouched.
@@ -37,16 +51,20 @@ const schema = z
   })
   .superRefine(
     ...requireOneOf(
-      [['transaction', 'id'], ['transaction', 'hash'], ['hash'], ['id']],
+      ID_PATHS,
       'a payment id is required: a non-empty transaction.id, transaction.hash, hash or id',
     ),
   )
   .superRefine(
     ...requireOneOf(
-      [['status'], ['transaction', 'status'], ['payment_status']],
+      STATUS_PATHS,
       'a status is required: status, transaction.status or payment_status',
     ),
-  );
+  )
+  .meta({
+    allOf: [oneOfPaths(ID_PATHS, FILLED_ID), oneOfPaths(STATUS_PATHS, FILLED_WORD)],
+    examples: TRIBOPAY_EXAMPLES,
+  });
 
 type Body = z.output<typeof schema>;
 
@@ -72,7 +90,7 @@ export const tribopay = defineAdapter({
         email: body.customer?.email ?? null,
         phone: body.customer?.phone_number ?? body.customer?.phone ?? null,
       },
-      // GATEWAYS.md documents no payment link in TriboPay deliveries.
+      // TriboPay deliveries carry no payment link (docs/gateways.md).
       checkoutUrl: null,
       pixCode: null,
       createdAt: body.created_at,

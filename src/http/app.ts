@@ -3,6 +3,7 @@ import type { HealthCheck } from '../health';
 import type { Logger } from '../logging';
 import { registerClosedByHandGauge } from '../metrics/audit-gauges';
 import { createMetrics } from '../metrics/metrics';
+import { allowedMethods } from './allow';
 import { errorHandler } from './errors';
 import { requestId } from './request-id';
 import { healthRoutes } from './routes/health';
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestId());
   app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));
+  app.use(allowedMethods(ROUTE_DOCS));
   // Without metrics of its own, the app still serves /metrics, read from its database.
   const metrics = deps.metrics ?? createMetrics({ audit: { db: deps.db, logger: deps.logger } });
   registerClosedByHandGauge(metrics.registry, () => deps.recoveries.closedByHand(), {

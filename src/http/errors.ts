@@ -26,6 +26,11 @@ export function errorHandler(logger: Logger): Koa.Middleware {
       await next();
       // The routers answer an unknown path (404) or method (405, with `Allow`) by status
       // alone; without this, Koa would send them as plain text instead of the error shape.
+      // A method no router knows (TRACE, CONNECT…) comes back as 501: to the client it is
+      // just another method this path doesn't allow (RFC 9110 §15.5.6), or an unknown path.
+      if (ctx.status === 501 && ctx.body === undefined) {
+        ctx.status = ctx.response.get('Allow') ? 405 : 404;
+      }
       if (ctx.status >= 400 && ctx.body === undefined) {
         throw new HttpError(ctx.status, ctx.status === 404 ? 'no such endpoint' : ctx.message);
       }

@@ -149,10 +149,13 @@ function responsesOf(doc: RouteDoc, schemas: Components) {
   const all: Record<number, ResponseDoc> = { ...doc.responses };
   if (doc.security === 'bearer')
     all[401] ??= { description: 'API_TOKEN unset, or the bearer token missing or wrong' };
+  all[405] ??= {
+    description: 'A method this path does not serve (`Allow` lists those it does)',
+    headers: { Allow: 'The methods this path serves' },
+  };
   const out: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(all))
     out[status] = responseOf(Number(status), response, schemas);
-  out.default = { description: 'Any other error', content: jsonContent(errorBodySchema, schemas) };
   return out;
 }
 

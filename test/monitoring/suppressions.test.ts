@@ -83,7 +83,7 @@ describe('the suppression list through the API', () => {
 
     const first = suppressionPage.parse((await call(server.url, `${PATH}?limit=2`)).json);
     expect(first.items.map((e) => e.phone)).toEqual(['+55 31 9****-0003', '+55 21 9****-0002']);
-    expect(Buffer.from(first.next!, 'base64url').toString()).not.toMatch(/\d{6}/);
+    expect(first.next).not.toMatch(/\d{6}/);
     const second = suppressionPage.parse(
       (await call(server.url, `${PATH}?limit=2&cursor=${first.next}`)).json,
     );

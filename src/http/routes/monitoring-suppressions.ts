@@ -16,7 +16,8 @@ import {
 } from '../schemas/suppressions';
 import { parseJsonBody, parseParams, parseQuery } from '../schemas/parse';
 
-const MAX_BODY_BYTES = 4 * 1024;
+// Room for the longest note in escaped non-ASCII (12 bytes a character in JSON).
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** `suppressions/`: the numbers never messaged, to read, add to and remove from. */
 export function suppressionRoutes(

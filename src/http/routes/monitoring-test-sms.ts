@@ -44,8 +44,9 @@ export function testSmsRoutes(
     }
     // An opted-out number is never messaged again, not even by an operator's test.
     if (await isSuppressed(deps.db, phone.e164)) {
-      throw new HttpError(422, 'invalid request body', [
-        { path: 'phone_number', message: 'this number opted out of messages (suppression list)' },
+      // 409: the request is fine, the number's state forbids it.
+      throw new HttpError(409, 'this number opted out of messages (suppression list)', [
+        { path: 'phone_number', message: 'on the suppression list' },
       ]);
     }
     const decision = limiter.take(String(ctx.state.caller));

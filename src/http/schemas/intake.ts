@@ -51,7 +51,7 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
     body: {
       contentType: 'application/json',
       schema: adapters[gateway].schema,
-      description: `A ${name} webhook body, in any of the shapes GATEWAYS.md describes`,
+      description: `A ${name} webhook body, in any of the shapes docs/gateways.md describes`,
     },
     responses: {
       200: {

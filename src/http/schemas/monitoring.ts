@@ -13,13 +13,12 @@ import {
 import type { RouteDoc } from '../openapi';
 import { SUPPRESSION_ROUTES } from './suppressions';
 import {
+  BRAZILIAN_MOBILE,
   cursorParam,
+  filledText,
   instantParam,
   limitParam,
-  NUL_MESSAGE,
-  orderedRange,
   textParam,
-  withoutNul,
 } from './fields';
 
 const TAG = 'monitoring';
@@ -33,20 +32,18 @@ export const listEventsRoute = {
   operationId: 'listEvents',
   summary: 'Received webhook events, newest first',
   description:
-    'Phones are masked. `from`/`to` bound the received time: `from` inclusive, `to` exclusive.',
+    'Phones are masked. `from`/`to` bound the received time: `from` inclusive, `to` exclusive (a `to` at or before `from` matches nothing).',
   tag: TAG,
   security: 'bearer',
-  query: z
-    .strictObject({
-      gateway: z.enum(GATEWAYS).optional(),
-      payment_id: textParam(MAX_ID_LENGTH).optional(),
-      payment_method: z.enum(PAYMENT_METHODS).optional(),
-      payment_status: z.enum(PAYMENT_STATUSES).optional(),
-      ...range,
-      limit: limitParam,
-      cursor: cursorParam('events').optional(),
-    })
-    .superRefine(orderedRange),
+  query: z.strictObject({
+    gateway: z.enum(GATEWAYS).optional(),
+    payment_id: textParam(MAX_ID_LENGTH).optional(),
+    payment_method: z.enum(PAYMENT_METHODS).optional(),
+    payment_status: z.enum(PAYMENT_STATUSES).optional(),
+    ...range,
+    limit: limitParam,
+    cursor: cursorParam('events').optional(),
+  }),
   responses: {
     200: { description: 'One page', schema: pageSchema(eventSummarySchema, 'WebhookEventPage') },
     400: BAD_INPUT,
@@ -84,24 +81,22 @@ export const listSmsRoute = {
   operationId: 'listSms',
   summary: 'SMS messages, newest first',
   description:
-    'Phones are masked. `from`/`to` bound the creation time: `from` inclusive, `to` exclusive.',
+    'Phones are masked. `from`/`to` bound the creation time: `from` inclusive, `to` exclusive (a `to` at or before `from` matches nothing).',
   tag: TAG,
   security: 'bearer',
-  query: z
-    .strictObject({
-      status: z
-        .string()
-        .regex(
-          /^[a-z_-]{1,32}$/,
-          'expected a status such as pending, sent, delivered, undelivered, failed',
-        )
-        .optional(),
-      payment_id: textParam(MAX_ID_LENGTH).optional(),
-      ...range,
-      limit: limitParam,
-      cursor: cursorParam('sms-logs').optional(),
-    })
-    .superRefine(orderedRange),
+  query: z.strictObject({
+    status: z
+      .string()
+      .regex(
+        /^[a-z_-]{1,32}$/,
+        'expected a status such as pending, sent, delivered, undelivered, failed',
+      )
+      .optional(),
+    payment_id: textParam(MAX_ID_LENGTH).optional(),
+    ...range,
+    limit: limitParam,
+    cursor: cursorParam('sms-logs').optional(),
+  }),
   responses: {
     200: { description: 'One page', schema: pageSchema(smsSchema, 'SmsPage') },
     400: BAD_INPUT,
@@ -140,7 +135,7 @@ export const statsRoute = {
     'rate, the amount recovered in R$ and the median time to pay after the SMS.',
   tag: TAG,
   security: 'bearer',
-  query: z.strictObject(range).superRefine(orderedRange),
+  query: z.strictObject(range),
   responses: { 200: { description: 'The totals', schema: statsSchema }, 400: BAD_INPUT },
 } satisfies RouteDoc;
 
@@ -159,25 +154,27 @@ export const testSmsRoute = {
   security: 'bearer',
   body: {
     contentType: 'application/json',
-    schema: z.strictObject({
-      phone_number: z
-        .string()
-        .min(1)
-        .max(64)
-        .meta({ description: 'A mobile number; Brazilian when no country code' }),
-      message: z
-        .string()
-        .trim()
-        .min(1)
-        .max(MAX_TEST_MESSAGE)
-        .refine(withoutNul, NUL_MESSAGE)
-        .optional(),
-    }),
+    schema: z
+      .strictObject({
+        phone_number: z
+          .string()
+          .min(1)
+          .max(64)
+          .meta({
+            description: 'A mobile number; Brazilian when no country code',
+            pattern: BRAZILIAN_MOBILE,
+            examples: ['+5521987654321'],
+          }),
+        message: filledText(MAX_TEST_MESSAGE).optional(),
+      })
+      .meta({ examples: [{ phone_number: '+5521987654321', message: 'Teste de SMS' }] }),
   },
   responses: {
     200: { description: 'Twilio accepted the message', schema: testSmsResultSchema },
     400: { description: 'The body is not JSON' },
     415: { description: 'Not application/json' },
+    409: { description: 'The number opted out of messages (it is on the suppression list)' },
+    413: { description: 'Larger than 16 KiB' },
     422: { description: 'Bad fields, a number that is not a valid mobile, or one Twilio refused' },
     429: {
       description: 'Over the limit',

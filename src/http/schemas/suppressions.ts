@@ -3,7 +3,7 @@ import { SUPPRESSION_REASONS } from '../../db/suppressions';
 import { phoneKey } from '../../domain/phone';
 import { pageSchema, suppressionSchema } from '../../monitoring/shapes';
 import type { RouteDoc } from '../openapi';
-import { cursorParam, limitParam, NUL_MESSAGE, withoutNul } from './fields';
+import { BRAZILIAN_MOBILE, cursorParam, filledText, limitParam, withoutNul } from './fields';
 
 const TAG = 'suppressions';
 const PATH = '/api/webhooks/suppressions/';
@@ -37,11 +37,16 @@ const idParam = z.strictObject({
 });
 
 const phoneBody = (strict: boolean, description: string) => ({
-  phone_number: phoneText(strict).meta({ description }),
+  phone_number: phoneText(strict).meta({
+    description,
+    pattern: BRAZILIAN_MOBILE,
+    examples: ['+5521987654321'],
+  }),
 });
 
 const JSON_BODY_ERRORS = {
   400: { description: 'The body is not JSON' },
+  413: { description: 'Larger than 16 KiB' },
   415: { description: 'Not application/json' },
   422: { description: 'Bad fields; `issues` names each one' },
 };
@@ -81,17 +86,14 @@ export const addSuppressionRoute = {
   security: 'bearer',
   body: {
     contentType: 'application/json',
-    schema: z.strictObject({
-      ...phoneBody(true, 'A valid number; Brazilian when it has no country code'),
-      note: z
-        .string()
-        .trim()
-        .min(1)
-        .max(512)
-        .refine(withoutNul, NUL_MESSAGE)
-        .optional()
-        .meta({ description: 'Why, for whoever reads the list later' }),
-    }),
+    schema: z
+      .strictObject({
+        ...phoneBody(true, 'A valid number; Brazilian when it has no country code'),
+        note: filledText(512)
+          .optional()
+          .meta({ description: 'Why, for whoever reads the list later' }),
+      })
+      .meta({ examples: [{ phone_number: '+5521987654321', note: 'Asked by phone on 28/11' }] }),
   },
   responses: {
     200: { description: 'Already on the list: the entry as it was', schema: suppressionSchema },
@@ -111,9 +113,11 @@ export const lookUpSuppressionRoute = {
   security: 'bearer',
   body: {
     contentType: 'application/json',
-    schema: z.strictObject(
-      phoneBody(false, 'The number in any usual spelling; E.164 as Twilio sends it also works'),
-    ),
+    schema: z
+      .strictObject(
+        phoneBody(false, 'The number in any usual spelling; E.164 as Twilio sends it also works'),
+      )
+      .meta({ examples: [{ phone_number: '+5521987654321' }] }),
   },
   responses: {
     200: { description: 'The entry, phone in full', schema: suppressionSchema },

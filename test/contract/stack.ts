@@ -1,0 +1,50 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import { pgTestDb, type TestDb } from '../helpers/db';
+import { serve, type TestServer } from '../helpers/http';
+import { emulatorSender } from '../helpers/recovery-worker';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import { monitoringApp } from '../monitoring/app';
+
+export const WEBHOOK_SECRET = 'contract-webhook-secret-0123456789';
+
+export interface ContractStack {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole API as an integrator meets it: real PostgreSQL, the time-skipping Temporal
+ * server (no worker, so `state` queries give up after 200 ms), the Twilio emulator behind
+ * the real twilio client, the webhook secret set, and a test-SMS limit a fuzzer can't reach.
+ */
+export async function startContractStack(): Promise<ContractStack> {
+  let env: TestWorkflowEnvironment | undefined;
+  let testDb: TestDb | undefined;
+  let emulator: TwilioEmulator | undefined;
+  let server: TestServer | undefined;
+  const stop = async () => {
+    await server?.close();
+    await Promise.all([env?.teardown(), emulator?.close(), testDb?.drop()]);
+  };
+  try {
+    [env, testDb, emulator] = await Promise.all([
+      createTimeSkippingEnv(),
+      pgTestDb(),
+      startTwilioEmulator(),
+    ]);
+    const app = monitoringApp({
+      db: testDb.db,
+      temporal: env.client,
+      sms: emulatorSender(emulator),
+      stateTimeoutMs: 200,
+      webhookSecret: WEBHOOK_SECRET,
+      testSmsLimit: { max: 1_000_000, windowMs: 60_000 },
+    });
+    server = await serve(app);
+    return { url: server.url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -45,4 +45,8 @@ RUN mkdir data && chown node:node data
 
 USER node
 EXPOSE 8000
+# Liveness only: readiness (/readyz) depends on the database, Temporal and a worker, which
+# an orchestrator judges separately (compose's healthcheck uses /readyz).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/livez').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/src/bin/api.js"]

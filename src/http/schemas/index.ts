@@ -1,5 +1,5 @@
 import type { RouteDoc } from '../openapi';
-import { HEALTH_ROUTE, WEBHOOK_ROUTES } from './intake';
+import { HEALTH_ROUTES, WEBHOOK_ROUTES } from './intake';
 import { MONITORING_ROUTES, openApiRoute } from './monitoring';
 import { METRICS_ROUTE, TWILIO_STATUS_ROUTE, TWILIO_INBOUND_ROUTE } from './others';
 
@@ -8,7 +8,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...WEBHOOK_ROUTES,
   TWILIO_STATUS_ROUTE,
   TWILIO_INBOUND_ROUTE,
-  HEALTH_ROUTE,
+  ...HEALTH_ROUTES,
   ...MONITORING_ROUTES,
   openApiRoute,
   METRICS_ROUTE,

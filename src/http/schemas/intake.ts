@@ -28,9 +28,19 @@ export const intakeAnswerSchema = z
 
 const partSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
 
+const identity = {
+  version: z.string().meta({ description: "This service's version (package.json)" }),
+  uptimeSeconds: z.int().min(0).meta({ description: 'Seconds since the process started' }),
+};
+
+export const livenessSchema = z
+  .object({ status: z.literal('ok'), ...identity })
+  .meta({ id: 'Liveness' });
+
 export const healthSchema = z
   .object({
     status: z.enum(['ok', 'unavailable']),
+    ...identity,
     database: partSchema,
     temporal: partSchema,
     worker: partSchema,
@@ -77,16 +87,41 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
 
 export const WEBHOOK_ROUTES: RouteDoc[] = GATEWAYS.map(webhookRoute);
 
-export const HEALTH_ROUTE: RouteDoc = {
+export const LIVEZ_ROUTE: RouteDoc = {
   method: 'get',
-  path: '/api/webhooks/health/',
-  slashOptional: true,
-  operationId: 'health',
-  summary: 'Whether the database and Temporal answer and a worker polls the task queue',
+  path: '/livez',
+  operationId: 'livez',
+  summary: 'Liveness: the process answers HTTP (restart it when this fails)',
+  tag: 'operations',
+  security: 'none',
+  responses: { 200: { description: 'Alive', schema: livenessSchema } },
+};
+
+const readiness = {
+  summary: 'Readiness: the database and Temporal answer and a worker polls the task queue',
   tag: 'operations',
   security: 'none',
   responses: {
     200: { description: 'All parts answer', schema: healthSchema },
     503: { description: 'The failing part is named', schema: healthSchema },
   },
+} as const;
+
+export const READYZ_ROUTE: RouteDoc = {
+  method: 'get',
+  path: '/readyz',
+  operationId: 'readyz',
+  ...readiness,
 };
+
+/** The health path older deployments probe; it answers exactly as `/readyz`. */
+export const LEGACY_HEALTH_ROUTE: RouteDoc = {
+  method: 'get',
+  path: '/api/webhooks/health/',
+  slashOptional: true,
+  operationId: 'health',
+  description: 'The same as `/readyz`, kept for existing probes.',
+  ...readiness,
+};
+
+export const HEALTH_ROUTES: RouteDoc[] = [LIVEZ_ROUTE, READYZ_ROUTE, LEGACY_HEALTH_ROUTE];

@@ -1,5 +1,5 @@
 /**
- * Webhook bodies as each gateway sends them (GATEWAYS.md), for `simulate-webhook`: the
+ * Webhook bodies as each gateway sends them (docs/gateways.md), for `simulate-webhook`: the
  * service sees exactly what a real delivery would bring, quirks included.
  */
 import type { Gateway, PaymentStatus } from '../domain/payment-event';
@@ -48,7 +48,7 @@ const VOCABULARY: Record<Gateway, Vocabulary> = {
       'antifraud',
     ],
   },
-  // GATEWAYS.md lists no cancelled status for GhostPay: `--status cancelled` is refused, not guessed.
+  // docs/gateways.md lists no cancelled status for GhostPay: `--status cancelled` is refused, not guessed.
   ghostpay: {
     usual: {
       waiting: 'PENDING',

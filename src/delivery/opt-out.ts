@@ -1,5 +1,5 @@
 /**
- * Replies that mean "stop messaging me" (GATEWAYS.md: PARE, SAIR, STOP), in the spellings
+ * Replies that mean "stop messaging me" (docs/gateways.md: PARE, SAIR, STOP), in the spellings
  * customers type: any case, with or without accents and punctuation. Only a reply that is
  * the keyword alone counts, as with carriers' STOP handling: "não pare" is not an opt-out.
  */

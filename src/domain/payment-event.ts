@@ -7,7 +7,7 @@ export type Gateway = (typeof GATEWAYS)[number];
 
 /**
  * `waiting` is the only status that can lead to an SMS. The terminal ones end a
- * recovery (GATEWAYS.md: "the sale is over either way"). `other` is recorded and
+ * recovery (docs/gateways.md: "the sale is over either way"). `other` is recorded and
  * changes nothing (e.g. TriboPay's `antifraud`, or a spelling we have never seen).
  */
 export const PAYMENT_STATUSES = [

@@ -4,7 +4,7 @@ const WHOLE = /^\d+$/;
 const DECIMAL = /^-?\d+[.,]\d+$/;
 
 /**
- * Both gateways send integer centavos (GATEWAYS.md), TriboPay sometimes as a string
+ * Both gateways send integer centavos (docs/gateways.md), TriboPay sometimes as a string
  * (`"4990"`). A fraction like `"49.90"` might be reais or a bug; we refuse rather than
  * guess by a factor of 100.
  */

@@ -25,7 +25,7 @@ const latin1 = new TextDecoder('windows-1252');
 /**
  * Webhook bytes to text. A declared charset wins; without one (or with one we don't
  * know) we take UTF-8 when the bytes are valid UTF-8 and ISO-8859-1 otherwise, since
- * GhostPay bodies have been seen in both (GATEWAYS.md).
+ * GhostPay bodies have been seen in both (docs/gateways.md).
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined): string {
   const declared = LABELS[charsetOf(contentType) ?? ''];

@@ -1,6 +1,6 @@
 /**
  * `2024-05-01T12:00:00Z`, `2024-05-01T09:00:00-03:00`, `2024-05-01 09:00:00`, with an
- * optional fraction. Without an offset the gateways mean Brazil time (GATEWAYS.md).
+ * optional fraction. Without an offset the gateways mean Brazil time (docs/gateways.md).
  */
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;

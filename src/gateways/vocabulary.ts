@@ -1,7 +1,7 @@
 import type { PaymentMethod, PaymentStatus } from '../domain/payment-event';
 
 /**
- * Every status spelling GATEWAYS.md lists, keyed in lower case: the gateways disagree on
+ * Every status spelling docs/gateways.md lists, keyed in lower case: the gateways disagree on
  * case (TriboPay `pending`, GhostPay `PENDING`), so matching is case-insensitive.
  */
 const STATUSES: Readonly<Record<string, PaymentStatus>> = {

@@ -1,5 +1,5 @@
 /**
- * Twilio error codes, as GATEWAYS.md lists them. Permanent ones can't succeed on retry;
+ * Twilio error codes, as docs/gateways.md lists them. Permanent ones can't succeed on retry;
  * everything else (429/20429, 5xx, 30001/30003/30008, network trouble) is transient.
  */
 const PERMANENT_CODES = new Set([

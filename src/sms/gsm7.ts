@@ -16,7 +16,7 @@ const PLAIN: Record<string, string> = {
 
 /**
  * Spells a message with GSM-7 characters only (`ã→a`, `ç→c`, `ê→e`), so a Portuguese SMS
- * costs 160-character parts instead of UCS-2's 70 (GATEWAYS.md). Accents GSM-7 has
+ * costs 160-character parts instead of UCS-2's 70 (docs/gateways.md). Accents GSM-7 has
  * (é, à, Ç…) are kept; anything with no plain spelling becomes `?`.
  */
 export function toGsm7(text: string): string {

@@ -1,6 +1,6 @@
 /**
  * How many SMS parts a body costs, the way carriers (and Twilio's `num_segments`) count it
- * (GATEWAYS.md): GSM-7 fits 160 septets in one SMS and 153 per part of a longer one; a
+ * (docs/gateways.md): GSM-7 fits 160 septets in one SMS and 153 per part of a longer one; a
  * single character outside GSM-7 switches the whole body to UCS-2, 70 per SMS and 67 per
  * part. One implementation for the app and the Twilio emulator, so both count alike.
  */

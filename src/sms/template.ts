@@ -14,7 +14,7 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 /**
  * Reads well with or without a name, amount or link ("Oi, Maria!" / "Oi!"). Worded to
  * stay within GSM-7 (no ã, á, ê…): one such character switches the whole SMS to UCS-2,
- * 70 characters a part instead of 160 (GATEWAYS.md). No deadline, no pressure.
+ * 70 characters a part instead of 160 (docs/gateways.md). No deadline, no pressure.
  */
 export const DEFAULT_TEMPLATE =
   'Oi{?first_name}, {first_name}{/first_name}! Seu PIX{?amount} de {amount}{/amount} ' +
@@ -27,7 +27,7 @@ export const DEFAULT_FOLLOW_UP_TEMPLATE =
   'ainda esta em aberto.{?link} Se quiser concluir: {link}{/link} ' +
   'Se ja pagou, por favor ignore esta mensagem.';
 
-/** Twilio refuses a `Body` longer than 1,600 characters (GATEWAYS.md). */
+/** Twilio refuses a `Body` longer than 1,600 characters (docs/gateways.md). */
 export const MAX_SMS_BODY_LENGTH = 1600;
 
 export interface TemplateVars {

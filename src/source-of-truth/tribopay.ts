@@ -19,7 +19,7 @@ const statusFields = z.looseObject({ status: statusText, payment_status: statusT
 
 /**
  * The status as the webhooks spell it, in the answer itself or in a `data` wrapper;
- * `payment_status` is the flat shape's name (GATEWAYS.md).
+ * `payment_status` is the flat shape's name (docs/gateways.md).
  */
 const answerSchema = statusFields.extend({ data: statusFields.optional().catch(undefined) });
 

@@ -46,7 +46,7 @@ describe('a TriboPay postback', () => {
     });
   });
 
-  it('that is the minimal paid example from GATEWAYS.md, with no customer, is accepted', () => {
+  it('that is the minimal paid example from docs/gateways.md, with no customer, is accepted', () => {
     const event = accepted({
       token: 'k9i21ah8ta',
       event: 'transaction',

@@ -1,5 +1,5 @@
 /**
- * Webhook bodies in each gateway's dialect (GATEWAYS.md). Every builder takes the payment
+ * Webhook bodies in each gateway's dialect (docs/gateways.md). Every builder takes the payment
  * id, so each test uses payments of its own.
  */
 

@@ -108,7 +108,7 @@ async function send(sender: SmsSender, to: string, body: string) {
       err.httpStatus === null
         ? 'no answer from Twilio'
         : `Twilio answered ${details.filter(Boolean).join(', ')}`;
-    // GATEWAYS.md: a timeout or 5xx after sending leaves the outcome unknown; a refused
+    // docs/gateways.md: a timeout or 5xx after sending leaves the outcome unknown; a refused
     // or unresolvable connection never carried the request.
     const neverSent = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.test(err.message);
     const unknown =

@@ -67,7 +67,7 @@ export async function startStack(
     const db: Db = await openDatabase(config, logger, { migrate: true });
     stops.push(() => db.destroy());
     // One registry for both: the API's /metrics shows the worker's instruments too.
-    const metrics = createMetrics({ audit: { db, logger } });
+    const metrics = createMetrics({ audit: { db, logger }, process: true });
     const worker: RunningWorker = await startWorker(config, db, logger, undefined, metrics);
     stops.push(() => worker.shutdown());
     const api = await startApi(config, db, logger, undefined, metrics);

@@ -1,5 +1,7 @@
 import type { Db } from '../db/connect';
 import { FINAL_TRANSITIONS } from '../db/recovery-events';
+import { GATEWAYS, type Gateway } from '../domain/payment-event';
+import { loadRevenue } from '../monitoring/revenue';
 
 export interface SmsCount {
   status: string;
@@ -12,17 +14,22 @@ export interface AuditCounts {
   /** Finished recoveries by final transition (cancelled, sms_failed, recovered, …). */
   recoveries: Map<string, number>;
   sms: SmsCount[];
+  /** Centavos recovered in the last 24 hours, by gateway (as `stats` counts them). */
+  recoveredCentavos: Map<Gateway, number>;
 }
+
+export const REVENUE_WINDOW_MS = 24 * 3_600_000;
 
 /** Statuses an SMS ends in once Twilio (or its carrier) has decided; `cancelled` never went out. */
 const SETTLED = ['delivered', 'undelivered', 'failed'];
 
 /**
  * Read-only counts for the metrics endpoint. They live here rather than in src/db because
- * they exist only for the gauges and are shaped by them; two grouped scans on indexed columns.
+ * they exist only for the gauges and are shaped by them: two grouped scans on indexed columns,
+ * and the last 24 hours of `stats`' revenue.
  */
-export async function readAuditCounts(db: Db): Promise<AuditCounts> {
-  const [recoveries, sms] = await Promise.all([
+export async function readAuditCounts(db: Db, now = new Date()): Promise<AuditCounts> {
+  const [recoveries, sms, revenue] = await Promise.all([
     db('recovery_events')
       .whereIn('transition', FINAL_TRANSITIONS)
       .groupBy('transition')
@@ -34,6 +41,7 @@ export async function readAuditCounts(db: Db): Promise<AuditCounts> {
       .count({ count: '*' }) as Promise<
       { status: string; error_code: number | null; count: number | string }[]
     >,
+    loadRevenue(db, { from: new Date(now.getTime() - REVENUE_WINDOW_MS), to: now }),
   ]);
   return {
     recoveries: new Map(recoveries.map((row) => [row.transition, Number(row.count)])),
@@ -42,6 +50,9 @@ export async function readAuditCounts(db: Db): Promise<AuditCounts> {
       errorCode: row.error_code === null ? '' : String(row.error_code),
       count: Number(row.count),
     })),
+    recoveredCentavos: new Map(
+      GATEWAYS.map((gateway) => [gateway, revenue.byGateway[gateway].recoveredCentavos]),
+    ),
   };
 }
 

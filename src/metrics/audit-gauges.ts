@@ -65,6 +65,18 @@ export function registerAuditGauges(registry: Registry, options: AuditGaugeOptio
     },
   });
   new Gauge({
+    name: `${PREFIX}recovered_revenue_centavos`,
+    help: 'Centavos of the payments recovered in the last 24 hours, by gateway, from the audit tables',
+    labelNames: ['gateway'],
+    registers,
+    async collect() {
+      const counts = await read();
+      this.reset();
+      for (const [gateway, centavos] of counts?.recoveredCentavos ?? [])
+        this.set({ gateway }, centavos);
+    },
+  });
+  new Gauge({
     name: `${PREFIX}sms_delivery_ratio`,
     help: 'Delivered recovery SMS among those delivered, undelivered or failed (NaN until one is), from the audit tables',
     registers,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { registerAuditGauges, type AuditGaugeOptions } from './audit-gauges';
 import { PREFIX } from './prefix';
 
@@ -29,6 +29,12 @@ export interface MetricsOptions {
    * workers wrote the rows. Left out in a worker, so two targets never report them twice.
    */
   audit?: AuditGaugeOptions;
+  /**
+   * prom-client's default `process_*` and `nodejs_*` series (CPU, memory, event-loop lag,
+   * GC, handles). On for the processes the service runs; off in tests, which create many
+   * registries in one process.
+   */
+  process?: boolean;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -75,6 +81,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
   };
   if (options.audit) registerAuditGauges(registry, options.audit);
+  if (options.process) collectDefaultMetrics({ register: registry });
   return metrics;
 }
 

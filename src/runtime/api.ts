@@ -7,7 +7,7 @@ import { statusCallbackUrl } from '../delivery/callback-url';
 import { createHealthCheck } from '../health';
 import { createApp } from '../http/app';
 import type { Logger } from '../logging';
-import type { Metrics } from '../metrics/metrics';
+import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createSmsSender } from '../sms/sender';
 import { connectClient } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
@@ -31,7 +31,7 @@ export async function startApi(
     db,
     logger,
     webhookSecret: config.webhookSecret,
-    metrics,
+    metrics: metrics ?? createMetrics({ audit: { db, logger }, process: true }),
     // Callbacks are verified against the URL Twilio was given, so both are needed.
     twilioCallbacks:
       config.twilio && config.publicUrl

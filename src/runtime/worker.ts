@@ -35,7 +35,7 @@ export async function startWorker(
   db: Db,
   logger: Logger,
   sms?: SmsSender,
-  metrics: Metrics = createMetrics(),
+  metrics: Metrics = createMetrics({ process: true }),
 ): Promise<RunningWorker> {
   const [template, ...followUpTemplates] = stepTemplates(config);
   reportSegments([template, ...followUpTemplates], config.recovery.gsm7, logger);

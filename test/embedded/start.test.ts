@@ -79,6 +79,8 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
   );
   expect(await health.json()).toEqual({
     status: 'ok',
+    version: expect.any(String),
+    uptimeSeconds: expect.any(Number),
     database: { ok: true },
     temporal: { ok: true },
     worker: { ok: true },

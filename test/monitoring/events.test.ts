@@ -160,6 +160,13 @@ describe('listing webhook events', () => {
     expect(reply.json).toEqual({ items: [], next: null });
   });
 
+  test('a reversed window (to before from) is empty rather than an error', async () => {
+    const reply = await get('/api/webhooks/events/?from=2026-11-02&to=2026-11-01');
+
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ items: [], next: null });
+  });
+
   test('phone numbers in the list are masked', async () => {
     const page = eventsPage.parse((await get('/api/webhooks/events/?limit=200')).json);
 
@@ -180,7 +187,6 @@ describe('list parameters that are refused with 400, naming the parameter', () =
     ['cursor=not-a-cursor', 'cursor'],
     ['from=yesterday', 'from'],
     ['to=2026-13-01T00:00:00Z', 'to'],
-    ['from=2026-11-02&to=2026-11-01', 'from'],
     ['gateway=paypal', 'gateway'],
     ['payment_status=waiting_payment', 'payment_status'],
     ['payment_id=%00', 'payment_id'],

@@ -138,7 +138,8 @@ describe('the suppression list through the API', () => {
       });
 
     const refused = await testSms();
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/suppression list/);
     expect(emulator.messages()).toEqual([]);
 
     await call(server.url, `${PATH}${added.id}/`, { method: 'DELETE' });

@@ -15,6 +15,7 @@ import {
   type TwilioEmulator,
 } from '../twilio-emulator';
 import { stopStaleProcess, waitForExit, writePidFile } from './pid-file';
+import { removeRunFile, writeRunFile } from './run-file';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
 export interface StackOptions {
@@ -62,7 +63,20 @@ export async function startStack(
       base.twilio || base.twilioApiUrl
         ? null
         : await startTwilioEmulator({ port: options.emulatorPort, statusCallbacks: true });
-    if (emulator) stops.push(() => emulator.close());
+    if (emulator) {
+      stops.push(() => emulator.close());
+      // So `npx pix-recovery test-sms` beside this stack sends through the same emulator.
+      writeRunFile(base.dataDir, {
+        pid: process.pid,
+        twilioEmulator: {
+          url: emulator.url,
+          accountSid: DEV_ACCOUNT_SID,
+          authToken: DEV_AUTH_TOKEN,
+          from: MESSAGING_SERVICE_FROM,
+        },
+      });
+      stops.push(async () => removeRunFile(base.dataDir));
+    }
     const config = withEmbeddedParts(base, devServer, emulator);
     const db: Db = await openDatabase(config, logger, { migrate: true });
     stops.push(() => db.destroy());

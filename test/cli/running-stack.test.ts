@@ -2,6 +2,7 @@
  * The commands that talk to a running service, against `npm start`'s compiled entrypoint
  * (its own Temporal dev server, SQLite in a temp folder, the Twilio emulator), started once.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,6 +166,37 @@ test('payment show gives the recovery as the API shows it, and a later paid ends
     /deliveries \(2\)\n {2}\S+ {2}waiting \(waiting_payment\) {2}pix {2}R\$ 50,00 {2}\+5511987654321 {2}→ scheduled/,
   );
 }, 150_000);
+
+test("test-sms beside npm start, without Twilio settings, sends through the stack's emulator and prints the SID", async () => {
+  const runFile = path.join(dataDir, 'run.json');
+  expect(fs.statSync(runFile).mode & 0o777).toBe(0o600);
+
+  const run = await cli('test-sms', '--phone', '11987654321', '--name', 'Ana');
+
+  expect(run.code).toBe(0);
+  const sid = /^sent {6}(SM\w{32}) /m.exec(run.stdout)?.[1];
+  expect(sid).toBeDefined();
+  const received = (await (
+    await fetch(`http://127.0.0.1:${env.TWILIO_EMULATOR_PORT}/__emulator/messages`)
+  ).json()) as { sid: string; to: string }[];
+  expect(received).toContainEqual(expect.objectContaining({ sid, to: '+5511987654321' }));
+});
+
+test('npm run --silent cli -- payment show --json prints nothing but the JSON document on stdout', async () => {
+  const id = generatedId(
+    await cli('simulate-webhook', '--gateway', 'ghostpay', '--status', 'waiting'),
+  );
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(
+      'npm',
+      ['run', '--silent', 'cli', '--', 'payment', 'show', 'ghostpay', id, '--json'],
+      { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, out) => (err ? reject(err) : resolve(out)),
+    );
+  });
+
+  expect((JSON.parse(stdout) as PaymentView).workflowId).toBe(`recovery:ghostpay:${id}`);
+}, 90_000);
 
 test('payment show of a payment the service never heard of fails on one line', async () => {
   const run = await cli('payment', 'show', 'tribopay', 'never-delivered');

@@ -89,7 +89,7 @@ test('without Twilio settings it refuses to send, on one line, before rendering 
 
   expect(run.code).toBe(1);
   expect(errorLine(run)).toBe(
-    'error: Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER, or use --dry-run',
+    'error: Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER, run it beside `npm start` (same DATA_DIR), or use --dry-run',
   );
   expect(run.stdout).toBe('');
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfig } from '../../config';
+import { withRunningEmulator } from '../../embedded/run-file';
 import { normalizePhone, type PhoneRejection } from '../../domain/phone';
 import { SmsSendError } from '../../sms/errors';
 import { segmentCount } from '../../sms/segments';
@@ -12,6 +13,8 @@ const help = `Usage: pix-recovery test-sms --phone <number> [options]
 
 Renders the recovery SMS from the configured template (SMS_TEMPLATE, or the default) and
 sends it through the configured Twilio (TWILIO_*, TWILIO_API_URL), printing the SID.
+Without Twilio settings, beside a running \`npm start\` (same DATA_DIR), it sends through
+that stack's Twilio emulator.
 
 Options:
   --phone <number>      recipient; a mobile number, Brazilian by default ("(11) 98765-4321")
@@ -22,7 +25,7 @@ Options:
   --dry-run             print the body, its length and SMS segments; send nothing`;
 
 const SEND_HINT =
-  'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER, or use --dry-run';
+  'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER, run it beside `npm start` (same DATA_DIR), or use --dry-run';
 
 const PHONE_PROBLEMS: Record<PhoneRejection, string> = {
   missing: 'is required',
@@ -65,7 +68,7 @@ export const testSms: Command = {
       },
     });
     const input = validateOptions('test-sms', schema, values);
-    const config = loadConfig(ctx.env);
+    const { config, emulatorUrl } = withRunningEmulator(loadConfig(ctx.env));
     if (!input['dry-run'] && !config.twilio)
       throw new CliError(`Twilio is not configured: ${SEND_HINT}`);
     const body = renderSms(config.smsTemplate ?? DEFAULT_TEMPLATE, {
@@ -79,6 +82,7 @@ export const testSms: Command = {
       ctx.out('dry run: nothing sent');
       return 0;
     }
+    if (emulatorUrl) ctx.out(`via       npm start's Twilio emulator (${emulatorUrl})`);
     const sent = await send(createSmsSender(config.twilio, config.twilioApiUrl), input.phone, body);
     ctx.out(`sent      ${sent.sid} (${sent.status})`);
     return 0;

@@ -5,6 +5,7 @@ import { registerClosedByHandGauge } from '../metrics/audit-gauges';
 import { createMetrics } from '../metrics/metrics';
 import { allowedMethods } from './allow';
 import { errorHandler } from './errors';
+import { apiDocsRoutes } from './routes/api-docs';
 import { requestId } from './request-id';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -44,7 +45,7 @@ export function createApp(deps: AppDeps): Koa {
     metricsRoutes(metrics),
   ];
   // Every route is listed in ROUTE_DOCS too; test/http/openapi.test.ts holds the two together.
-  routers.push(monitoringRoutes(deps), openApiRoutes(ROUTE_DOCS));
+  routers.push(monitoringRoutes(deps), openApiRoutes(ROUTE_DOCS), apiDocsRoutes());
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,4 +1,5 @@
 import type { RouteDoc } from '../openapi';
+import { API_DOCS_ROUTES } from './api-docs';
 import { HEALTH_ROUTES, WEBHOOK_ROUTES } from './intake';
 import { MONITORING_ROUTES, openApiRoute } from './monitoring';
 import { METRICS_ROUTE, TWILIO_STATUS_ROUTE, TWILIO_INBOUND_ROUTE } from './others';
@@ -11,5 +12,6 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...HEALTH_ROUTES,
   ...MONITORING_ROUTES,
   openApiRoute,
+  ...API_DOCS_ROUTES,
   METRICS_ROUTE,
 ];

@@ -30,7 +30,7 @@ const schema = z
     updatedAt: timestamp,
     approvedAt: timestamp,
   })
-  .meta({ required: ['paymentId', 'status'], examples: GHOSTPAY_EXAMPLES });
+  .meta({ required: ['paymentId', 'status'], inputExamples: GHOSTPAY_EXAMPLES });
 
 type Body = z.output<typeof schema>;
 

@@ -63,7 +63,7 @@ const schema = z
   )
   .meta({
     allOf: [oneOfPaths(ID_PATHS, FILLED_ID), oneOfPaths(STATUS_PATHS, FILLED_WORD)],
-    examples: TRIBOPAY_EXAMPLES,
+    inputExamples: TRIBOPAY_EXAMPLES,
   });
 
 type Body = z.output<typeof schema>;

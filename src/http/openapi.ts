@@ -187,6 +187,7 @@ class Components {
       target: 'draft-2020-12',
       io,
       unrepresentable: 'any',
+      override: ({ jsonSchema }) => useInputExamples(jsonSchema as Record<string, unknown>),
     }) as Record<string, unknown>;
     const { $schema: _dialect, $defs, ...rest } = retarget(json) as Record<string, unknown>;
     Object.assign(this.named, $defs as Record<string, unknown> | undefined);
@@ -196,6 +197,16 @@ class Components {
   all(): Record<string, unknown> {
     return Object.fromEntries(Object.entries(this.named).sort(([a], [b]) => a.localeCompare(b)));
   }
+}
+
+/**
+ * zod drops `examples` from the input side of a schema that transforms (they might be
+ * outputs). Ours are request bodies as sent, so a schema names them `inputExamples`.
+ */
+function useInputExamples(json: Record<string, unknown>): void {
+  if (!('inputExamples' in json)) return;
+  json.examples = json.inputExamples;
+  delete json.inputExamples;
 }
 
 function retarget(value: unknown): unknown {

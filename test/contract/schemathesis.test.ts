@@ -61,7 +61,8 @@ test('schemathesis finds nothing: every documented operation, all checks, real P
 
   const summary = run.output.slice(run.output.lastIndexOf('SUMMARY'));
   if (run.code !== 0) throw new Error(`schemathesis exited ${run.code}:\n${run.output}`);
-  expect(summary).toContain(`Tested: ${ROUTE_DOCS.length}\n`);
+  // Every operation but GET /api/openapi.json, which schemathesis leaves out as the schema itself.
+  expect(summary).toContain(`Tested: ${ROUTE_DOCS.length - 1}\n`);
   expect(summary).not.toMatch(/❌|🚫|Failures:|Errors:/);
   const [, generated, passed] = /(\d+) generated, (\d+) passed/.exec(summary) ?? [];
   expect(Number(generated)).toBeGreaterThan(1000);

@@ -113,6 +113,62 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the OpenAPI document is strict', () => {
+  type Operation = {
+    security: object[];
+    responses: Record<string, unknown>;
+    requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  };
+  const operations = async () =>
+    Object.values((await openApi()).paths).flatMap((item) =>
+      Object.entries(item)
+        .filter(([key]) => !key.startsWith('x-'))
+        .map(([, op]) => op as Operation),
+    );
+
+  test('no operation has a catch-all `default` response; each documents 405, and 401 where a token is needed', async () => {
+    for (const op of await operations()) {
+      expect(Object.keys(op.responses)).not.toContain('default');
+      expect(op.responses).toHaveProperty('405');
+      if (JSON.stringify(op.security).includes('bearer'))
+        expect(op.responses).toHaveProperty('401');
+    }
+  });
+
+  test('every parameter has an example or an enumeration of its values', async () => {
+    const document = (await openApi()) as unknown as {
+      paths: Record<string, Record<string, { parameters?: { name: string; schema: object }[] }>>;
+    };
+    const parameters = Object.values(document.paths).flatMap((item) =>
+      Object.values(item).flatMap((op) => (typeof op === 'object' ? (op.parameters ?? []) : [])),
+    );
+    expect(parameters.length).toBeGreaterThan(20);
+    for (const { name, schema } of parameters) {
+      const s = schema as { examples?: unknown[]; enum?: unknown[] };
+      expect([name, Boolean(s.examples?.length || s.enum?.length)]).toEqual([name, true]);
+    }
+  });
+
+  test('every JSON request body has an example, and the webhook bodies state what they require', async () => {
+    const document = (await openApi()) as Document & {
+      paths: Record<string, { post?: Operation }>;
+    };
+    for (const op of await operations()) {
+      const json = op.requestBody?.content['application/json'];
+      if (json) expect(json.schema.examples).toEqual(expect.any(Array));
+    }
+    const ghostpaySchema =
+      document.paths['/api/webhooks/ghostpay/'].post!.requestBody!.content['application/json']
+        .schema;
+    expect(ghostpaySchema.required).toEqual(['paymentId', 'status']);
+    const tribopaySchema =
+      document.paths['/api/webhooks/tribopay/'].post!.requestBody!.content['application/json']
+        .schema;
+    expect(tribopaySchema.allOf).toHaveLength(2); // a payment id and a status, each at one of several paths
+    expect(tribopaySchema.examples).toHaveLength(2); // the postback and the flat shape
+  });
+});
+
 describe('real responses match the documented schemas', () => {
   const route = (operationId: string): RouteDoc =>
     ROUTE_DOCS.find((doc) => doc.operationId === operationId)!;

@@ -9,7 +9,7 @@ export const limitParam = z.coerce
   .min(1)
   .max(MAX_PAGE_SIZE)
   .default(50)
-  .meta({ description: `Items per page, 1 to ${MAX_PAGE_SIZE}` });
+  .meta({ description: `Items per page, 1 to ${MAX_PAGE_SIZE}`, inputExamples: [50] });
 
 /** The opaque `next` of the previous page, turned back into the id it continues after. */
 export function cursorParam(list: ListName) {
@@ -63,7 +63,7 @@ export function textParam(max: number) {
       `must be 1 to ${max} characters`,
     )
     .refine(withoutNul, NUL_MESSAGE)
-    .meta({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*$' });
+    .meta({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*$', inputExamples: ['tp-1001'] });
 }
 
 /** The characters JavaScript's `trim()` removes, as a regular-expression class body. */

@@ -65,7 +65,7 @@ export const getEventRoute = {
       .int()
       .min(1)
       .max(Number.MAX_SAFE_INTEGER)
-      .meta({ description: 'The event id' }),
+      .meta({ description: 'The event id', inputExamples: [1] }),
   }),
   responses: {
     200: { description: 'The event', schema: eventDetailSchema },
@@ -91,6 +91,7 @@ export const listSmsRoute = {
         /^[a-z_-]{1,32}$/,
         'expected a status such as pending, sent, delivered, undelivered, failed',
       )
+      .meta({ examples: ['delivered'] })
       .optional(),
     payment_id: textParam(MAX_ID_LENGTH).optional(),
     ...range,
@@ -163,11 +164,11 @@ export const testSmsRoute = {
           .meta({
             description: 'A mobile number; Brazilian when no country code',
             pattern: BRAZILIAN_MOBILE,
-            examples: ['+5521987654321'],
+            inputExamples: ['+5521987654321'],
           }),
         message: filledText(MAX_TEST_MESSAGE).optional(),
       })
-      .meta({ examples: [{ phone_number: '+5521987654321', message: 'Teste de SMS' }] }),
+      .meta({ inputExamples: [{ phone_number: '+5521987654321', message: 'Teste de SMS' }] }),
   },
   responses: {
     200: { description: 'Twilio accepted the message', schema: testSmsResultSchema },

@@ -33,14 +33,14 @@ const idParam = z.strictObject({
     .int()
     .min(1)
     .max(Number.MAX_SAFE_INTEGER)
-    .meta({ description: "The entry's id, from the list or a lookup" }),
+    .meta({ description: "The entry's id, from the list or a lookup", inputExamples: [1] }),
 });
 
 const phoneBody = (strict: boolean, description: string) => ({
   phone_number: phoneText(strict).meta({
     description,
     pattern: BRAZILIAN_MOBILE,
-    examples: ['+5521987654321'],
+    inputExamples: ['+5521987654321'],
   }),
 });
 
@@ -93,7 +93,9 @@ export const addSuppressionRoute = {
           .optional()
           .meta({ description: 'Why, for whoever reads the list later' }),
       })
-      .meta({ examples: [{ phone_number: '+5521987654321', note: 'Asked by phone on 28/11' }] }),
+      .meta({
+        inputExamples: [{ phone_number: '+5521987654321', note: 'Asked by phone on 28/11' }],
+      }),
   },
   responses: {
     200: { description: 'Already on the list: the entry as it was', schema: suppressionSchema },
@@ -117,7 +119,7 @@ export const lookUpSuppressionRoute = {
       .strictObject(
         phoneBody(false, 'The number in any usual spelling; E.164 as Twilio sends it also works'),
       )
-      .meta({ examples: [{ phone_number: '+5521987654321' }] }),
+      .meta({ inputExamples: [{ phone_number: '+5521987654321' }] }),
   },
   responses: {
     200: { description: 'The entry, phone in full', schema: suppressionSchema },

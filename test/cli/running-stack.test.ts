@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { PaymentView } from '../../src/monitoring/shapes';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
@@ -186,14 +187,11 @@ test('npm run --silent cli -- payment show --json prints nothing but the JSON do
   const id = generatedId(
     await cli('simulate-webhook', '--gateway', 'ghostpay', '--status', 'waiting'),
   );
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      'npm',
-      ['run', '--silent', 'cli', '--', 'payment', 'show', 'ghostpay', id, '--json'],
-      { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, out) => (err ? reject(err) : resolve(out)),
-    );
-  });
+  const { stdout } = await promisify(execFile)(
+    'npm',
+    ['run', '--silent', 'cli', '--', 'payment', 'show', 'ghostpay', id, '--json'],
+    { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, ...env }, timeout: 60_000 },
+  );
 
   expect((JSON.parse(stdout) as PaymentView).workflowId).toBe(`recovery:ghostpay:${id}`);
 }, 90_000);

@@ -29,7 +29,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const MAX_ID_LENGTH = 128;
 
 /** Characters in code points, as PostgreSQL's varchar and JSON Schema's maxLength count them. */
-const lengthOf = (text: string) => [...text].length;
+export const lengthOf = (text: string) => [...text].length;
 
 /** Ids arrive as strings or numbers; we keep them as strings. Blank counts as absent. */
 function parseId(input: unknown): Leaf<string | null> {
@@ -66,15 +66,16 @@ function parseWord(input: unknown): Leaf<string | null> {
 
 // What each leaf accepts, in JSON Schema, for the OpenAPI document: the parse functions
 // above are the rule, these state it exactly (a fuzzer checks both directions).
-const WS =
+/** The characters JavaScript's `trim()` removes, as a regular-expression class body. */
+export const TRIMMED =
   '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 /** Not blank as JavaScript's `trim()` sees it, and no NUL. */
-const NOT_BLANK = `^[^\\u0000]*[^${WS}\\u0000][^\\u0000]*$`;
+const NOT_BLANK = `^[^\\u0000]*[^${TRIMMED}\\u0000][^\\u0000]*$`;
 const WHOLE_NUMBER = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 const NULL = { type: 'null' };
 const ID_TEXT = { type: 'string', maxLength: MAX_ID_LENGTH, pattern: '^[^\\u0000]*$' };
 export const FILLED_ID = { anyOf: [{ ...ID_TEXT, pattern: NOT_BLANK }, WHOLE_NUMBER] };
-export const FILLED_WORD = { type: 'string', pattern: `[^${WS}]` };
+export const FILLED_WORD = { type: 'string', pattern: `[^${TRIMMED}]` };
 
 export const optionalId = leaf(parseId).meta({ anyOf: [ID_TEXT, WHOLE_NUMBER, NULL] });
 
@@ -97,7 +98,11 @@ export const requiredWord = leaf((input): Leaf<string> => {
 
 /** Integer centavos, or their digits as a string (blank counts as absent). */
 export const centavos = leaf(parseCentavos).meta({
-  anyOf: [WHOLE_NUMBER, { type: 'string', pattern: `^[${WS}]*([0-9]{1,15})?[${WS}]*$` }, NULL],
+  anyOf: [
+    WHOLE_NUMBER,
+    { type: 'string', pattern: `^[${TRIMMED}]*([0-9]{1,15})?[${TRIMMED}]*$` },
+    NULL,
+  ],
 });
 
 /** Never fails: an unreadable timestamp becomes null rather than a rejected delivery. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lengthOf, TRIMMED } from '../../gateways/fields';
 import { cursorPattern, decodeCursor, type ListName } from '../../monitoring/cursor';
 
 export const MAX_PAGE_SIZE = 200;
@@ -51,9 +52,6 @@ export const instantParam = z
 export const withoutNul = (text: string) => !text.includes('\0');
 export const NUL_MESSAGE = 'must not contain NUL characters';
 
-/** Characters in code points, as JSON Schema's `maxLength` and PostgreSQL count them. */
-const lengthOf = (text: string) => [...text].length;
-
 /** Free text compared for equality: 1 to `max` characters, no NUL. */
 export function textParam(max: number) {
   return z
@@ -65,10 +63,6 @@ export function textParam(max: number) {
     .refine(withoutNul, NUL_MESSAGE)
     .meta({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*$', inputExamples: ['tp-1001'] });
 }
-
-/** The characters JavaScript's `trim()` removes, as a regular-expression class body. */
-const TRIMMED =
-  '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 
 /** Free text kept trimmed: not blank, at most `max` characters as sent, no NUL. */
 export function filledText(max: number) {

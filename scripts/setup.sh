@@ -63,12 +63,13 @@ for tool in temporal temporal-test-server st; do
 done
 "$TOOLS/bin/temporal" --version >/dev/null || fail "$TOOLS/bin/temporal does not run on this machine"
 
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 if command -v promtool >/dev/null; then
   step "promtool already installed ($(promtool --version 2>&1 | head -n 1))"
-elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+elif command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
   step "installing promtool (Debian's prometheus package) with apt-get"
-  apt-get update || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
+  as_root apt-get update || fail "apt-get update failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
     || fail "apt-get could not install prometheus (promtool)"
   installed+=("prometheus (promtool) from Debian")
 else

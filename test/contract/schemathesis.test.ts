@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROUTE_DOCS } from '../../src/http/schemas';
 import { API_TOKEN } from '../monitoring/app';
@@ -23,10 +24,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/**
+ * Runs `st` in an empty folder of its own: schemathesis and hypothesis keep caches of past
+ * failures in the working directory and replay them, so a run would depend on the last.
+ */
 function schemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'schemathesis-'));
+  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(ST, args, {
-      cwd: ROOT,
+      cwd,
       env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -35,7 +41,7 @@ function schemathesis(args: string[]): Promise<{ code: number | null; output: st
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
-  });
+  }).finally(() => rmSync(cwd, { recursive: true, force: true }));
 }
 
 test('schemathesis finds nothing: every documented operation, all checks, real PostgreSQL', async () => {

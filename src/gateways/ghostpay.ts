@@ -30,7 +30,13 @@ const schema = z
     updatedAt: timestamp,
     approvedAt: timestamp,
   })
-  .meta({ required: ['paymentId', 'status'], inputExamples: GHOSTPAY_EXAMPLES });
+  .meta({
+    description:
+      '`paymentId` and `status` are required; `paymentMethod`, `totalValue` (centavos), ' +
+      '`customer{name, email, phone}`, `checkoutUrl`, `pixCode` and the timestamps are read when present.',
+    required: ['paymentId', 'status'],
+    inputExamples: GHOSTPAY_EXAMPLES,
+  });
 
 type Body = z.output<typeof schema>;
 

@@ -62,6 +62,11 @@ const schema = z
     ),
   )
   .meta({
+    description:
+      'Either shape: the postback (`status`, `method`, `transaction{id|hash, status, amount}`, ' +
+      '`customer{name, email, phone_number|phone}`, `created_at`, `paid_at`) or the flat one ' +
+      '(`id`, `payment_status`, `payment_method`, `amount`, `customer{…}`, `created_at`, ' +
+      '`updated_at`). A payment id and a status are required, each at any of its places.',
     allOf: [oneOfPaths(ID_PATHS, FILLED_ID), oneOfPaths(STATUS_PATHS, FILLED_WORD)],
     inputExamples: TRIBOPAY_EXAMPLES,
   });

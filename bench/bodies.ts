@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * TriboPay postbacks as ../shared/GATEWAYS.md describes them, with the context fields a
+ * TriboPay postbacks as docs/gateways.md describes them, with the context fields a
  * real checkout sends (offer, items, tracking, ip, fbp), so the API parses, hashes and
  * stores a body of realistic size (~1 KiB). Every payment has its own id and its own
  * Brazilian mobile number, so the frequency cap (one SMS per number) never merges two.

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { pingDb, type Db } from './db/connect';
+import { outboxBacklog, type OutboxBacklog } from './db/outbox';
 
 export interface PartHealth {
   ok: boolean;
@@ -12,6 +13,11 @@ export interface HealthReport {
   database: PartHealth;
   temporal: PartHealth;
   worker: PartHealth;
+  /**
+   * Deliveries stored but not yet handed to Temporal (null when the database didn't
+   * answer). A backlog alone doesn't make the service unhealthy: webhooks are still taken.
+   */
+  outbox?: OutboxBacklog | null;
 }
 
 /** A poller seen this recently counts as a live worker (pollers long-poll for ~60 s). */
@@ -23,10 +29,11 @@ export type HealthCheck = () => Promise<HealthReport>;
 /** Database, Temporal, and a worker polling our task queue; never names hosts or credentials. */
 export function createHealthCheck(db: Db, client: Client, taskQueue: string): HealthCheck {
   return async () => {
-    const [database, temporalPart, worker] = await Promise.all([
+    const [database, temporalPart, worker, outbox] = await Promise.all([
       probe(() => pingDb(db)),
       probe(() => client.workflowService.getSystemInfo({})),
       probe(() => workerPolling(client, taskQueue)),
+      outboxBacklog(db).catch(() => null),
     ]);
     const workerPart = temporalPart.ok ? worker : { ok: false, detail: 'temporal unreachable' };
     return {
@@ -34,6 +41,7 @@ export function createHealthCheck(db: Db, client: Client, taskQueue: string): He
       database,
       temporal: temporalPart,
       worker: workerPart,
+      outbox,
     };
   };
 }

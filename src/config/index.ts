@@ -41,6 +41,17 @@ export interface Config {
     metricsAddress?: string;
     /** Recoveries a worker keeps in memory between their tasks (WORKER_CACHED_WORKFLOWS). */
     cachedWorkflows: number;
+    /** Worker slots and pollers (WORKER_*_TASK_SLOTS, WORKER_*_POLLERS). */
+    workflowTaskSlots: number;
+    activityTaskSlots: number;
+    workflowPollers: number;
+    activityPollers: number;
+  };
+  /** How the API hands stored deliveries to Temporal (OUTBOX_*). */
+  outbox: {
+    concurrency: number;
+    sweepIntervalMs: number;
+    claimMs: number;
   };
   /** Where a worker serves its own /metrics (WORKER_METRICS_PORT); unset: nowhere. */
   workerMetricsPort?: number;
@@ -177,6 +188,18 @@ function databaseFrom(env: Env): DatabaseConfig {
 }
 
 /** RECOVERY_DELAY is the first step: when both are given they must agree. */
+/** Temporal's worker quietly lowers workflow task slots to the cache size: refuse it instead. */
+function workerIssues(env: Env): ConfigIssue[] {
+  const cache = env.WORKER_CACHED_WORKFLOWS;
+  if (cache === 0 || env.WORKER_WORKFLOW_TASK_SLOTS <= cache) return [];
+  return [
+    {
+      variable: 'WORKER_WORKFLOW_TASK_SLOTS',
+      message: `must not exceed WORKER_CACHED_WORKFLOWS (${cache}) unless the cache is off (0)`,
+    },
+  ];
+}
+
 function stepIssues(rawEnv: NodeJS.ProcessEnv, env: Env): ConfigIssue[] {
   const steps = env.RECOVERY_STEPS;
   if (!steps || !rawEnv.RECOVERY_DELAY?.trim() || steps[0] === env.RECOVERY_DELAY) return [];
@@ -199,6 +222,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     })),
     ...missingTwilioSettings(merged),
     ...(parsed.success ? stepIssues(rawEnv, parsed.data) : []),
+    ...(parsed.success ? workerIssues(parsed.data) : []),
   ];
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const env = parsed.data;
@@ -216,6 +240,15 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
       metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
       cachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
+      workflowTaskSlots: env.WORKER_WORKFLOW_TASK_SLOTS,
+      activityTaskSlots: env.WORKER_ACTIVITY_TASK_SLOTS,
+      workflowPollers: env.WORKER_WORKFLOW_POLLERS,
+      activityPollers: env.WORKER_ACTIVITY_POLLERS,
+    }),
+    outbox: Object.freeze({
+      concurrency: env.OUTBOX_CONCURRENCY,
+      sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL,
+      claimMs: env.OUTBOX_CLAIM_TIMEOUT,
     }),
     workerMetricsPort: env.WORKER_METRICS_PORT,
     recoveryDelayMs: env.RECOVERY_STEPS?.[0] ?? env.RECOVERY_DELAY,

@@ -6,7 +6,7 @@ import { blankToUndefined } from './blank';
 
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 
-function duration(fallback: string, maxMs = Number.MAX_SAFE_INTEGER) {
+function duration(fallback: string, maxMs = Number.MAX_SAFE_INTEGER, minMs = 1) {
   return z.preprocess(
     blankToUndefined,
     z
@@ -25,8 +25,25 @@ function duration(fallback: string, maxMs = Number.MAX_SAFE_INTEGER) {
           ctx.addIssue({ code: 'custom', message: `must be at most ${formatDuration(maxMs)}` });
           return z.NEVER;
         }
+        if (ms < minMs) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${formatDuration(minMs)}` });
+          return z.NEVER;
+        }
         return ms;
       }),
+  );
+}
+
+function wholeNumber(fallback: number, min: number, max: number) {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message })
+      .int(message)
+      .min(min, message)
+      .max(max, message)
+      .default(fallback),
   );
 }
 
@@ -143,6 +160,24 @@ export const envSchema = z.object({
       .refine((n) => n !== 1, 'expected 0 (no cache) or 2 or more')
       .default(100),
   ),
+  /**
+   * Worker tuning (see README, "Scaling"). Defaults are the SDK's own: task slots bound what
+   * one worker process runs at once, pollers how many long-polls it keeps open per queue.
+   */
+  WORKER_WORKFLOW_TASK_SLOTS: wholeNumber(40, 1, 10_000),
+  WORKER_ACTIVITY_TASK_SLOTS: wholeNumber(100, 1, 10_000),
+  WORKER_WORKFLOW_POLLERS: wholeNumber(10, 1, 1_000),
+  WORKER_ACTIVITY_POLLERS: wholeNumber(10, 1, 1_000),
+  /** Outbox hand-offs one sweep runs at once when draining a backlog. */
+  OUTBOX_CONCURRENCY: wholeNumber(16, 1, 1_000),
+  /** How often each API process looks for outbox rows nobody is handing off. */
+  OUTBOX_SWEEP_INTERVAL: duration('1s', 60_000),
+  /**
+   * How long a claimed outbox row is one process's to hand off; after that another takes
+   * it (the claimer died). Longer than one hand-off's 5 s deadline, so a slow hand-off is
+   * not repeated by a second process.
+   */
+  OUTBOX_CLAIM_TIMEOUT: duration('30s', 3_600_000, 6_000),
   RECOVERY_DELAY: duration('10m'),
   ATTRIBUTION_WINDOW: duration('24h'),
   TWILIO_ACCOUNT_SID: z.preprocess(

@@ -20,10 +20,20 @@ export interface StoredWebhookEvent {
   handedOffAt: Date | null;
 }
 
-/** Writes the delivery unless an identical one is already stored; returns the stored row. */
+/** The intake's decision, stored with the delivery in the same statement. */
+export interface Routing {
+  outcome: string;
+  workflowId: string | null;
+}
+
+/**
+ * Writes the delivery, with the outcome the intake decided, unless an identical one is
+ * already stored; returns the stored row (for a repeat, the earlier one).
+ */
 export async function insertWebhookEvent(
   db: Db,
   e: NewWebhookEvent,
+  routing: Routing | null = null,
 ): Promise<{ inserted: boolean; row: StoredWebhookEvent }> {
   const { event } = e;
   const inserted = await db('webhook_events')
@@ -45,6 +55,8 @@ export async function insertWebhookEvent(
       normalized: JSON.stringify(event),
       dedup_key: e.dedupKey,
       received_at: e.receivedAt,
+      outcome: routing?.outcome ?? null,
+      workflow_id: routing?.workflowId ?? null,
     })
     .onConflict('dedup_key')
     .ignore()
@@ -78,13 +90,16 @@ export async function recordOutcome(
     .update({ outcome, workflow_id: workflowId, handed_off_at: handedOff ? new Date() : null });
 }
 
-/** Earlier deliveries for this payment that already reached its workflow. */
-export function handedOffDeliveries(db: Db, gateway: string, paymentId: string, exceptId: number) {
-  return db('webhook_events')
+/**
+ * Other deliveries for this payment that were routed to its workflow (handed off, or
+ * waiting in the outbox to be).
+ */
+export function routedDeliveries(db: Db, gateway: string, paymentId: string, exceptId?: number) {
+  const query = db('webhook_events')
     .where({ gateway, payment_id: paymentId })
-    .whereNot({ id: exceptId })
-    .whereNotNull('handed_off_at')
-    .select('id');
+    .whereIn('outcome', ['scheduled', 'signalled']);
+  if (exceptId !== undefined) query.whereNot({ id: exceptId });
+  return query.select('id');
 }
 
 /** Deliveries for this payment that carried a status ending the sale. */

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { HealthCheck } from '../health';
 import type { Logger } from '../logging';
+import { createOutboxRelay } from '../intake/outbox-relay';
 import { registerClosedByHandGauge } from '../metrics/audit-gauges';
 import { createMetrics } from '../metrics/metrics';
 import { allowedMethods } from './allow';
@@ -36,7 +37,12 @@ export function createApp(deps: AppDeps): Koa {
   registerClosedByHandGauge(metrics.registry, () => deps.recoveries.closedByHand(), {
     logger: deps.logger,
   });
-  const routed = { ...deps, metrics };
+  // Without a relay of its own (tests, the bench), the app hands its rows off itself and
+  // sweeps only when told a row is free; a process that serves webhooks starts a sweeper.
+  const relay =
+    deps.relay ??
+    createOutboxRelay({ db: deps.db, recoveries: deps.recoveries, logger: deps.logger });
+  const routed = { ...deps, metrics, relay };
   const routers = [
     healthRoutes(deps.health),
     webhookRoutes(routed),

@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import { isTerminal, type PaymentEvent } from '../domain/payment-event';
 import { normalizePhone } from '../domain/phone';
 import type { Db } from '../db/connect';
+import { insertOutboxEntry, type OutboxEntry } from '../db/outbox';
 import { paymentHistory, type PaymentHistory } from '../db/payment-history';
-import { insertWebhookEvent, recordOutcome } from '../db/webhook-events';
-import type { RecoveryClient } from '../temporal/recovery-client';
-import type { PaymentUpdate } from '../../workflows/definitions';
+import {
+  insertWebhookEvent,
+  recordOutcome,
+  type NewWebhookEvent,
+  type StoredWebhookEvent,
+} from '../db/webhook-events';
+import { recoveryWorkflowId, type PaymentUpdate } from '../../workflows/definitions';
+import type { OutboxRelay } from './outbox-relay';
 
 export type IntakeOutcome =
   | 'scheduled'
@@ -18,7 +24,7 @@ export type IntakeOutcome =
   | 'ignored: recovery finished';
 
 export interface IntakeResult {
-  /** 202 for a new delivery, 200 for an exact repeat of one already handled. */
+  /** 202 for a new delivery, 200 for an exact repeat of one already stored. */
   httpStatus: 200 | 202;
   outcome: IntakeOutcome;
   eventId: number;
@@ -32,20 +38,19 @@ export interface Delivery {
   contentType: string | null;
 }
 
-/** The database or Temporal could not take the delivery: the gateway must retry. */
+/** The database could not take the delivery: the gateway must retry. */
 export class IntakeUnavailableError extends Error {
-  constructor(
-    readonly part: 'database' | 'temporal',
-    cause: unknown,
-  ) {
-    super(`${part} unavailable`, { cause });
+  readonly part = 'database';
+  constructor(cause: unknown) {
+    super('database unavailable', { cause });
     this.name = 'IntakeUnavailableError';
   }
 }
 
 export interface IntakeDeps {
   db: Db;
-  recoveries: RecoveryClient;
+  /** Hands the stored deliveries to Temporal once they are committed. */
+  relay: OutboxRelay;
 }
 
 /** Same gateway, payment, status and verbatim body: the same delivery. */
@@ -56,56 +61,101 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
 }
 
 /**
- * Records the delivery, then hands it to its payment's workflow. Nothing is answered 2xx
- * before both are done; a repeat of a delivery already handed off changes nothing.
+ * Stores the delivery, the outcome the database can decide and, when the delivery must
+ * reach its workflow, an outbox row, in one transaction; the answer waits for that commit
+ * only. The relay hands the row to Temporal right after. A repeat of a stored delivery
+ * changes nothing.
  */
 export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
   const { event } = delivery;
   const phone = event.status === 'waiting' ? normalizePhone(event.customer.phone) : null;
-  const stored = await orUnavailable('database', () =>
-    insertWebhookEvent(deps.db, {
-      event,
-      phoneE164: phone?.ok ? phone.e164 : null,
-      phoneError: phone && !phone.ok ? phone.reason : null,
-      rawBody: delivery.rawBody,
-      contentType: delivery.contentType,
-      dedupKey: dedupKey(event, delivery.rawBody),
-      receivedAt: new Date(),
-    }),
+  const phoneE164 = phone?.ok ? phone.e164 : null;
+  const stored: NewWebhookEvent = {
+    event,
+    phoneE164,
+    phoneError: phone && !phone.ok ? phone.reason : null,
+    rawBody: delivery.rawBody,
+    contentType: delivery.contentType,
+    dedupKey: dedupKey(event, delivery.rawBody),
+    receivedAt: new Date(),
+  };
+  const { result, entry } = await orUnavailable(() =>
+    deps.db.transaction((trx) => store(trx, deps.relay, stored)),
   );
-  const { row } = stored;
-  if (row.handedOffAt) {
-    return {
+  if (entry) deps.relay.accept(entry);
+  return result;
+}
+
+interface Stored {
+  result: IntakeResult;
+  entry: OutboxEntry | null;
+}
+
+async function store(trx: Db, relay: OutboxRelay, stored: NewWebhookEvent): Promise<Stored> {
+  const { event } = stored;
+  const routed = await route(trx, event, stored.phoneE164, stored.phoneError);
+  const { inserted, row } = await insertWebhookEvent(trx, stored, {
+    outcome: routed.outcome,
+    workflowId: routed.workflowId ?? null,
+  });
+  if (!inserted) return repeated(trx, relay, stored, row);
+  const entry = routed.workflowId ? await enqueue(trx, relay, stored, row) : null;
+  return { result: { httpStatus: 202, eventId: row.id, ...routed }, entry };
+}
+
+/**
+ * A repeat answers what the first copy was given. A copy stored before the outbox existed
+ * and never routed (Temporal was down, the gateway got a 503) is routed now.
+ */
+async function repeated(
+  trx: Db,
+  relay: OutboxRelay,
+  stored: NewWebhookEvent,
+  row: StoredWebhookEvent,
+): Promise<Stored> {
+  if (row.outcome !== null) {
+    const result: IntakeResult = {
       httpStatus: 200,
       outcome: 'duplicate',
       eventId: row.id,
       workflowId: row.workflowId ?? undefined,
-      reason: row.outcome ?? undefined,
+      reason: row.outcome,
     };
+    return { result, entry: null };
   }
-  const result = await route(deps, event, {
-    eventId: row.id,
-    receivedAt: row.receivedAt,
-    phoneE164: phone?.ok ? phone.e164 : null,
-    phoneError: phone && !phone.ok ? phone.reason : undefined,
+  const routed = await route(trx, stored.event, stored.phoneE164, stored.phoneError, row.id);
+  await recordOutcome(trx, row.id, routed.outcome, routed.workflowId ?? null, false);
+  const entry = routed.workflowId ? await enqueue(trx, relay, stored, row) : null;
+  return { result: { httpStatus: 202, eventId: row.id, ...routed }, entry };
+}
+
+function enqueue(
+  trx: Db,
+  relay: OutboxRelay,
+  stored: NewWebhookEvent,
+  row: StoredWebhookEvent,
+): Promise<OutboxEntry> {
+  const now = new Date();
+  return insertOutboxEntry(trx, {
+    webhookEventId: row.id,
+    gateway: stored.event.gateway,
+    paymentId: stored.event.paymentId,
+    update: toUpdate(stored.event, row, stored.phoneE164),
+    createdAt: now,
+    claimedUntil: relay.claimForNewEntry(now),
   });
-  await orUnavailable('database', () =>
-    recordOutcome(deps.db, row.id, result.outcome, result.workflowId ?? null, true),
-  );
-  return { httpStatus: 202, eventId: row.id, ...result };
 }
 
 type Routed = { outcome: IntakeOutcome; workflowId?: string; reason?: string };
 
-interface Received {
-  eventId: number;
-  receivedAt: Date;
-  phoneE164: string | null;
-  phoneError?: string;
-}
-
-async function route(deps: IntakeDeps, event: PaymentEvent, received: Received): Promise<Routed> {
-  const { eventId, phoneE164, phoneError } = received;
+/** What becomes of a delivery, from the delivery and the payment's history only. */
+async function route(
+  db: Db,
+  event: PaymentEvent,
+  phoneE164: string | null,
+  phoneError: string | null,
+  exceptId?: number,
+): Promise<Routed> {
   const terminal = isTerminal(event.status);
   if (event.status === 'other')
     return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
@@ -113,29 +163,22 @@ async function route(deps: IntakeDeps, event: PaymentEvent, received: Received):
   if (event.method !== 'pix' && !(terminal && event.method === null)) {
     return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
   }
-  if (!terminal && !phoneE164) return { outcome: 'ignored: invalid phone', reason: phoneError };
+  if (!terminal && !phoneE164)
+    return { outcome: 'ignored: invalid phone', reason: phoneError ?? undefined };
+  const workflowId = recoveryWorkflowId(event.gateway, event.paymentId);
   // A terminal delivery is `signalled` whatever came before; only a waiting one asks about the past.
-  let firstHandOff = false;
-  if (!terminal) {
-    const history = await orUnavailable('database', () =>
-      paymentHistory(deps.db, event.gateway, event.paymentId, eventId),
-    );
-    const closed = closedOutcome(history);
-    if (closed) return { outcome: closed };
-    firstHandOff = !history.handedOffBefore;
-  }
-  const delivered = await orUnavailable('temporal', () =>
-    deps.recoveries.deliver(event.gateway, event.paymentId, toUpdate(event, received)),
-  );
-  if (!delivered.delivered)
-    return { outcome: 'ignored: recovery finished', workflowId: delivered.workflowId };
-  return { outcome: firstHandOff ? 'scheduled' : 'signalled', workflowId: delivered.workflowId };
+  if (terminal) return { outcome: 'signalled', workflowId };
+  const history = await paymentHistory(db, event.gateway, event.paymentId, exceptId);
+  const closed = closedOutcome(history);
+  if (closed) return { outcome: closed };
+  return { outcome: history.routedBefore ? 'signalled' : 'scheduled', workflowId };
 }
 
 /**
  * A waiting delivery for a payment that already ended (a `paid` seen earlier, perhaps out
  * of order) or whose recovery is over starts nothing. Temporal refuses to reopen a closed
- * workflow too; this also holds after the server has forgotten it (namespace retention).
+ * workflow too (the relay then records `ignored: recovery finished`); this also holds
+ * after the server has forgotten it (namespace retention).
  */
 function closedOutcome(history: PaymentHistory): IntakeOutcome | null {
   if (history.ended) return 'ignored: payment ended';
@@ -144,14 +187,15 @@ function closedOutcome(history: PaymentHistory): IntakeOutcome | null {
 
 function toUpdate(
   event: PaymentEvent,
-  { eventId, receivedAt, phoneE164 }: Received,
+  row: StoredWebhookEvent,
+  phoneE164: string | null,
 ): PaymentUpdate {
   return {
     status: event.status,
-    eventId: `${event.gateway}:${eventId}`,
+    eventId: `${event.gateway}:${row.id}`,
     rawStatus: event.rawStatus,
     method: event.method,
-    receivedAt: receivedAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
     createdAt: event.createdAt,
     phoneE164,
     customerName: event.customer.name,
@@ -161,10 +205,10 @@ function toUpdate(
   };
 }
 
-async function orUnavailable<T>(part: 'database' | 'temporal', work: () => Promise<T>): Promise<T> {
+async function orUnavailable<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    throw new IntakeUnavailableError(part, err);
+    throw new IntakeUnavailableError(err);
   }
 }

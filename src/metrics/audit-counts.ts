@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect';
+import { outboxBacklog, type OutboxBacklog } from '../db/outbox';
 import { FINAL_TRANSITIONS } from '../db/recovery-events';
 import { GATEWAYS, type Gateway } from '../domain/payment-event';
 import { loadRevenue } from '../monitoring/revenue';
@@ -16,6 +17,8 @@ export interface AuditCounts {
   sms: SmsCount[];
   /** Centavos recovered in the last 24 hours, by gateway (as `stats` counts them). */
   recoveredCentavos: Map<Gateway, number>;
+  /** Deliveries stored but not yet handed to Temporal. */
+  outbox: OutboxBacklog;
 }
 
 export const REVENUE_WINDOW_MS = 24 * 3_600_000;
@@ -29,7 +32,7 @@ const SETTLED = ['delivered', 'undelivered', 'failed'];
  * and the last 24 hours of `stats`' revenue.
  */
 export async function readAuditCounts(db: Db, now = new Date()): Promise<AuditCounts> {
-  const [recoveries, sms, revenue] = await Promise.all([
+  const [recoveries, sms, revenue, outbox] = await Promise.all([
     db('recovery_events')
       .whereIn('transition', FINAL_TRANSITIONS)
       .groupBy('transition')
@@ -42,6 +45,7 @@ export async function readAuditCounts(db: Db, now = new Date()): Promise<AuditCo
       { status: string; error_code: number | null; count: number | string }[]
     >,
     loadRevenue(db, { from: new Date(now.getTime() - REVENUE_WINDOW_MS), to: now }),
+    outboxBacklog(db),
   ]);
   return {
     recoveries: new Map(recoveries.map((row) => [row.transition, Number(row.count)])),
@@ -53,6 +57,7 @@ export async function readAuditCounts(db: Db, now = new Date()): Promise<AuditCo
     recoveredCentavos: new Map(
       GATEWAYS.map((gateway) => [gateway, revenue.byGateway[gateway].recoveredCentavos]),
     ),
+    outbox,
   };
 }
 

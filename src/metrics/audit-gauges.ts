@@ -77,6 +77,26 @@ export function registerAuditGauges(registry: Registry, options: AuditGaugeOptio
     },
   });
   new Gauge({
+    name: `${PREFIX}outbox_pending`,
+    help: 'Webhook deliveries stored but not yet handed to Temporal (all API processes), from the outbox table',
+    registers,
+    async collect() {
+      const counts = await read();
+      this.reset();
+      if (counts) this.set(counts.outbox.pending);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}outbox_oldest_age_seconds`,
+    help: 'Age of the oldest delivery waiting in the outbox (0 when it is empty)',
+    registers,
+    async collect() {
+      const counts = await read();
+      this.reset();
+      if (counts) this.set(counts.outbox.oldestAgeSeconds ?? 0);
+    },
+  });
+  new Gauge({
     name: `${PREFIX}sms_delivery_ratio`,
     help: 'Delivered recovery SMS among those delivered, undelivered or failed (NaN until one is), from the audit tables',
     registers,

@@ -6,6 +6,7 @@ import type { Db } from '../db/connect';
 import { statusCallbackUrl } from '../delivery/callback-url';
 import { createHealthCheck } from '../health';
 import { createApp } from '../http/app';
+import { createOutboxRelay } from '../intake/outbox-relay';
 import type { Logger } from '../logging';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createSmsSender } from '../sms/sender';
@@ -27,6 +28,15 @@ export async function startApi(
   metrics?: Metrics,
 ): Promise<RunningApi> {
   const client = await connectClient(temporalTarget(config));
+  const recoveries = createRecoveryClient(client, {
+    taskQueue: config.temporal.taskQueue,
+    delayMs: config.recoveryDelayMs,
+    attributionWindowMs: config.attributionWindowMs,
+    steps: config.recovery.steps,
+    quietHours: config.recovery.quietHours,
+  });
+  // Hands stored deliveries to Temporal; its sweeper also takes what other processes left.
+  const relay = createOutboxRelay({ db, recoveries, logger, settings: config.outbox });
   const app = createApp({
     db,
     logger,
@@ -46,13 +56,8 @@ export async function startApi(
     statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: client.options.namespace,
-    recoveries: createRecoveryClient(client, {
-      taskQueue: config.temporal.taskQueue,
-      delayMs: config.recoveryDelayMs,
-      attributionWindowMs: config.attributionWindowMs,
-      steps: config.recovery.steps,
-      quietHours: config.recovery.quietHours,
-    }),
+    recoveries,
+    relay,
   });
   const handle = app.callback();
   const server = http.createServer((req, res) => void handle(req, res));
@@ -62,6 +67,7 @@ export async function startApi(
     server.listen(config.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  relay.start();
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     client,
@@ -70,6 +76,8 @@ export async function startApi(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      // Rows still unsent stay in the outbox for the next sweep, here or in another process.
+      await relay.stop();
       await client.connection.close();
     },
   };

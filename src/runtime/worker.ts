@@ -50,6 +50,12 @@ export async function startWorker(
     namespace: target.namespace,
     taskQueue: config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.cachedWorkflows,
+    tuning: {
+      workflowTaskSlots: config.temporal.workflowTaskSlots,
+      activityTaskSlots: config.temporal.activityTaskSlots,
+      workflowPollers: config.temporal.workflowPollers,
+      activityPollers: config.temporal.activityPollers,
+    },
     activities: createActivities({
       db,
       logger,

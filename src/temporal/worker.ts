@@ -20,6 +20,15 @@ export interface WorkerOptions {
   activities: ReturnType<typeof createActivities>;
   /** Recoveries kept between their tasks (WORKER_CACHED_WORKFLOWS); 0 keeps none. */
   maxCachedWorkflows: number;
+  /** Slots and pollers (WORKER_*_TASK_SLOTS, WORKER_*_POLLERS); unset: the SDK's defaults. */
+  tuning?: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  workflowTaskSlots: number;
+  activityTaskSlots: number;
+  workflowPollers: number;
+  activityPollers: number;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -29,6 +38,12 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     activities: options.activities,
     maxCachedWorkflows: options.maxCachedWorkflows,
+    ...(options.tuning && {
+      maxConcurrentWorkflowTaskExecutions: options.tuning.workflowTaskSlots,
+      maxConcurrentActivityTaskExecutions: options.tuning.activityTaskSlots,
+      maxConcurrentWorkflowTaskPolls: options.tuning.workflowPollers,
+      maxConcurrentActivityTaskPolls: options.tuning.activityPollers,
+    }),
     ...workflowSource(),
   });
 }

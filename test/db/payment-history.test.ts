@@ -53,20 +53,23 @@ describe.each([
     expect(await paymentHistory(target.db, 'tribopay', 'fresh', id)).toEqual({
       ended: false,
       recoveryFinished: false,
-      handedOffBefore: false,
+      routedBefore: false,
     });
   });
 
-  it('a delivery handed off earlier counts, the delivery being asked about does not', async () => {
-    const first = await store(target.db, 'handed', 'waiting');
-    await recordOutcome(target.db, first, 'scheduled', 'recovery:tribopay:handed', true);
-    expect((await paymentHistory(target.db, 'tribopay', 'handed', first)).handedOffBefore).toBe(
-      false,
-    );
-    const second = await store(target.db, 'handed', 'waiting');
-    expect((await paymentHistory(target.db, 'tribopay', 'handed', second)).handedOffBefore).toBe(
-      true,
-    );
+  it('a delivery routed earlier counts, handed off or still in the outbox; the one asked about does not', async () => {
+    const first = await store(target.db, 'routed', 'waiting');
+    await recordOutcome(target.db, first, 'scheduled', 'recovery:tribopay:routed', false);
+    expect((await paymentHistory(target.db, 'tribopay', 'routed', first)).routedBefore).toBe(false);
+    expect((await paymentHistory(target.db, 'tribopay', 'routed')).routedBefore).toBe(true);
+    const second = await store(target.db, 'routed', 'waiting');
+    expect((await paymentHistory(target.db, 'tribopay', 'routed', second)).routedBefore).toBe(true);
+  });
+
+  it('an earlier delivery that was ignored is not a routed one', async () => {
+    const first = await store(target.db, 'ignored-first', 'waiting');
+    await recordOutcome(target.db, first, 'ignored: invalid phone', null, false);
+    expect((await paymentHistory(target.db, 'tribopay', 'ignored-first')).routedBefore).toBe(false);
   });
 
   it('a paid delivery, even one not handed off, means the payment ended', async () => {

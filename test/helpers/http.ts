@@ -5,6 +5,11 @@ import type Koa from 'koa';
 import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { createApp } from '../../src/http/app';
+import {
+  createOutboxRelay,
+  type OutboxRelay,
+  type OutboxRelaySettings,
+} from '../../src/intake/outbox-relay';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
 
 export const INTAKE_TASK_QUEUE = 'webhook-intake-test';
@@ -35,11 +40,29 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The intake app with real parts: the given database and a recovery client on `temporal`. */
-export function intakeApp(deps: { db: Db; temporal: Client; webhookSecret?: string }): Koa {
-  return createApp({
+export type IntakeKoa = Koa & { relay: OutboxRelay };
+
+/**
+ * The intake app with real parts: the given database, and an outbox relay (its sweeper
+ * running) with a recovery client on `temporal`.
+ */
+export function intakeApp(deps: {
+  db: Db;
+  temporal: Client;
+  webhookSecret?: string;
+  relay?: Partial<OutboxRelaySettings>;
+}): IntakeKoa {
+  const logger = pino({ level: 'silent' });
+  const recoveries = createRecoveryClient(deps.temporal, {
+    taskQueue: INTAKE_TASK_QUEUE,
+    delayMs: INTAKE_DELAY_MS,
+    attributionWindowMs: 24 * 3_600_000,
+  });
+  const relay = createOutboxRelay({ db: deps.db, recoveries, logger, settings: deps.relay });
+  relay.start();
+  const app = createApp({
     db: deps.db,
-    logger: pino({ level: 'silent' }),
+    logger,
     webhookSecret: deps.webhookSecret,
     health: async () => ({
       ok: true,
@@ -47,16 +70,19 @@ export function intakeApp(deps: { db: Db; temporal: Client; webhookSecret?: stri
       temporal: { ok: true },
       worker: { ok: true },
     }),
-    recoveries: createRecoveryClient(deps.temporal, {
-      taskQueue: INTAKE_TASK_QUEUE,
-      delayMs: INTAKE_DELAY_MS,
-      attributionWindowMs: 24 * 3_600_000,
-    }),
+    recoveries,
+    relay,
   });
+  return Object.assign(app, { relay });
 }
 
-/** Binds `app.callback()` to a free local port, so requests go over real HTTP. */
-export async function serve(app: Koa): Promise<TestServer> {
+/**
+ * Binds `app.callback()` to a free local port, so requests go over real HTTP. The intake
+ * answers before its relay hands the delivery to Temporal; `post` waits for the relay
+ * too, so a test reads Temporal after the hand-off (tests of the gap use the relay itself).
+ */
+export async function serve(app: Koa | IntakeKoa): Promise<TestServer> {
+  const relay = 'relay' in app ? app.relay : undefined;
   const handle = app.callback();
   // Koa's handler settles its own errors; the promise is not the server's to await.
   const server = http.createServer((req, res) => void handle(req, res));
@@ -64,12 +90,18 @@ export async function serve(app: Koa): Promise<TestServer> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    post: (path, body, options) => post(url + path, body, options),
-    close: () =>
-      new Promise<void>((resolve) => {
+    post: async (path, body, options) => {
+      const reply = await post(url + path, body, options);
+      await relay?.idle();
+      return reply;
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await relay?.stop();
+    },
   };
 }
 

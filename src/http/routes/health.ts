@@ -24,6 +24,7 @@ export function healthRoutes(check: HealthCheck): Router {
       database: report.database,
       temporal: report.temporal,
       worker: report.worker,
+      outbox: report.outbox,
     };
   };
   router.get(routePaths(READYZ_ROUTE), ready);

@@ -14,14 +14,16 @@ import { HttpError } from '../errors';
 import { readRawBody } from '../raw-body';
 import { secretsMatch } from '../secrets';
 
-export interface WebhookRouteDeps extends IntakeDeps {
+export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
+  /** The intake's relay to Temporal; createApp makes one when none is given. */
+  relay?: IntakeDeps['relay'];
   webhookSecret?: string;
   metrics?: Metrics;
 }
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
-export function webhookRoutes(deps: WebhookRouteDeps): Router {
+export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   const router = new Router();
   for (const gateway of GATEWAYS) {
     // Gateways are configured with and without the trailing slash; both must work.
@@ -44,7 +46,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
           };
         } catch (err) {
           if (!(err instanceof IntakeUnavailableError)) throw err;
-          // 503 makes the gateway deliver again later; nothing was acknowledged.
+          // 503 makes the gateway deliver again later; nothing was stored. Temporal being
+          // down is no reason: the delivery waits in the outbox (see outbox-relay.ts).
           throw new HttpError(503, `${err.part} unavailable, retry later`, undefined, {
             'Retry-After': '30',
           });

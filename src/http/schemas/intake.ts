@@ -44,6 +44,11 @@ export const healthSchema = z
     database: partSchema,
     temporal: partSchema,
     worker: partSchema,
+    outbox: z
+      .object({ pending: z.int(), oldestAgeSeconds: z.number().nullable() })
+      .nullable()
+      .optional()
+      .describe('Deliveries stored but not yet handed to Temporal; null if unreadable'),
   })
   .meta({ id: 'Health' });
 
@@ -69,7 +74,8 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
         schema: intakeAnswerSchema,
       },
       202: {
-        description: 'Recorded and handed to its recovery (or ignored, with the reason)',
+        description:
+          'Recorded (with its outbox row, handed to its recovery right after) or ignored, with the reason',
         schema: intakeAnswerSchema,
       },
       400: { description: 'The body is not JSON' },
@@ -78,7 +84,7 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
       415: { description: 'Not application/json' },
       422: { description: 'JSON of the wrong shape; `issues` names each field' },
       503: {
-        description: "The database or Temporal can't take it; retry",
+        description: "The database can't take it; retry (Temporal being down is not a reason)",
         headers: { 'Retry-After': 'Seconds' },
       },
     },

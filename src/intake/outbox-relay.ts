@@ -1,0 +1,177 @@
+import type { Db } from '../db/connect';
+import {
+  claimOutboxEntries,
+  completeOutboxEntry,
+  releaseOutboxEntry,
+  type OutboxEntry,
+} from '../db/outbox';
+import type { Logger } from '../logging';
+import type { RecoveryClient } from '../temporal/recovery-client';
+
+export interface OutboxRelaySettings {
+  /** How long a claimed row is this process's to hand off; longer than one hand-off's deadline. */
+  claimMs: number;
+  /** How often the sweeper looks for rows nobody is handing off. */
+  sweepIntervalMs: number;
+  /** Hand-offs one sweep runs at once (a backlog drains in batches of this many, oldest first). */
+  concurrency: number;
+}
+
+export const DEFAULT_RELAY_SETTINGS: OutboxRelaySettings = {
+  claimMs: 30_000,
+  sweepIntervalMs: 1_000,
+  concurrency: 16,
+};
+
+/** Hand-offs started at once from the intake; beyond this, new rows wait for the sweeper. */
+const MAX_DIRECT_IN_FLIGHT = 256;
+
+export interface OutboxRelay {
+  /** Until when a row stored now is claimed by this process, or null to leave it to the sweep. */
+  claimForNewEntry(now?: Date): Date | null;
+  /** A row was committed: hand it off now if this process claimed it, else sweep soon. */
+  accept(entry: OutboxEntry): void;
+  /** One sweep: hands off every free row, oldest first; resolves with how many went. */
+  sweep(): Promise<number>;
+  /** Resolves when no hand-off or sweep is running. */
+  idle(): Promise<void>;
+  start(): void;
+  /** Stops sweeping and waits for the hand-offs in flight. */
+  stop(): Promise<void>;
+}
+
+export interface OutboxRelayDeps {
+  db: Db;
+  recoveries: RecoveryClient;
+  logger: Logger;
+  settings?: Partial<OutboxRelaySettings>;
+}
+
+/**
+ * Hands stored deliveries to Temporal. The intake claims its row as it stores it and the
+ * relay hands it off right after the commit, so the usual delay is one `signalWithStart`.
+ * Whatever is left (Temporal was down, the process died mid-hand-off, too many at once) is
+ * swept: the oldest free rows first, `concurrency` at a time. After a failed hand-off the
+ * intake stops claiming rows until a sweep succeeds, so an outage costs one attempt per
+ * sweep rather than one per webhook.
+ */
+export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
+  const settings = { ...DEFAULT_RELAY_SETTINGS, ...deps.settings };
+  const running = new Set<Promise<unknown>>();
+  let temporalAnswering = true;
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<number> | null = null;
+  let sweepAgain = false;
+  let stopped = false;
+
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    running.add(work);
+    const done = () => running.delete(work);
+    work.then(done, done);
+    return work;
+  };
+
+  /** true when Temporal took the signal (or said the recovery is closed). */
+  async function handOff(entry: OutboxEntry): Promise<boolean> {
+    let delivered;
+    try {
+      delivered = await deps.recoveries.deliver(entry.gateway, entry.paymentId, entry.update);
+    } catch (err) {
+      temporalAnswering = false;
+      deps.logger.warn(
+        { outboxId: entry.id, eventId: entry.webhookEventId, err: (err as Error).message },
+        'outbox: hand-off to Temporal failed; the sweeper retries it',
+      );
+      await releaseOutboxEntry(deps.db, entry.id, (err as Error).message).catch(() => {});
+      return false;
+    }
+    // Recorded even if this write fails: the claim then runs out and the row goes again,
+    // which the workflow ignores (it drops an event id it has seen).
+    await completeOutboxEntry(
+      deps.db,
+      entry,
+      delivered.delivered ? null : 'ignored: recovery finished',
+    ).catch((err: Error) =>
+      deps.logger.error({ outboxId: entry.id, err: err.message }, 'outbox: could not record hand-off'),
+    );
+    return true;
+  }
+
+  async function sweepOnce(): Promise<number> {
+    let handed = 0;
+    for (;;) {
+      const now = new Date();
+      // While Temporal is failing, one row probes it; a full batch follows once it answers.
+      const limit = temporalAnswering ? settings.concurrency : 1;
+      const batch = await claimOutboxEntries(
+        deps.db,
+        limit,
+        new Date(now.getTime() + settings.claimMs),
+        now,
+      );
+      if (batch.length === 0) return handed;
+      const results = await Promise.all(batch.map(handOff));
+      const ok = results.filter(Boolean).length;
+      handed += ok;
+      if (ok < batch.length) return handed;
+      temporalAnswering = true;
+      if (batch.length < limit || stopped) return handed;
+    }
+  }
+
+  function sweep(): Promise<number> {
+    if (sweeping) {
+      sweepAgain = true;
+      return sweeping;
+    }
+    sweeping = track(
+      sweepOnce()
+        .catch((err: Error) => {
+          deps.logger.warn({ err: err.message }, 'outbox: sweep failed');
+          return 0;
+        })
+        .finally(() => {
+          sweeping = null;
+          if (sweepAgain && !stopped && temporalAnswering) {
+            sweepAgain = false;
+            void sweep();
+          }
+        }),
+    );
+    return sweeping;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void sweep().finally(schedule);
+    }, settings.sweepIntervalMs);
+    timer.unref();
+  }
+
+  return {
+    claimForNewEntry(now = new Date()) {
+      if (stopped || !temporalAnswering || running.size >= MAX_DIRECT_IN_FLIGHT) return null;
+      return new Date(now.getTime() + settings.claimMs);
+    },
+    accept(entry) {
+      if (entry.claimedUntil) void track(handOff(entry));
+      else if (temporalAnswering && !stopped) void sweep();
+    },
+    sweep,
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    start() {
+      if (timer || stopped) return;
+      void sweep();
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await this.idle();
+    },
+  };
+}

@@ -8,7 +8,15 @@ import {
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDb } from '../../src/db/connect';
 import { pgTestDb, PG_ADMIN_URL, type TestDb } from '../helpers/db';
-import { intakeApp, serve, type Reply, type TestServer } from '../helpers/http';
+import { createHealthCheck } from '../../src/health';
+import {
+  INTAKE_TASK_QUEUE,
+  intakeApp,
+  serve,
+  type Reply,
+  type TestServer,
+} from '../helpers/http';
+import { eventually } from '../helpers/processes';
 import { freePort } from '../helpers/ports';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { ghostpay, newPaymentId, tribopayPostback } from './deliveries';
@@ -42,7 +50,7 @@ async function freshDb(): Promise<TestDb> {
  * A 503 the gateway will retry, that tells it nothing about our insides: no stack trace,
  * host, port, connection string or database name.
  */
-function expectUnavailable(reply: Reply, part: 'database' | 'temporal', internals: string[]): void {
+function expectUnavailable(reply: Reply, part: 'database', internals: string[]): void {
   expect(reply.status).toBe(503);
   expect(reply.headers.get('retry-after')).toBe('30');
   expect(reply.json).toEqual({
@@ -91,7 +99,7 @@ describe('with the database unavailable', () => {
 });
 
 describe('with Temporal unavailable', () => {
-  test('a delivery is stored, answered 503, and handed off when the gateway retries after Temporal is back', async () => {
+  test('deliveries are answered 202 with their outcome, wait in the outbox as a visible backlog, and are handed off once Temporal is back', async () => {
     const testDb = await freshDb();
     const deadAddress = `127.0.0.1:${await freePort()}`;
     // One attempt: the client's default retries would spend ~20 s before giving up.
@@ -102,34 +110,56 @@ describe('with Temporal unavailable', () => {
       }),
     });
     cleanup.push(() => unreachable.connection.close());
-    const whileDown = await intake({ db: testDb.db, temporal: unreachable });
-    const afterRecovery = await intake({ db: testDb.db, temporal: env.client });
-    const id = newPaymentId();
-    const body = JSON.stringify(ghostpay(id));
-
-    const first = await whileDown.post('/api/webhooks/ghostpay/', body);
-
-    expectUnavailable(first, 'temporal', [deadAddress]);
-    expect(await testDb.db('webhook_events').where({ payment_id: id })).toMatchObject([
-      { raw_body: body, outcome: null, handed_off_at: null },
-    ]);
-
-    const retry = await afterRecovery.post('/api/webhooks/ghostpay/', body);
-
-    expect(retry.status).toBe(202);
-    expect(retry.json).toMatchObject({
-      outcome: 'scheduled',
-      workflowId: `recovery:ghostpay:${id}`,
+    const whileDown = await intake({
+      db: testDb.db,
+      temporal: unreachable,
+      relay: { sweepIntervalMs: 60_000 },
     });
-    const described = await env.client.workflow.getHandle(`recovery:ghostpay:${id}`).describe();
-    expect(described.status.name).toBe('RUNNING');
+    const [first, second] = [newPaymentId(), newPaymentId()];
+    const body = JSON.stringify(ghostpay(first));
 
-    const again = await afterRecovery.post('/api/webhooks/ghostpay/', body);
+    const replies = [
+      await whileDown.post('/api/webhooks/ghostpay/', body),
+      await whileDown.post('/api/webhooks/tribopay/', tribopayPostback(second)),
+    ];
 
-    expect(again.status).toBe(200);
-    expect(again.json.outcome).toBe('duplicate');
-    expect(await testDb.db('webhook_events').where({ payment_id: id })).toMatchObject([
-      { outcome: 'scheduled' },
+    expect(replies.map((r) => [r.status, r.json.outcome, r.json.workflowId])).toEqual([
+      [202, 'scheduled', `recovery:ghostpay:${first}`],
+      [202, 'scheduled', `recovery:tribopay:${second}`],
     ]);
+    expect(await testDb.db('webhook_events').orderBy('id')).toMatchObject([
+      { payment_id: first, raw_body: body, outcome: 'scheduled', handed_off_at: null },
+      { payment_id: second, outcome: 'scheduled', handed_off_at: null },
+    ]);
+    // The first hand-off failed and freed its row; the second wasn't tried: after a failure
+    // the intake leaves new rows to the sweeper instead of waiting on Temporal per webhook.
+    expect(await testDb.db('outbox').orderBy('id')).toMatchObject([
+      { payment_id: first, claimed_until: null, attempts: 0, last_error: expect.any(String) },
+      { payment_id: second, claimed_until: null, attempts: 0, last_error: null },
+    ]);
+    const health = await createHealthCheck(testDb.db, unreachable, INTAKE_TASK_QUEUE)();
+    expect(health).toMatchObject({
+      ok: false,
+      temporal: { ok: false },
+      outbox: { pending: 2, oldestAgeSeconds: expect.any(Number) },
+    });
+    const metrics = await (await fetch(`${whileDown.url}/metrics`)).text();
+    expect(metrics).toMatch(/^pix_recovery_outbox_pending 2$/m);
+    expect(metrics).toMatch(/^pix_recovery_outbox_oldest_age_seconds \d/m);
+
+    // Temporal is back (here: a second API process whose client reaches it); its sweeper drains.
+    const afterRecovery = await intake({ db: testDb.db, temporal: env.client });
+    await eventually(async () => (await testDb.db('outbox')).length === 0, 10_000, 'drained');
+
+    for (const id of [`ghostpay:${first}`, `tribopay:${second}`]) {
+      const described = await env.client.workflow.getHandle(`recovery:${id}`).describe();
+      expect(described.status.name).toBe('RUNNING');
+    }
+    expect(await testDb.db('webhook_events').orderBy('id')).toMatchObject([
+      { outcome: 'scheduled', handed_off_at: expect.any(Date) },
+      { outcome: 'scheduled', handed_off_at: expect.any(Date) },
+    ]);
+    const again = await afterRecovery.post('/api/webhooks/ghostpay/', body);
+    expect([again.status, again.json.outcome]).toEqual([200, 'duplicate']);
   });
 });

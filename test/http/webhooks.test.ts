@@ -214,7 +214,7 @@ describe('repeated and later deliveries for one payment', () => {
     expect(await state('ghostpay', id)).toMatchObject({ status: 'cancelled', updatesApplied: 2 });
   });
 
-  test('a waiting delivery for a recovery an operator terminated is ignored: recovery finished, and no new run starts', async () => {
+  test('a waiting delivery for a recovery an operator terminated is recorded as ignored: recovery finished once Temporal refuses it, and no new run starts', async () => {
     const id = newPaymentId();
     await deliver('tribopay', tribopayFlat(id));
     const { runId } = await workflow('tribopay', id).describe();
@@ -223,11 +223,18 @@ describe('repeated and later deliveries for one payment', () => {
 
     const late = await deliver('tribopay', tribopayFlat(id, { status: 'waiting' }));
 
+    // The database can't know the workflow is closed: the answer says the delivery is on
+    // its way, and Temporal's refusal is recorded on the event when the relay hands it off.
     expect(late.status).toBe(202);
     expect(late.json).toMatchObject({
-      outcome: 'ignored: recovery finished',
+      outcome: 'signalled',
       workflowId: `recovery:tribopay:${id}`,
     });
+    expect((await rows('tribopay', id)).at(-1)).toMatchObject({
+      outcome: 'ignored: recovery finished',
+      handed_off_at: expect.any(Date),
+    });
+    expect(await testDb.db('outbox').where({ payment_id: id })).toEqual([]);
     const latest = await workflow('tribopay', id).describe();
     expect(latest).toMatchObject({ runId, status: { name: 'TERMINATED' } });
   });

@@ -1,0 +1,257 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import type { Db } from '../../src/db/connect';
+import { insertOutboxEntry, outboxBacklog } from '../../src/db/outbox';
+import { handleDelivery } from '../../src/intake/handle-delivery';
+import { createOutboxRelay, type OutboxRelay } from '../../src/intake/outbox-relay';
+import { parseDelivery } from '../../src/gateways';
+import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import { paymentStatusSignal } from '../../workflows/definitions';
+import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
+import { INTAKE_DELAY_MS, INTAKE_TASK_QUEUE } from '../helpers/http';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import { ghostpay, newPaymentId, tribopayPostback } from '../http/deliveries';
+
+const silent = pino({ level: 'silent' });
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+}, 60_000);
+
+afterAll(() => env?.teardown());
+
+/** The real recovery client, with a log of what it was asked to deliver and how many at once. */
+function recordingClient() {
+  const real = createRecoveryClient(env.client, {
+    taskQueue: INTAKE_TASK_QUEUE,
+    delayMs: INTAKE_DELAY_MS,
+    attributionWindowMs: 24 * 3_600_000,
+  });
+  const delivered: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const client: RecoveryClient = {
+    ...real,
+    async deliver(gateway, paymentId, update) {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        const result = await real.deliver(gateway, paymentId, update);
+        delivered.push(update.eventId!);
+        return result;
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  };
+  return { client, delivered, maxInFlight: () => maxInFlight };
+}
+
+/** Stores deliveries through the real intake, leaving every outbox row free for a sweep. */
+async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
+  const parked: OutboxRelay = {
+    claimForNewEntry: () => null,
+    accept: () => undefined,
+    sweep: async () => 0,
+    idle: async () => undefined,
+    start: () => undefined,
+    stop: async () => undefined,
+  };
+  const eventIds: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const parsed = parseDelivery('ghostpay', ghostpay(newPaymentId('relay')));
+    if (!parsed.ok) throw new Error('fixture does not parse');
+    const body = JSON.stringify(parsed.event);
+    const result = await handleDelivery(
+      { db, relay: parked },
+      { event: parsed.event, rawBody: body, contentType: 'application/json' },
+    );
+    eventIds.push(`ghostpay:${result.eventId}`);
+  }
+  return eventIds;
+}
+
+describe.each([
+  ['PostgreSQL', () => pgTestDb()],
+  ['SQLite', () => sqliteTestDb()],
+])('the outbox relay on %s', (_name, open) => {
+  let target: TestDb;
+  beforeAll(async () => {
+    target = await open();
+  });
+  afterAll(() => target?.drop());
+  beforeEach(async () => {
+    await target.db('outbox').delete();
+  });
+
+  test('a backlog drains oldest first, never more than `concurrency` hand-offs at once', async () => {
+    const eventIds = await storeUnclaimed(target.db, 9);
+    const recorder = recordingClient();
+    const relay = createOutboxRelay({
+      db: target.db,
+      recoveries: recorder.client,
+      logger: silent,
+      settings: { concurrency: 1 },
+    });
+
+    expect(await relay.sweep()).toBe(9);
+
+    expect(recorder.delivered).toEqual(eventIds);
+    expect(recorder.maxInFlight()).toBe(1);
+    expect(await outboxBacklog(target.db)).toEqual({ pending: 0, oldestAgeSeconds: null });
+  });
+
+  test('with concurrency 3, batches of three run together and every row goes once', async () => {
+    const eventIds = await storeUnclaimed(target.db, 7);
+    const recorder = recordingClient();
+    const relay = createOutboxRelay({
+      db: target.db,
+      recoveries: recorder.client,
+      logger: silent,
+      settings: { concurrency: 3 },
+    });
+
+    expect(await relay.sweep()).toBe(7);
+
+    expect(recorder.maxInFlight()).toBe(3);
+    expect([...recorder.delivered].sort()).toEqual([...eventIds].sort());
+    // Batches follow arrival: the first three go before the next three.
+    expect([...recorder.delivered.slice(0, 3)].sort()).toEqual([...eventIds.slice(0, 3)].sort());
+  });
+
+  test('a row claimed by a process that died is left alone until its claim runs out, then swept once', async () => {
+    const [eventId] = await storeUnclaimed(target.db, 1);
+    await target.db('outbox').update({ claimed_until: new Date(Date.now() + 1_500) });
+    const recorder = recordingClient();
+    const relay = createOutboxRelay({ db: target.db, recoveries: recorder.client, logger: silent });
+
+    expect(await relay.sweep()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(await relay.sweep()).toBe(1);
+    expect(await relay.sweep()).toBe(0);
+
+    expect(recorder.delivered).toEqual([eventId]);
+    const [row] = await target.db('webhook_events').where({ id: Number(eventId.split(':')[1]) });
+    expect(row.handed_off_at).not.toBeNull();
+  });
+
+  test('a hand-off Temporal refuses is retried by a later sweep; the row stays until Temporal accepts', async () => {
+    const [eventId] = await storeUnclaimed(target.db, 1);
+    let refusing = true;
+    const recorder = recordingClient();
+    const flaky: RecoveryClient = {
+      ...recorder.client,
+      deliver: (gateway, paymentId, update) =>
+        refusing
+          ? Promise.reject(new Error('14 UNAVAILABLE: connection refused'))
+          : recorder.client.deliver(gateway, paymentId, update),
+    };
+    const relay = createOutboxRelay({ db: target.db, recoveries: flaky, logger: silent });
+
+    expect(await relay.sweep()).toBe(0);
+    expect(await target.db('outbox')).toMatchObject([
+      { claimed_until: null, attempts: 1, last_error: '14 UNAVAILABLE: connection refused' },
+    ]);
+    // While Temporal fails, the intake stops claiming rows for itself.
+    expect(relay.claimForNewEntry()).toBeNull();
+
+    refusing = false;
+    expect(await relay.sweep()).toBe(1);
+    expect(recorder.delivered).toEqual([eventId]);
+    expect(relay.claimForNewEntry()).toBeInstanceOf(Date);
+    expect(await target.db('outbox')).toEqual([]);
+  });
+});
+
+describe('two API processes on one PostgreSQL outbox', () => {
+  let target: TestDb;
+  beforeAll(async () => {
+    target = await pgTestDb();
+  });
+  afterAll(() => target?.drop());
+
+  test('racing sweeps hand each row off exactly once', async () => {
+    const eventIds = await storeUnclaimed(target.db, 40);
+    const [a, b] = [recordingClient(), recordingClient()];
+    const relays = [a, b].map((recorder) =>
+      createOutboxRelay({
+        db: target.db,
+        recoveries: recorder.client,
+        logger: silent,
+        settings: { concurrency: 4 },
+      }),
+    );
+
+    // Each relay's sweep loops until it finds nothing free; both run at the same time.
+    const counts = await Promise.all(relays.map((relay) => relay.sweep()));
+
+    expect(counts[0] + counts[1]).toBe(40);
+    const all = [...a.delivered, ...b.delivered];
+    expect(all).toHaveLength(40);
+    expect(new Set(all)).toEqual(new Set(eventIds));
+    // Both took part: SKIP LOCKED let each pass over the rows the other was claiming.
+    expect(a.delivered.length).toBeGreaterThan(0);
+    expect(b.delivered.length).toBeGreaterThan(0);
+    expect(await target.db('outbox')).toEqual([]);
+    const handed = await target.db('webhook_events').whereNotNull('handed_off_at').count();
+    expect(Number(handed[0].count)).toBe(40);
+  });
+
+  test('a row a relay claimed when it was stored is not taken by another process sweeping', async () => {
+    const id = newPaymentId('claimed');
+    const parsed = parseDelivery('tribopay', tribopayPostback(id));
+    if (!parsed.ok) throw new Error('fixture does not parse');
+    const stored = await target.db.transaction(async (trx) => {
+      const [event] = await trx('webhook_events')
+        .insert({
+          gateway: 'tribopay',
+          payment_id: id,
+          payment_status: 'waiting',
+          raw_status: 'waiting_payment',
+          raw_body: '{}',
+          normalized: '{}',
+          dedup_key: id,
+          received_at: new Date(),
+          outcome: 'scheduled',
+        })
+        .returning('id');
+      return insertOutboxEntry(trx, {
+        webhookEventId: Number(event.id),
+        gateway: 'tribopay',
+        paymentId: id,
+        update: { status: 'waiting', eventId: `tribopay:${event.id}` },
+        createdAt: new Date(),
+        claimedUntil: new Date(Date.now() + 30_000),
+      });
+    });
+    const other = recordingClient();
+    const sweeper = createOutboxRelay({ db: target.db, recoveries: other.client, logger: silent });
+
+    expect(await sweeper.sweep()).toBe(0);
+
+    expect(other.delivered).toEqual([]);
+    expect(await target.db('outbox').where({ id: stored.id })).toHaveLength(1);
+  });
+});
+
+test('one row swept by two processes at once reaches its workflow as one signal', async () => {
+  const target = await pgTestDb();
+  try {
+    const [eventId] = await storeUnclaimed(target.db, 1);
+    const recorder = recordingClient();
+    const relays = [1, 2].map(() =>
+      createOutboxRelay({ db: target.db, recoveries: recorder.client, logger: silent }),
+    );
+    await Promise.all(relays.map((relay) => relay.sweep()));
+    const row = await target.db('webhook_events').first();
+    const history = await env.client.workflow.getHandle(row.workflow_id).fetchHistory();
+    const signals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === paymentStatusSignal.name,
+    );
+    expect(signals).toHaveLength(1);
+    expect(recorder.delivered).toEqual([eventId]);
+  } finally {
+    await target.drop();
+  }
+});

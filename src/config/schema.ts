@@ -38,12 +38,7 @@ function wholeNumber(fallback: number, min: number, max: number) {
   const message = `expected a whole number from ${min} to ${max}`;
   return z.preprocess(
     blankToUndefined,
-    z.coerce
-      .number({ message })
-      .int(message)
-      .min(min, message)
-      .max(max, message)
-      .default(fallback),
+    z.coerce.number({ message }).int(message).min(min, message).max(max, message).default(fallback),
   );
 }
 

@@ -104,11 +104,10 @@ export interface OutboxBacklog {
 }
 
 export async function outboxBacklog(db: Db, now = new Date()): Promise<OutboxBacklog> {
-  const row = await db('outbox')
-    .first<{ pending: number | string; oldest: unknown }>(
-      db.raw('count(*) as pending'),
-      db.raw('min(created_at) as oldest'),
-    );
+  const row = await db('outbox').first<{ pending: number | string; oldest: unknown }>(
+    db.raw('count(*) as pending'),
+    db.raw('min(created_at) as oldest'),
+  );
   const oldest = toDate(row?.oldest ?? null);
   return {
     pending: Number(row?.pending ?? 0),

@@ -92,7 +92,10 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       entry,
       delivered.delivered ? null : 'ignored: recovery finished',
     ).catch((err: Error) =>
-      deps.logger.error({ outboxId: entry.id, err: err.message }, 'outbox: could not record hand-off'),
+      deps.logger.error(
+        { outboxId: entry.id, err: err.message },
+        'outbox: could not record hand-off',
+      ),
     );
     return true;
   }

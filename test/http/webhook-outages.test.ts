@@ -9,13 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDb } from '../../src/db/connect';
 import { pgTestDb, PG_ADMIN_URL, type TestDb } from '../helpers/db';
 import { createHealthCheck } from '../../src/health';
-import {
-  INTAKE_TASK_QUEUE,
-  intakeApp,
-  serve,
-  type Reply,
-  type TestServer,
-} from '../helpers/http';
+import { INTAKE_TASK_QUEUE, intakeApp, serve, type Reply, type TestServer } from '../helpers/http';
 import { eventually } from '../helpers/processes';
 import { freePort } from '../helpers/ports';
 import { createTimeSkippingEnv } from '../helpers/temporal';

@@ -52,10 +52,10 @@ export async function claimOutboxEntries(
 ): Promise<OutboxEntry[]> {
   const free = db('outbox')
     .select('id')
-    .where((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', now))
+    .whereRaw('(claimed_until is null or claimed_until < ?)', [now])
     .orderBy('id')
     .limit(limit);
-  if (db.client.dialect === 'postgresql') free.forUpdate().skipLocked();
+  if ((db.client as { dialect: string }).dialect === 'postgresql') free.forUpdate().skipLocked();
   const rows = await db('outbox')
     .whereIn('id', free)
     .update({ claimed_until: until, attempts: db.raw('attempts + 1') })

@@ -117,7 +117,7 @@ describe('with Temporal unavailable', () => {
       await whileDown.post('/api/webhooks/tribopay/', tribopayPostback(second)),
     ];
 
-    expect(replies.map((r) => [r.status, r.json.outcome, r.json.workflowId])).toEqual([
+    expect(replies.map((r): unknown[] => [r.status, r.json.outcome, r.json.workflowId])).toEqual([
       [202, 'scheduled', `recovery:ghostpay:${first}`],
       [202, 'scheduled', `recovery:tribopay:${second}`],
     ]);

@@ -123,25 +123,28 @@ describe('webhook metrics', () => {
     ).toBe(1);
   });
 
-  test('a delivery Temporal could not take is counted as unavailable, with its payment status', async () => {
+  test('a delivery taken while Temporal is down counts as scheduled with a 202, and shows in the outbox gauges', async () => {
     temporalUp = false;
     expect(
       (await server.post('/api/webhooks/tribopay/', tribopayPostback(newPaymentId('m')))).status,
-    ).toBe(503);
+    ).toBe(202);
     const text = await metricsText();
     expect(
       sampleValue(text, 'pix_recovery_webhooks_received_total', {
         gateway: 'tribopay',
         status: 'waiting',
-        outcome: 'unavailable',
+        outcome: 'scheduled',
       }),
     ).toBe(1);
     expect(
       sampleValue(text, 'pix_recovery_webhook_duration_seconds_count', {
         gateway: 'tribopay',
-        code: '503',
+        code: '202',
       }),
     ).toBe(1);
+    expect(sampleValue(text, 'pix_recovery_outbox_pending')).toBe(1);
+    expect(sampleValue(text, 'pix_recovery_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(0);
+    await testDb.db('outbox').delete();
   });
 
   test('/metrics needs no token even when webhooks do, and answers in Prometheus text', async () => {

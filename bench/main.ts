@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { benchIntake } from './parts/intake';
+import { benchOutbox } from './parts/outbox';
 import { benchRecoveries } from './parts/recoveries';
 import { benchSuite } from './parts/suite';
 import { installCleanup, killAllGroups } from './processes';
@@ -19,6 +20,10 @@ async function run(options: BenchOptions): Promise<void> {
   if (options.parts.includes('intake')) {
     const intake = await benchIntake(options);
     sections.push(`### Webhook intake\n\n${intake.markdown}`);
+  }
+  if (options.parts.includes('outbox')) {
+    const outbox = await benchOutbox(options);
+    sections.push(`### Outbox: relay lag and a Temporal outage\n\n${outbox.markdown}`);
   }
   if (options.parts.includes('timers') || options.parts.includes('resident')) {
     const recoveries = await benchRecoveries(options);

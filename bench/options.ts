@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TemporalStore } from './stack';
 
-export const PARTS = ['intake', 'timers', 'resident', 'suite'] as const;
+export const PARTS = ['intake', 'outbox', 'timers', 'resident', 'suite'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -10,6 +10,8 @@ export interface BenchOptions {
   /** Repeats of every measurement; figures are medians over them. */
   runs: number;
   intake: { concurrency: number[]; durationSeconds: number };
+  /** Relay lag at a steady rate; a Temporal outage under a steady rate. */
+  outbox: { lagRate: number; lagSeconds: number; outageRate: number; outageSeconds: number };
   /**
    * `rate`: recoveries falling due per second (half of them paid, so half as many SMS);
    * 0 makes them all due at the same instant.
@@ -43,6 +45,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --runs N              repeats of every measurement (default 3; --quick 1)
   --concurrency LIST    intake concurrency levels (default 8,32,128)
   --duration SECONDS    intake: length of each load run (default 5)
+  --outage SECONDS      outbox: how long Temporal stays stopped (default 60; --quick 10)
   --timer-sizes LIST    timers: recoveries per run (default 1000)
   --timer-rate N        timers: recoveries falling due per second, half of them paid
                         (default 20, so 10 SMS/s); 0: all due at the same instant
@@ -106,6 +109,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     'runs',
     'concurrency',
     'duration',
+    'outage',
     'timer-sizes',
     'timer-rate',
     'resident-size',
@@ -151,6 +155,12 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     intake: {
       concurrency: get('concurrency', list, quick ? [32] : [8, 32, 128]),
       durationSeconds: get('duration', positive, quick ? 4 : 5),
+    },
+    outbox: {
+      lagRate: 100,
+      lagSeconds: quick ? 5 : 20,
+      outageRate: 50,
+      outageSeconds: get('outage', positive, quick ? 10 : 60),
     },
     timers: {
       sizes: get('timer-sizes', list, quick ? [200] : [1000]),

@@ -79,8 +79,11 @@ export type TemporalStore = 'memory' | 'file' | 'file-wal';
 
 export interface TemporalServer {
   address: string;
+  /** The current server process (a restart changes it). */
   pid: number;
   stop(): Promise<void>;
+  /** Starts it again on the same port and files: a `file` store keeps its workflows. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -115,19 +118,33 @@ export async function startTemporal(label: string, store: TemporalStore): Promis
     'warn',
     ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
-  const server = startProcess(toolPath('temporal'), args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir() },
-    cwd: dir,
-    logFile: path.join(dir, 'temporal.log'),
-  });
   const address = `127.0.0.1:${port}`;
-  try {
-    await waitUntilServing(address, server);
-  } catch (err) {
-    await server.stop();
-    throw err;
-  }
-  return { address, pid: server.pid, stop: () => server.stop() };
+  const launch = async () => {
+    const started = startProcess(toolPath('temporal'), args, {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir() },
+      cwd: dir,
+      logFile: path.join(dir, 'temporal.log'),
+    });
+    try {
+      await waitUntilServing(address, started);
+    } catch (err) {
+      await started.stop();
+      throw err;
+    }
+    return started;
+  };
+  let server = await launch();
+  const handle: TemporalServer = {
+    address,
+    pid: server.pid,
+    stop: () => server.stop(),
+    async restart() {
+      await server.stop();
+      server = await launch();
+      handle.pid = server.pid;
+    },
+  };
+  return handle;
 }
 
 async function waitUntilServing(address: string, server: Started): Promise<void> {

@@ -11,6 +11,7 @@ test('with no arguments every part runs three times at the documented sizes', ()
     quick: false,
     runs: 3,
     intake: { concurrency: [8, 32, 128], durationSeconds: 5 },
+    outbox: { lagRate: 100, lagSeconds: 20, outageRate: 50, outageSeconds: 60 },
     timers: { sizes: [1000], rate: 20 },
     resident: { size: 10000, runs: 1 },
     temporalStore: 'memory',
@@ -18,6 +19,14 @@ test('with no arguments every part runs three times at the documented sizes', ()
     serviceDist: path.join(ROOT, 'dist'),
     serviceEnv: {},
   });
+});
+
+test('--quick shortens the Temporal outage of the outbox part; --outage sets it', () => {
+  expect(parse('--quick', '--only', 'outbox')).toMatchObject({
+    parts: ['outbox'],
+    outbox: { lagSeconds: 5, outageSeconds: 10 },
+  });
+  expect(parse('--only', 'outbox', '--outage', '30').outbox.outageSeconds).toBe(30);
 });
 
 test('--help asks for the usage', () => {

@@ -1,0 +1,250 @@
+/**
+ * The outbox: how long a delivery waits between the webhook's answer and Temporal
+ * accepting its signal at a steady rate (relay lag), and what a Temporal outage under a
+ * steady stream of webhooks costs: refused deliveries, lost recoveries, and how long the
+ * backlog takes to drain once Temporal is back. Temporal keeps its state in a file here,
+ * so the restarted server still has every workflow started before it stopped.
+ */
+import { paymentFactory, waitingBody } from '../bodies';
+import type { BenchOptions } from '../options';
+import { progress, table, writeResult } from '../report';
+import { startStack, type Stack } from '../stack';
+import { percentile, round } from '../stats';
+
+/** Long enough that no SMS falls due while the outbox is measured. */
+const DELAY = '1h';
+
+interface Posted {
+  status: number;
+  eventId: number | null;
+  answeredAt: number;
+}
+
+export interface LagResult {
+  rate: number;
+  seconds: number;
+  posted: number;
+  non2xx: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+export interface OutageResult {
+  rate: number;
+  outageSeconds: number;
+  posted: number;
+  non2xx: number;
+  /** Largest backlog seen in the outbox during the outage. */
+  peakBacklog: number;
+  /** From Temporal answering again to the outbox being empty. */
+  drainSeconds: number;
+  /** Routed deliveries never handed off, and recoveries the worker never recorded waiting. */
+  notHandedOff: number;
+  recoveriesMissing: number;
+}
+
+export async function benchOutbox(options: BenchOptions) {
+  const startedAt = Date.now();
+  const stack = await startStack({
+    recoveryDelay: DELAY,
+    label: 'outbox',
+    temporalStore: 'file',
+    serviceDist: options.serviceDist,
+    serviceEnv: options.serviceEnv,
+  });
+  try {
+    const lag = await measureLag(stack, options.outbox.lagRate, options.outbox.lagSeconds);
+    const outage = await measureOutage(
+      stack,
+      options.outbox.outageRate,
+      options.outbox.outageSeconds,
+    );
+    const file = writeResult(options, 'outbox', { lag, outage }, startedAt);
+    progress(`outbox results: ${file}`);
+    return { lag, outage, markdown: markdown(lag, outage) };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/**
+ * Posts one new waiting delivery every 1/rate s, without waiting for answers (a gateway
+ * doesn't), until `running()` says stop; resolves with every answer.
+ */
+async function postSteadily(
+  stack: Stack,
+  rate: number,
+  running: () => boolean,
+  tag: string,
+): Promise<Posted[]> {
+  const next = paymentFactory(tag);
+  const url = `${stack.apiUrl}/api/webhooks/tribopay/`;
+  const headers = { 'content-type': 'application/json', 'x-webhook-token': stack.webhookSecret };
+  const pending: Promise<Posted>[] = [];
+  const began = Date.now();
+  for (let n = 0; running(); n += 1) {
+    const body = waitingBody(next());
+    pending.push(
+      fetch(url, { method: 'POST', headers, body }).then(
+        async (res) => {
+          const json = (await res.json().catch(() => ({}))) as { eventId?: number };
+          return { status: res.status, eventId: json.eventId ?? null, answeredAt: Date.now() };
+        },
+        () => ({ status: 0, eventId: null, answeredAt: Date.now() }),
+      ),
+    );
+    const due = began + ((n + 1) * 1000) / rate;
+    await sleep(Math.max(0, due - Date.now()));
+  }
+  return Promise.all(pending);
+}
+
+async function measureLag(stack: Stack, rate: number, seconds: number): Promise<LagResult> {
+  progress(`outbox: relay lag at ${rate} webhooks/s for ${seconds} s`);
+  const until = Date.now() + seconds * 1000;
+  const posted = await postSteadily(stack, rate, () => Date.now() < until, 'olag');
+  await waitForEmptyOutbox(stack, 60_000);
+  const accepted = posted.filter((p) => p.status === 202 && p.eventId !== null);
+  const rows = await stack
+    .db('webhook_events')
+    .whereIn(
+      'id',
+      accepted.map((p) => p.eventId!),
+    )
+    .select<{ id: string; handed_off_at: Date | null }[]>('id', 'handed_off_at');
+  const handedOff = new Map(rows.map((r) => [Number(r.id), r.handed_off_at]));
+  const lags = accepted
+    .map((p) => {
+      const at = handedOff.get(p.eventId!);
+      return at ? at.getTime() - p.answeredAt : null;
+    })
+    .filter((l): l is number => l !== null);
+  const result: LagResult = {
+    rate,
+    seconds,
+    posted: posted.length,
+    non2xx: posted.filter((p) => p.status < 200 || p.status > 299).length,
+    // Both clocks are this machine's; a hand-off may finish before the client has read
+    // the answer, so a lag can be slightly negative.
+    lagP50Ms: round(percentile(lags, 50)),
+    lagP99Ms: round(percentile(lags, 99)),
+    lagMaxMs: round(Math.max(...lags)),
+  };
+  progress(`outbox lag: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function measureOutage(
+  stack: Stack,
+  rate: number,
+  outageSeconds: number,
+): Promise<OutageResult> {
+  progress(`outbox: Temporal stopped for ${outageSeconds} s under ${rate} webhooks/s`);
+  let posting = true;
+  const stream = postSteadily(stack, rate, () => posting, 'oout');
+  await sleep(5_000);
+  await stack.temporal.stop();
+  let peakBacklog = 0;
+  const outageEnds = Date.now() + outageSeconds * 1000;
+  while (Date.now() < outageEnds) {
+    peakBacklog = Math.max(peakBacklog, await backlog(stack));
+    await sleep(500);
+  }
+  await stack.temporal.restart();
+  const backAt = Date.now();
+  progress(`outbox: Temporal answers again; backlog ${await backlog(stack)}`);
+  await sleep(5_000);
+  posting = false;
+  const posted = await stream;
+  const drainedAt = await waitForEmptyOutbox(stack, 300_000);
+  const routed = posted.filter((p) => p.status === 202).length;
+  const notHandedOff = Number(
+    (
+      await stack
+        .db('webhook_events')
+        .whereIn('outcome', ['scheduled', 'signalled'])
+        .whereNull('handed_off_at')
+        .count<{ n: string }[]>({ n: '*' })
+    )[0].n,
+  );
+  const recoveriesMissing = await missingRecoveries(stack, 'oout', routed);
+  const result: OutageResult = {
+    rate,
+    outageSeconds,
+    posted: posted.length,
+    non2xx: posted.filter((p) => p.status < 200 || p.status > 299).length,
+    peakBacklog,
+    drainSeconds: round((drainedAt - backAt) / 1000),
+    notHandedOff,
+    recoveriesMissing,
+  };
+  progress(`outbox outage: ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** Recoveries of this phase the worker has not recorded as waiting, after up to a minute. */
+async function missingRecoveries(stack: Stack, tag: string, expected: number): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    const [{ n }] = await stack
+      .db('recovery_events')
+      .where({ transition: 'waiting' })
+      .where('payment_id', 'like', `${tag}%`)
+      .count<{ n: string }[]>({ n: '*' });
+    seen = Number(n);
+    if (seen >= expected) return 0;
+    await sleep(500);
+  }
+  return expected - seen;
+}
+
+async function backlog(stack: Stack): Promise<number> {
+  const [{ n }] = await stack.db('outbox').count<{ n: string }[]>({ n: '*' });
+  return Number(n);
+}
+
+/** When the outbox was first seen empty. */
+async function waitForEmptyOutbox(stack: Stack, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await backlog(stack)) === 0) return Date.now();
+    await sleep(100);
+  }
+  throw new Error(`the outbox still holds ${await backlog(stack)} rows after ${timeoutMs} ms`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function markdown(lag: LagResult, outage: OutageResult): string {
+  const lagTable = table(
+    ['webhooks/s', 'seconds', 'posted', 'non-2xx', 'relay lag p50 ms', 'p99 ms', 'max ms'],
+    [[lag.rate, lag.seconds, lag.posted, lag.non2xx, lag.lagP50Ms, lag.lagP99Ms, lag.lagMaxMs]],
+  );
+  const outageTable = table(
+    [
+      'webhooks/s',
+      'Temporal down, s',
+      'posted',
+      'non-2xx',
+      'peak backlog',
+      'drained after, s',
+      'not handed off',
+      'recoveries missing',
+    ],
+    [
+      [
+        outage.rate,
+        outage.outageSeconds,
+        outage.posted,
+        outage.non2xx,
+        outage.peakBacklog,
+        outage.drainSeconds,
+        outage.notHandedOff,
+        outage.recoveriesMissing,
+      ],
+    ],
+  );
+  return `${lagTable}\n\n${outageTable}`;
+}

@@ -26,7 +26,7 @@ test('--quick shortens the Temporal outage of the outbox part; --outage sets it'
     parts: ['outbox'],
     outbox: { lagSeconds: 5, outageSeconds: 10 },
   });
-  expect(parse('--only', 'outbox', '--outage', '30').outbox.outageSeconds).toBe(30);
+  expect(parse('--only', 'outbox', '--outage', '30')?.outbox.outageSeconds).toBe(30);
 });
 
 test('--help asks for the usage', () => {

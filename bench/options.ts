@@ -16,7 +16,7 @@ export interface BenchOptions {
    * `rate`: recoveries falling due per second (half of them paid, so half as many SMS);
    * 0 makes them all due at the same instant.
    */
-  timers: { sizes: number[]; rate: number };
+  timers: { sizes: number[]; rate: number; workers: number[] };
   resident: { size: number; runs: number; idleSeconds: number; startupRuns: number };
   /** `npm test` too (`fullRuns` times), or only the time-skipping workflow tests. */
   suite: { full: boolean; fullRuns: number };
@@ -49,6 +49,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --timer-sizes LIST    timers: recoveries per run (default 1000)
   --timer-rate N        timers: recoveries falling due per second, half of them paid
                         (default 20, so 10 SMS/s); 0: all due at the same instant
+  --workers LIST        timers: worker processes, each count in turn in every run
+                        (default 1); e.g. --timer-rate 0 --timer-sizes 1000 --workers 1,2
+                        puts 500 SMS due at one instant with one, then two workers
   --resident-size N     resident: recoveries waiting while memory is measured (default 10000)
   --resident-runs N     resident: runs of that size (default 1: scheduling 10,000 takes minutes)
   --suite-runs N        suite: runs of npm test (default 2; the workflow tests run --runs times)
@@ -112,6 +115,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     'outage',
     'timer-sizes',
     'timer-rate',
+    'workers',
     'resident-size',
     'resident-runs',
     'suite-runs',
@@ -165,6 +169,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     timers: {
       sizes: get('timer-sizes', list, quick ? [200] : [1000]),
       rate: get('timer-rate', nonNegative, 20),
+      workers: get('workers', list, [1]),
     },
     resident: {
       size: Math.round(get('resident-size', positive, quick ? 1000 : 10000)),

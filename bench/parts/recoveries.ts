@@ -21,7 +21,7 @@ import type { BenchOptions } from '../options';
 import { cpuPercent, sampleProcess, type ProcSample } from '../proc-stats';
 import { sleep } from '../processes';
 import { progress, table, writeResult } from '../report';
-import { ROOT, startStack, type Stack } from '../stack';
+import { ROOT, startStack, TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, percentile, round, spread } from '../stats';
 
 const CONCURRENCY = 32;
@@ -35,6 +35,8 @@ const SCHEDULE_SLACK = 1.25;
 
 export interface TimerResult {
   size: number;
+  /** Worker processes polling the task queue while the SMS fell due. */
+  workers: number;
   run: number;
   /** Recoveries falling due per second (0: all at once). */
   dueRate: number;
@@ -97,7 +99,10 @@ export async function benchRecoveries(options: BenchOptions) {
   if (options.parts.includes('timers')) {
     for (const size of options.timers.sizes) {
       for (let run = 1; run <= options.runs; run += 1) {
-        timers.push(await timerRun(options, size, run));
+        // Each worker count in turn within a run, so a pair is measured side by side.
+        for (const workers of options.timers.workers) {
+          timers.push(await timerRun(options, size, run, workers));
+        }
       }
     }
   }
@@ -175,10 +180,22 @@ const headers = (stack: Stack) => ({
   'x-webhook-token': stack.webhookSecret,
 });
 
-async function timerRun(options: BenchOptions, size: number, run: number): Promise<TimerResult> {
-  const label = `timers-${size}-${run}`;
+async function timerRun(
+  options: BenchOptions,
+  size: number,
+  run: number,
+  workers: number,
+): Promise<TimerResult> {
+  const label = `timers-${size}-${run}-w${workers}`;
   const stack = await stackFor(options, label);
+  const extra = Array.from({ length: workers - 1 }, (_, i) =>
+    stack.spawnWorker(`${label}-worker-${i + 2}`, {
+      distDir: options.serviceDist,
+      taskQueue: TASK_QUEUE,
+    }),
+  );
   try {
+    await Promise.all(extra.map((w) => w.waitFor(/worker polling/, 60_000)));
     const began = Date.now();
     const paidCount = Math.ceil(size / 2);
     const rate = options.scheduleRate;
@@ -229,6 +246,7 @@ async function timerRun(options: BenchOptions, size: number, run: number): Promi
     const messages = await emulatorMessages(stack.emulatorUrl);
     const result = analyse({
       size,
+      workers,
       run,
       dueRate,
       payments,
@@ -248,12 +266,14 @@ async function timerRun(options: BenchOptions, size: number, run: number): Promi
     );
     return result;
   } finally {
+    await Promise.all(extra.map((w) => w.stop()));
     await stack.stop();
   }
 }
 
 function analyse(run: {
   size: number;
+  workers: number;
   run: number;
   dueRate: number;
   payments: Payment[];
@@ -295,6 +315,7 @@ function analyse(run: {
   const span = (Math.max(...times) - Math.min(...times)) / 1000;
   return {
     size: run.size,
+    workers: run.workers,
     run: run.run,
     dueRate: run.dueRate,
     unpaid: run.payments.length - run.paid.length,
@@ -444,12 +465,14 @@ async function startupTimes(stack: Stack, options: BenchOptions): Promise<Startu
 }
 
 function summariseTimers(runs: TimerResult[]) {
-  const sizes = [...new Set(runs.map((r) => r.size))];
-  return sizes.map((size) => {
-    const at = runs.filter((r) => r.size === size);
+  const keys = [...new Set(runs.map((r) => `${r.size}:${r.workers}`))];
+  return keys.map((key) => {
+    const [size, workers] = key.split(':').map(Number);
+    const at = runs.filter((r) => r.size === size && r.workers === workers);
     const of = (pick: (r: TimerResult) => number) => spread(at.map(pick));
     return {
       size,
+      workers,
       dueRate: at[0].dueRate,
       schedulePerSecond: of((r) => r.schedulePerSecond),
       lagP50Ms: of((r) => r.lagP50Ms),
@@ -496,6 +519,7 @@ function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
   return table(
     [
       'recoveries',
+      'workers',
       'due per s',
       'scheduled per s',
       'lag p50 ms',
@@ -510,6 +534,7 @@ function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
     ],
     rows.map((r) => [
       r.size,
+      r.workers,
       r.dueRate > 0 ? r.dueRate : 'all at once',
       formatSpread(r.schedulePerSecond, 1),
       formatSpread(r.lagP50Ms),

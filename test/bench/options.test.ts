@@ -12,7 +12,7 @@ test('with no arguments every part runs three times at the documented sizes', ()
     runs: 3,
     intake: { concurrency: [8, 32, 128], durationSeconds: 5 },
     outbox: { lagRate: 100, lagSeconds: 20, outageRate: 50, outageSeconds: 60 },
-    timers: { sizes: [1000], rate: 20 },
+    timers: { sizes: [1000], rate: 20, workers: [1] },
     resident: { size: 10000, runs: 1 },
     temporalStore: 'memory',
     outDir: path.join(ROOT, 'bench/results'),
@@ -27,6 +27,11 @@ test('--quick shortens the Temporal outage of the outbox part; --outage sets it'
     outbox: { lagSeconds: 5, outageSeconds: 10 },
   });
   expect(parse('--only', 'outbox', '--outage', '30')?.outbox.outageSeconds).toBe(30);
+});
+
+test('--workers lists the worker counts the timers part runs with', () => {
+  expect(parse('--only', 'timers', '--workers', '1,2')?.timers.workers).toEqual([1, 2]);
+  expect(() => parse('--workers', '0')).toThrow(/positive whole numbers/);
 });
 
 test('--help asks for the usage', () => {

@@ -169,9 +169,8 @@ async function measureOutage(
     )[0].n,
   );
   const recoveriesMissing = await missingRecoveries(stack, 'oout', routed);
-  progress(
-    `outbox: the worker recorded every recovery ${round((Date.now() - backAt) / 1000)} s after Temporal returned`,
-  );
+  const settledSeconds = round((Date.now() - backAt) / 1000);
+  progress(`outbox: the worker settled ${settledSeconds} s after Temporal returned`);
   const result: OutageResult = {
     rate,
     outageSeconds,

@@ -84,6 +84,7 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
     database: { ok: true },
     temporal: { ok: true },
     worker: { ok: true },
+    outbox: { pending: 0, oldestAgeSeconds: null },
   });
   expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
   const token = /API token\s+([0-9a-f]{48}) \(generated/.exec(running.output())?.[1];

@@ -190,14 +190,25 @@ function databaseFrom(env: Env): DatabaseConfig {
 /** RECOVERY_DELAY is the first step: when both are given they must agree. */
 /** Temporal's worker quietly lowers workflow task slots to the cache size: refuse it instead. */
 function workerIssues(env: Env): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   const cache = env.WORKER_CACHED_WORKFLOWS;
-  if (cache === 0 || env.WORKER_WORKFLOW_TASK_SLOTS <= cache) return [];
-  return [
-    {
+  if (cache !== 0 && env.WORKER_WORKFLOW_TASK_SLOTS > cache) {
+    issues.push({
       variable: 'WORKER_WORKFLOW_TASK_SLOTS',
       message: `must not exceed WORKER_CACHED_WORKFLOWS (${cache}) unless the cache is off (0)`,
-    },
-  ];
+    });
+  }
+  // A poll holds a slot while it waits: more pollers than slots can't all be served.
+  for (const kind of ['WORKFLOW', 'ACTIVITY'] as const) {
+    const slots = env[`WORKER_${kind}_TASK_SLOTS`];
+    if (env[`WORKER_${kind}_POLLERS`] > slots) {
+      issues.push({
+        variable: `WORKER_${kind}_POLLERS`,
+        message: `must not exceed WORKER_${kind}_TASK_SLOTS (${slots})`,
+      });
+    }
+  }
+  return issues;
 }
 
 function stepIssues(rawEnv: NodeJS.ProcessEnv, env: Env): ConfigIssue[] {

@@ -161,7 +161,7 @@ export const envSchema = z.object({
    */
   WORKER_WORKFLOW_TASK_SLOTS: wholeNumber(40, 1, 10_000),
   WORKER_ACTIVITY_TASK_SLOTS: wholeNumber(100, 1, 10_000),
-  WORKER_WORKFLOW_POLLERS: wholeNumber(10, 1, 1_000),
+  WORKER_WORKFLOW_POLLERS: wholeNumber(10, 2, 1_000),
   WORKER_ACTIVITY_POLLERS: wholeNumber(10, 1, 1_000),
   /** Outbox hand-offs one sweep runs at once when draining a backlog. */
   OUTBOX_CONCURRENCY: wholeNumber(16, 1, 1_000),

@@ -41,8 +41,16 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.tuning && {
       maxConcurrentWorkflowTaskExecutions: options.tuning.workflowTaskSlots,
       maxConcurrentActivityTaskExecutions: options.tuning.activityTaskSlots,
-      maxConcurrentWorkflowTaskPolls: options.tuning.workflowPollers,
-      maxConcurrentActivityTaskPolls: options.tuning.activityPollers,
+      // The poller behaviours, not the older `maxConcurrent…TaskPolls` options, which this
+      // SDK version accepts and ignores.
+      workflowTaskPollerBehavior: {
+        type: 'simple-maximum',
+        maximum: options.tuning.workflowPollers,
+      },
+      activityTaskPollerBehavior: {
+        type: 'simple-maximum',
+        maximum: options.tuning.activityPollers,
+      },
     }),
     ...workflowSource(),
   });

@@ -11,6 +11,7 @@ const MIGRATIONS = [
   '20261129000100_audit_trail',
   '20261129000200_recovery_rules',
   '20261129000300_suppression_ids',
+  '20261129160000_outbox',
   '20261129170000_sms_outcome_unknown',
 ];
 const APPLIED = MIGRATIONS.join(', ');

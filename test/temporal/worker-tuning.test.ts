@@ -62,7 +62,7 @@ test('the defaults are the SDK defaults: 40 and 100 slots, 10 pollers each', asy
   });
   const untuned = await compiled(undefined);
 
-  expect(options.tuner).toMatchObject(untuned.tuner as object);
+  expect(options.tuner).toMatchObject(untuned.tuner);
   expect(options.workflowTaskPollerBehavior).toEqual(untuned.workflowTaskPollerBehavior);
   expect(options.activityTaskPollerBehavior).toEqual(untuned.activityTaskPollerBehavior);
 });

@@ -1,12 +1,14 @@
 /** `npm run start:api`: the HTTP API alone, against an existing database and Temporal server. */
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logging';
+import { assertPayloadKeys } from '../temporal/encryption';
 import { startApi } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
+  assertPayloadKeys(config);
   const logger = createLogger(config.logLevel, { name: 'api' });
   const db = await openDatabase(config, logger, { migrate: false });
   const api = await startApi(config, db, logger);

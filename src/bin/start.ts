@@ -8,6 +8,7 @@ import { formatDuration, loadConfigOrExit } from '../config';
 import { toolPath } from '../embedded/project';
 import { startStack, type RunningStack } from '../embedded/stack';
 import { createLogger } from '../logging';
+import { loadOrGenerateKeys } from '../temporal/payload-keys';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { onShutdownSignal } from './signals';
 
@@ -15,8 +16,12 @@ async function run(): Promise<void> {
   const configured = loadConfigOrExit();
   // The monitoring API never runs open: without API_TOKEN, this run gets a token of its own.
   const generatedToken = configured.apiToken ? null : randomBytes(24).toString('hex');
-  const config = generatedToken ? { ...configured, apiToken: generatedToken } : configured;
-  const logger = createLogger(config.logLevel, { name: 'recovery' });
+  const logger = createLogger(configured.logLevel, { name: 'recovery' });
+  const config = {
+    ...configured,
+    apiToken: generatedToken ?? configured.apiToken,
+    payload: localPayloadKeys(configured),
+  };
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   const stack = await startStack(config, logger, {
     emulatorPort: Number(process.env.TWILIO_EMULATOR_PORT ?? 8025),
@@ -29,6 +34,22 @@ async function run(): Promise<void> {
     process.stdout.write('stopped.\n');
   });
   process.stdout.write(banner(stack, generatedToken));
+}
+
+/**
+ * Without PAYLOAD_KEYS, this machine's own key: generated once into DATA_DIR (mode 0600),
+ * reused by later runs so the histories they wrote stay readable.
+ */
+function localPayloadKeys(config: RunningStack['config']): RunningStack['config']['payload'] {
+  if (!config.payload.encryption || config.payload.keys.length > 0) return config.payload;
+  const { keys, file, created } = loadOrGenerateKeys(config.dataDir);
+  const where = path.relative(process.cwd(), file) || file;
+  process.stdout.write(
+    created
+      ? `Generated a payload encryption key into ${where} (mode 0600): Temporal histories hold ciphertext; keep the file, or set PAYLOAD_KEYS.\n`
+      : `Payload encryption key from ${where} (set PAYLOAD_KEYS to use your own).\n`,
+  );
+  return { ...config.payload, keys };
 }
 
 function quietHours(config: RunningStack['config']): string {
@@ -64,6 +85,7 @@ function banner(
       : `  Temporal         ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Temporal CLI     ${cli} workflow list --address ${config.temporal.address}`,
     `  Audit database   ${db}`,
+    `  Codec server     ${api.url}/codec (Bearer API token; the Web UI decodes payloads through it)`,
     `  SMS              ${sms}`,
     `  Recovery steps   ${config.recovery.steps.map(formatDuration).join(', ')}`,
     `  Quiet hours      ${quietHours(config)}`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { QuietHours } from '../../workflows/quiet-hours';
+import type { PayloadKey } from '../temporal/payload-keys';
 import { quietHoursFrom, stepTemplatesFrom } from './recovery-rules';
 import { defaultSqliteFile, envSchema, type Env } from './schema';
 
@@ -56,6 +57,12 @@ export interface Config {
   /** null while TRIBOPAY_API_TOKEN is unset: the webhooks alone decide, as before. */
   tribopayApi: TribopayApiConfig | null;
   smsTemplate?: string;
+  /** Temporal payload encryption: PAYLOAD_KEYS (first encrypts) and PAYLOAD_ENCRYPTION. */
+  payload: { keys: readonly PayloadKey[]; encryption: boolean };
+  /** Bearer token for the codec server (CODEC_TOKEN); API_TOKEN works too. */
+  codecToken?: string;
+  /** Audit rows older than this are anonymised (DATA_RETENTION). */
+  dataRetentionMs: number;
   webhookSecret?: string;
   apiToken?: string;
   publicUrl?: string;
@@ -236,6 +243,12 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     smsOutcomeSettleMs: env.SMS_OUTCOME_SETTLE,
     tribopayApi: tribopayApiFrom(env),
     smsTemplate: env.SMS_TEMPLATE,
+    payload: Object.freeze({
+      keys: Object.freeze(env.PAYLOAD_KEYS ?? []),
+      encryption: env.PAYLOAD_ENCRYPTION === 'on',
+    }),
+    codecToken: env.CODEC_TOKEN,
+    dataRetentionMs: env.DATA_RETENTION,
     webhookSecret: env.WEBHOOK_SECRET,
     apiToken: env.API_TOKEN,
     publicUrl: env.PUBLIC_URL,

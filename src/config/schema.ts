@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { flag, positiveCount, quietHoursWindow, recoverySteps, timeZone } from './recovery-rules';
 import { blankToUndefined } from './blank';
+import { parsePayloadKeys } from '../temporal/payload-keys';
 
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 
@@ -187,6 +188,27 @@ export const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default(TRIBOPAY_DEFAULT_API_URL),
   ),
   TRIBOPAY_API_TIMEOUT: duration('3s', MAX_GATEWAY_TIMEOUT_MS),
+  /** id:base64 AES-256 keys; the first encrypts Temporal payloads, all decrypt. Never echoed. */
+  PAYLOAD_KEYS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parsePayloadKeys(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  ),
+  PAYLOAD_ENCRYPTION: z.preprocess(
+    blankToUndefined,
+    z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  ),
+  CODEC_TOKEN: secret,
+  DATA_RETENTION: duration('180d'),
   WEBHOOK_SECRET: secret,
   API_TOKEN: secret,
   PUBLIC_URL: httpUrl,

@@ -7,6 +7,7 @@ import { allowedMethods } from './allow';
 import { errorHandler } from './errors';
 import { apiDocsRoutes } from './routes/api-docs';
 import { requestId } from './request-id';
+import { codecRoutes, type CodecRouteDeps } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { monitoringRoutes, type MonitoringRouteDeps } from './routes/monitoring';
@@ -20,6 +21,8 @@ export interface AppDeps
   extends WebhookRouteDeps, TwilioStatusRouteDeps, TwilioInboundRouteDeps, MonitoringRouteDeps {
   health: HealthCheck;
   logger: Logger;
+  /** Temporal's codec server, for operators holding a token (absent: not served). */
+  codecServer?: Omit<CodecRouteDeps, 'logger'>;
 }
 
 /** The HTTP app without a server, so tests drive `app.callback()` directly. */
@@ -30,6 +33,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestId());
   app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));
+  // Temporal's codec-server contract, outside the documented API (its own methods and CORS).
+  if (deps.codecServer) app.use(codecRoutes({ ...deps.codecServer, logger: deps.logger }));
   app.use(allowedMethods(ROUTE_DOCS));
   // Without metrics of its own, the app still serves /metrics, read from its database.
   const metrics = deps.metrics ?? createMetrics({ audit: { db: deps.db, logger: deps.logger } });

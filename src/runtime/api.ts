@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createSmsSender } from '../sms/sender';
 import { connectClient } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
+import { payloadCodec } from '../temporal/encryption';
 import { createRecoveryClient } from '../temporal/recovery-client';
 
 export interface RunningApi {
@@ -25,8 +26,11 @@ export async function startApi(
   logger: Logger,
   host = '0.0.0.0',
   metrics?: Metrics,
+  /** `npm start`: its dev server's Web UI, which reaches the codec through a per-run path. */
+  codecUi?: { session: string; url: string },
 ): Promise<RunningApi> {
-  const client = await connectClient(temporalTarget(config));
+  const codec = payloadCodec(config, logger);
+  const client = await connectClient(temporalTarget(config), codec);
   const app = createApp({
     db,
     logger,
@@ -46,6 +50,12 @@ export async function startApi(
     statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: client.options.namespace,
+    codecServer: {
+      codec,
+      codecTokens: { codec: config.codecToken, api: config.apiToken },
+      codecUiSession: codecUi?.session,
+      uiUrls: [config.temporal.uiUrl, ...(codecUi ? [codecUi.url] : [])],
+    },
     recoveries: createRecoveryClient(client, {
       taskQueue: config.temporal.taskQueue,
       delayMs: config.recoveryDelayMs,

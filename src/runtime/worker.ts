@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Config } from '../config';
@@ -18,6 +19,7 @@ import {
 } from '../sms/template';
 import { connectClient, connectWorker } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
+import { payloadCodec } from '../temporal/encryption';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from '../temporal/worker';
 
@@ -42,11 +44,14 @@ export async function startWorker(
   if (!config.twilio)
     logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
   reportStatusCheck(config, logger);
+  const codec = payloadCodec(config, logger);
+  if (codec.keyId) logger.info({ keyId: codec.keyId }, 'Temporal payloads encrypted (AES-256-GCM)');
   const target = temporalTarget(config);
-  await registerSearchAttributes(target, logger);
+  await registerSearchAttributes(target, codec, logger);
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,
+    codec,
     namespace: target.namespace,
     taskQueue: config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.cachedWorkflows,
@@ -131,9 +136,10 @@ function stepTemplates(config: Config): string[] {
 
 async function registerSearchAttributes(
   target: ReturnType<typeof temporalTarget>,
+  codec: PayloadCodec,
   logger: Logger,
 ): Promise<void> {
-  const client = await connectClient(target);
+  const client = await connectClient(target, codec);
   try {
     const added = await ensureSearchAttributes(client.connection, target.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities';
+import { dataConverter } from './data-converter';
 
 /** Written by `npm run build`; loading it skips bundling the workflow code at start-up. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '../../workflow-bundle.js');
@@ -20,6 +22,8 @@ export interface WorkerOptions {
   activities: ReturnType<typeof createActivities>;
   /** Recoveries kept between their tasks (WORKER_CACHED_WORKFLOWS); 0 keeps none. */
   maxCachedWorkflows: number;
+  /** Payload encryption; the workflow bundle carries the matching failure converter. */
+  codec: PayloadCodec;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -29,6 +33,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     activities: options.activities,
     maxCachedWorkflows: options.maxCachedWorkflows,
+    dataConverter: dataConverter(options.codec),
     ...workflowSource(),
   });
 }

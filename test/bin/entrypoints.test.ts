@@ -139,3 +139,37 @@ describe('npm run migrate when the database is unreachable', () => {
     expect(stderr).not.toContain('s3cret-pw');
   });
 });
+
+describe.each(['api', 'worker'])('the %s entrypoint and payload encryption', (name) => {
+  it('refuses to start without PAYLOAD_KEYS, saying how to set them or turn encryption off', async () => {
+    const { code, stdout, stderr } = await run(name, {});
+    expect(code).toBe(1);
+    expect(stderr).toContain('PAYLOAD_KEYS is not set');
+    expect(stderr).toContain('PAYLOAD_ENCRYPTION=off');
+    expect(stdout).toBe('');
+  });
+
+  it('names a malformed PAYLOAD_KEYS entry without printing the key', async () => {
+    const { code, stderr } = await run(name, { PAYLOAD_KEYS: 'k1:c2hvcnQ=' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^ {2}- PAYLOAD_KEYS: key "k1": expected 32 bytes/m);
+    expect(stderr).not.toContain('c2hvcnQ=');
+  });
+
+  it('with PAYLOAD_ENCRYPTION=off starts, warning that histories hold customer data in clear', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-plain-'));
+    try {
+      // Nothing answers at this Temporal address: the process warns, then fails to connect.
+      const { stdout } = await run(name, {
+        PAYLOAD_ENCRYPTION: 'off',
+        DATABASE_URL: `sqlite:${path.join(dir, 'audit.sqlite3')}`,
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        API_TOKEN: 'entrypoint-token-0123456789',
+      });
+      expect(stdout).toContain('PAYLOAD_ENCRYPTION=off');
+      expect(stdout).toContain('in clear');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

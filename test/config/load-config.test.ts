@@ -47,6 +47,8 @@ describe('configuration with nothing set', () => {
       twilio: null,
       smsOutcomeSettleMs: 2 * 60_000,
       tribopayApi: null,
+      payload: { keys: [], encryption: true },
+      dataRetentionMs: 180 * 86_400_000,
       logLevel: 'info',
     });
   });
@@ -81,6 +83,10 @@ describe('configuration with nothing set', () => {
       'WEBHOOK_SECRET',
       'API_TOKEN',
       'PUBLIC_URL',
+      'PAYLOAD_KEYS',
+      'PAYLOAD_ENCRYPTION',
+      'CODEC_TOKEN',
+      'DATA_RETENTION',
       'LOG_LEVEL',
     ];
     const blank = Object.fromEntries(names.map((name, i) => [name, i % 2 ? '' : '   ']));

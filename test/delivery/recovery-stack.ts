@@ -20,7 +20,7 @@ import { createRecoveryClient } from '../../src/temporal/recovery-client';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
 import { MOBILE_E164, newPaymentId, tribopayPostback } from '../http/deliveries';
 
 export const DELAY_MS = 10 * 60_000;
@@ -71,6 +71,7 @@ export async function startRecoveryStack(taskQueue: string): Promise<RecoverySta
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
+    dataConverter: testDataConverter,
     workflowsPath: require.resolve('../../workflows'),
     activities: createActivities({
       db: testDb.db,

@@ -15,7 +15,7 @@ import { ghostpay } from '../http/deliveries';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
-import { startTestDevServer } from '../helpers/temporal';
+import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
 const DELAY_MS = 3_000;
 const API_TOKEN = 'e2e-monitoring-token-0123456789';
@@ -54,6 +54,7 @@ beforeAll(async () => {
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     API_TOKEN,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');

@@ -10,7 +10,7 @@ import { createDb } from '../../src/db/connect';
 import { pgTestDb, PG_ADMIN_URL, type TestDb } from '../helpers/db';
 import { intakeApp, serve, type Reply, type TestServer } from '../helpers/http';
 import { freePort } from '../helpers/ports';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
 import { ghostpay, newPaymentId, tribopayPostback } from './deliveries';
 
 let env: TestWorkflowEnvironment;
@@ -96,6 +96,7 @@ describe('with Temporal unavailable', () => {
     const deadAddress = `127.0.0.1:${await freePort()}`;
     // One attempt: the client's default retries would spend ~20 s before giving up.
     const unreachable = new Client({
+      dataConverter: testDataConverter,
       connection: Connection.lazy({
         address: deadAddress,
         interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],

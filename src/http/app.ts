@@ -12,13 +12,19 @@ import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { monitoringRoutes, type MonitoringRouteDeps } from './routes/monitoring';
 import { openApiRoutes } from './routes/openapi';
+import { privacyRoutes, type PrivacyRouteDeps } from './routes/privacy';
 import { twilioInboundRoutes, type TwilioInboundRouteDeps } from './routes/twilio-inbound';
 import { twilioStatusRoutes, type TwilioStatusRouteDeps } from './routes/twilio-status';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks';
 import { ROUTE_DOCS } from './schemas';
 
 export interface AppDeps
-  extends WebhookRouteDeps, TwilioStatusRouteDeps, TwilioInboundRouteDeps, MonitoringRouteDeps {
+  extends
+    WebhookRouteDeps,
+    TwilioStatusRouteDeps,
+    TwilioInboundRouteDeps,
+    MonitoringRouteDeps,
+    PrivacyRouteDeps {
   health: HealthCheck;
   logger: Logger;
   /** Temporal's codec server, for operators holding a token (absent: not served). */
@@ -50,7 +56,12 @@ export function createApp(deps: AppDeps): Koa {
     metricsRoutes(metrics),
   ];
   // Every route is listed in ROUTE_DOCS too; test/http/openapi.test.ts holds the two together.
-  routers.push(monitoringRoutes(deps), openApiRoutes(ROUTE_DOCS), apiDocsRoutes());
+  routers.push(
+    monitoringRoutes(deps),
+    privacyRoutes(deps),
+    openApiRoutes(ROUTE_DOCS),
+    apiDocsRoutes(),
+  );
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -12,6 +12,8 @@ import { createSmsSender } from '../sms/sender';
 import { connectClient } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
 import { payloadCodec } from '../temporal/encryption';
+import { phoneScrubber } from '../privacy/anonymise';
+import { erasePhone } from '../privacy/erase';
 import { createRecoveryClient } from '../temporal/recovery-client';
 
 export interface RunningApi {
@@ -50,6 +52,11 @@ export async function startApi(
     statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: client.options.namespace,
+    erasePhone: (phone) =>
+      erasePhone(
+        { db, temporal: client, scrub: phoneScrubber(config.payload.keys), logger },
+        phone,
+      ),
     codecServer: {
       codec,
       codecTokens: { codec: config.codecToken, api: config.apiToken },

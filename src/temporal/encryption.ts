@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
 import { AesGcmPayloadCodec } from './codec';
-import { GENERATED_KEYS_FILE, readKeyFile } from './payload-keys';
+import { GENERATED_KEYS_FILE, readKeyFile, type PayloadKey } from './payload-keys';
 
 export class PayloadKeysMissingError extends Error {
   constructor() {
@@ -40,10 +40,11 @@ export function assertPayloadKeys(config: Pick<Config, 'payload'>): void {
  * DATA_DIR, else none. Without keys, unencrypted payloads still read and encrypted ones
  * fail naming their key id.
  */
+export function operatorKeys(config: Pick<Config, 'payload' | 'dataDir'>): readonly PayloadKey[] {
+  if (config.payload.keys.length > 0) return config.payload.keys;
+  return readKeyFile(path.join(config.dataDir, GENERATED_KEYS_FILE)) ?? [];
+}
+
 export function operatorCodec(config: Pick<Config, 'payload' | 'dataDir'>): AesGcmPayloadCodec {
-  const keys =
-    config.payload.keys.length > 0
-      ? config.payload.keys
-      : (readKeyFile(path.join(config.dataDir, GENERATED_KEYS_FILE)) ?? []);
-  return new AesGcmPayloadCodec(keys, config.payload.encryption);
+  return new AesGcmPayloadCodec(operatorKeys(config), config.payload.encryption);
 }

@@ -1,6 +1,10 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { createRetentionActivities } from '../../activities/retention';
+import { formatDuration } from '../config';
+import { phoneScrubber } from '../privacy/anonymise';
+import { ensureRetentionSchedule } from '../temporal/retention-schedule';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
 import { statusCallbackUrl } from '../delivery/callback-url';
@@ -48,6 +52,7 @@ export async function startWorker(
   if (codec.keyId) logger.info({ keyId: codec.keyId }, 'Temporal payloads encrypted (AES-256-GCM)');
   const target = temporalTarget(config);
   await registerSearchAttributes(target, codec, logger);
+  await scheduleRetention(target, codec, config, logger);
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,
@@ -55,22 +60,25 @@ export async function startWorker(
     namespace: target.namespace,
     taskQueue: config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.cachedWorkflows,
-    activities: createActivities({
-      db,
-      logger,
-      template,
-      followUpTemplates,
-      frequencyCap: {
-        maxPerWindow: config.recovery.maxSmsPerPhone,
-        windowMs: config.recovery.frequencyWindowMs,
-      },
-      gsm7: config.recovery.gsm7,
-      sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
-      outcomeSettleMs: config.smsOutcomeSettleMs,
-      statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
-      metrics,
-      paymentStatusSources: createPaymentStatusSources(config),
-    }),
+    activities: {
+      ...createRetentionActivities({ db, logger, scrub: phoneScrubber(config.payload.keys) }),
+      ...createActivities({
+        db,
+        logger,
+        template,
+        followUpTemplates,
+        frequencyCap: {
+          maxPerWindow: config.recovery.maxSmsPerPhone,
+          windowMs: config.recovery.frequencyWindowMs,
+        },
+        gsm7: config.recovery.gsm7,
+        sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
+        outcomeSettleMs: config.smsOutcomeSettleMs,
+        statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
+        metrics,
+        paymentStatusSources: createPaymentStatusSources(config),
+      }),
+    },
   });
   const metricsServer = await startMetricsServer(config, metrics).catch(async (err: unknown) => {
     await connection.close();
@@ -132,6 +140,34 @@ function stepTemplates(config: Config): string[] {
     validateTemplate(template);
     return template;
   });
+}
+
+/** The daily anonymisation of audit data older than DATA_RETENTION (see workflows/retention.ts). */
+async function scheduleRetention(
+  target: ReturnType<typeof temporalTarget>,
+  codec: PayloadCodec,
+  config: Config,
+  logger: Logger,
+): Promise<void> {
+  const client = await connectClient(target, codec);
+  try {
+    const outcome = await ensureRetentionSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      retentionMs: config.dataRetentionMs,
+      claimWindowMs: config.recovery.frequencyWindowMs,
+    });
+    logger.info(
+      { retention: formatDuration(config.dataRetentionMs), schedule: outcome },
+      'data retention scheduled daily',
+    );
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message },
+      'could not create the data-retention schedule; audit data is not anonymised until it exists',
+    );
+  } finally {
+    await client.connection.close();
+  }
 }
 
 async function registerSearchAttributes(

@@ -95,5 +95,5 @@ function decrypt(sealed: Uint8Array, { id, key }: PayloadKey): Payload {
       `encrypted payload under key "${id}" failed authentication (wrong key or altered data)`,
     );
   }
-  return ProtoPayload.decode(plain) as Payload;
+  return ProtoPayload.decode(plain);
 }

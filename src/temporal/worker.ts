@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities';
+import type { RetentionActivities } from '../../activities/retention';
 import { dataConverter } from './data-converter';
 
 /** Written by `npm run build`; loading it skips bundling the workflow code at start-up. */
@@ -19,7 +20,7 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ReturnType<typeof createActivities>;
+  activities: ReturnType<typeof createActivities> & RetentionActivities;
   /** Recoveries kept between their tasks (WORKER_CACHED_WORKFLOWS); 0 keeps none. */
   maxCachedWorkflows: number;
   /** Payload encryption; the workflow bundle carries the matching failure converter. */

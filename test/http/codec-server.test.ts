@@ -61,7 +61,7 @@ afterAll(async () => {
 
 async function sealed(keys: PayloadKey[]): Promise<ReturnType<typeof toJson>> {
   const [payload] = await new AesGcmPayloadCodec(keys).encode([
-    defaultPayloadConverter.toPayload(customer)!,
+    defaultPayloadConverter.toPayload(customer),
   ]);
   return toJson(payload);
 }
@@ -115,7 +115,7 @@ describe('the codec server', () => {
   });
 
   test('encodes under the current key, so the CLI can send encrypted input', async () => {
-    const body = { payloads: [toJson(defaultPayloadConverter.toPayload(customer)!)] };
+    const body = { payloads: [toJson(defaultPayloadConverter.toPayload(customer))] };
     const reply = await call(server.url, '/codec/encode', {
       method: 'POST',
       token: CODEC_TOKEN,

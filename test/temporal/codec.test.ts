@@ -14,7 +14,7 @@ const customer = { phoneE164: '+5511987654321', customerName: 'Maria Silva' };
 const text = (bytes?: Uint8Array | null) => Buffer.from(bytes ?? []).toString('utf8');
 
 function plain(value: unknown): Payload {
-  return defaultPayloadConverter.toPayload(value)!;
+  return defaultPayloadConverter.toPayload(value);
 }
 
 describe('the AES-256-GCM payload codec', () => {

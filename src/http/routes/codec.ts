@@ -30,7 +30,10 @@ export function codecRoutes(deps: CodecRouteDeps): Koa.Middleware {
   const uiOrigins = new Set(deps.uiUrls.map((url) => new URL(url).origin));
   return async (ctx, next) => {
     const match = PATH.exec(ctx.path);
-    if (!match) return next();
+    if (!match) {
+      await next();
+      return;
+    }
     const [, session, namespace, operation] = match;
     allowUiOrigin(ctx, uiOrigins);
     if (ctx.method === 'OPTIONS') {

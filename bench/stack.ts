@@ -227,6 +227,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TWILIO_PHONE_NUMBER: '+15005550006',
       TWILIO_API_URL: emulator.url,
       WEBHOOK_SECRET: webhookSecret,
+      // A key of this run's own: the service encrypts Temporal payloads as in production.
+      PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'info',
       PORT: String(await freePort()),
       // As the Dockerfile and package.json's start scripts run the service.

@@ -187,6 +187,11 @@ test('an operator ends a recovery with the temporal CLI by signalling the paid s
       workflowId,
       '--output',
       'json',
+      // The result is encrypted: the operator reads it through the API's codec server.
+      '--codec-endpoint',
+      `${api.url}/codec/{namespace}`,
+      '--codec-auth',
+      `Bearer ${API_TOKEN}`,
     ]).toString(),
   ) as { result: { status: string } };
   expect(result.result.status).toBe('cancelled');

@@ -2,7 +2,8 @@
  * End to end: a real `temporal server start-dev`, real PostgreSQL, the HTTP API, the worker
  * as its own process (so it can be killed), and the Twilio emulator behind the real client.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { toolPath } from '../../src/embedded/project';
 import { loadConfig } from '../../src/config';
@@ -17,6 +18,7 @@ import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
+const execFileAsync = promisify(execFile);
 const DELAY_MS = 3_000;
 const API_TOKEN = 'e2e-monitoring-token-0123456789';
 let server: Awaited<ReturnType<typeof startTestDevServer>>;
@@ -177,23 +179,23 @@ test('an operator ends a recovery with the temporal CLI by signalling the paid s
     '--input',
     '{"status":"paid"}',
   ]);
-  const result = JSON.parse(
-    execFileSync(toolPath('temporal'), [
-      'workflow',
-      'result',
-      '--address',
-      server.address,
-      '--workflow-id',
-      workflowId,
-      '--output',
-      'json',
-      // The result is encrypted: the operator reads it through the API's codec server.
-      '--codec-endpoint',
-      `${api.url}/codec/{namespace}`,
-      '--codec-auth',
-      `Bearer ${API_TOKEN}`,
-    ]).toString(),
-  ) as { result: { status: string } };
+  // The result is encrypted: the operator reads it through the API's codec server, which
+  // runs in this process, so the CLI must not block its event loop (no execFileSync).
+  const { stdout } = await execFileAsync(toolPath('temporal'), [
+    'workflow',
+    'result',
+    '--address',
+    server.address,
+    '--workflow-id',
+    workflowId,
+    '--output',
+    'json',
+    '--codec-endpoint',
+    `${api.url}/codec/{namespace}`,
+    '--codec-auth',
+    `Bearer ${API_TOKEN}`,
+  ]);
+  const result = JSON.parse(stdout) as { result: { status: string } };
   expect(result.result.status).toBe('cancelled');
   await sleep(DELAY_MS);
   expect(sentTo(phone)).toHaveLength(0);

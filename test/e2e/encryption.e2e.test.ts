@@ -32,6 +32,8 @@ let connection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
 let workflowId: string;
+let failingWorkflowId: string;
+const FAILING_E164 = '+5511987001234';
 
 beforeAll(async () => {
   let port: number;
@@ -72,6 +74,23 @@ beforeAll(async () => {
   // The SMS went out (the activity read the phone from the workflow's decrypted input).
   await eventually(() => emulator.messages().some((m) => m.to === MOBILE_E164), 30_000, 'the SMS');
   await api.client.workflow.getHandle(workflowId).result();
+
+  // A second recovery whose SMS Twilio refuses with a message quoting the number.
+  emulator.failForNumber(FAILING_E164, {
+    kind: 'error',
+    httpStatus: 400,
+    code: 21211,
+    message: `The 'To' number ${FAILING_E164} is not a valid phone number.`,
+  });
+  const failingId = newPaymentId('enc-fail');
+  failingWorkflowId = recoveryWorkflowId('tribopay', failingId);
+  const failing = await fetch(`${api.url}/api/webhooks/tribopay/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(tribopayPostback(failingId, { phone: FAILING_E164.slice(3), name: NAME })),
+  });
+  expect(failing.status).toBe(202);
+  await api.client.workflow.getHandle(failingWorkflowId).result();
 }, 120_000);
 
 afterAll(async () => {
@@ -85,6 +104,10 @@ afterAll(async () => {
 });
 
 function show(...extra: string[]): Promise<string> {
+  return showWorkflow(workflowId, ...extra);
+}
+
+function showWorkflow(id: string, ...extra: string[]): Promise<string> {
   return run(
     toolPath('temporal'),
     [
@@ -93,7 +116,7 @@ function show(...extra: string[]): Promise<string> {
       '--address',
       server.address,
       '--workflow-id',
-      workflowId,
+      id,
       '--output',
       'json',
       ...extra,
@@ -137,4 +160,24 @@ test('with --codec-endpoint and a token, the same history shows them', async () 
   const clear = payloadBytes(JSON.parse(raw)).join('\n');
   expect(clear).toContain(MOBILE_E164);
   expect(clear).toContain(NAME);
+}, 30_000);
+
+test("Twilio's error message, which quotes the number, is in the history only encrypted", async () => {
+  const raw = await showWorkflow(failingWorkflowId);
+
+  expect(raw).toContain('EVENT_TYPE_ACTIVITY_TASK_FAILED');
+  expect(raw).toContain('Encoded failure');
+  for (const text of [raw, ...payloadBytes(JSON.parse(raw))]) {
+    expect(text).not.toContain('87001234');
+    expect(text).not.toContain('not a valid phone number');
+  }
+
+  const decoded = await showWorkflow(
+    failingWorkflowId,
+    '--codec-endpoint',
+    `${api.url}/codec/{namespace}`,
+    '--codec-auth',
+    `Bearer ${API_TOKEN}`,
+  );
+  expect(payloadBytes(JSON.parse(decoded)).join('\n')).toContain('not a valid phone number');
 }, 30_000);

@@ -93,6 +93,26 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
     headers: { authorization: `Bearer ${token}` },
   });
   expect(events.status).toBe(200);
+  // No PAYLOAD_KEYS: a key of this machine's own, generated into DATA_DIR for its owner only.
+  const keyFile = path.join(dataDir, 'payload-keys');
+  expect(running.output()).toContain('Generated a payload encryption key into');
+  expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+  expect(fs.readFileSync(keyFile, 'utf8')).toMatch(/^[\w.-]+:[A-Za-z0-9+/]{43}=\n$/);
+  // The Web UI is configured to decode through the API's codec server, which lets it in.
+  const uiOrigin = `http://127.0.0.1:${ports.ui}`;
+  const settings = (await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as {
+    Codec: { Endpoint: string };
+  };
+  expect(settings.Codec.Endpoint).toMatch(
+    new RegExp(`^http://127\\.0\\.0\\.1:${ports.api}/codec/session/[0-9a-f]{48}$`),
+  );
+  const decoded = await fetch(`${settings.Codec.Endpoint}/decode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: uiOrigin },
+    body: JSON.stringify({ payloads: [] }),
+  });
+  expect(decoded.status).toBe(200);
+  expect(decoded.headers.get('access-control-allow-origin')).toBe(uiOrigin);
   const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
   expect(isAlive(temporalPid)).toBe(true);
 
@@ -120,8 +140,13 @@ test('a recovery pending when the stack stopped sends its SMS after the next sta
   running.child.kill('SIGINT');
   expect(await running.exited).toBe(0);
 
+  const key = fs.readFileSync(path.join(dataDir, 'payload-keys'), 'utf8');
+
   await new Promise((resolve) => setTimeout(resolve, DELAY_MS + 500)); // the SMS falls due while everything is down
   running = await start();
+  // The same key again: the histories written before the restart stay readable.
+  expect(running.output()).toContain('Payload encryption key from');
+  expect(fs.readFileSync(path.join(dataDir, 'payload-keys'), 'utf8')).toBe(key);
   const sent = await eventually(
     async () => {
       const messages = (await emulatorMessages()).filter((m) => m.to === '+5521987654321');

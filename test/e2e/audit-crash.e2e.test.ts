@@ -18,7 +18,7 @@ import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definiti
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
-import { quietTemporalRuntime } from '../helpers/temporal';
+import { quietTemporalRuntime, TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/temporal';
 
 const PHONE = '+5511987651234';
 let dir: string;
@@ -68,6 +68,7 @@ beforeAll(async () => {
     TWILIO_PHONE_NUMBER: '+15005550006',
     TWILIO_API_URL: emulator.url,
     PORT: String(apiPort),
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -132,7 +133,7 @@ test('Temporal and the worker killed mid-task: the retried task still records ca
   worker = await startWorkerProcess();
   const connection = await Connection.connect({ address: temporal.address });
   try {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter });
     const handle = client.workflow.getHandle(recoveryWorkflowId('tribopay', id));
     const final: RecoveryState = await handle.result();
     expect(final.status).toBe('cancelled');

@@ -84,7 +84,8 @@ export async function startStack(
     const metrics = createMetrics({ audit: { db, logger }, process: true });
     const worker: RunningWorker = await startWorker(config, db, logger, undefined, metrics);
     stops.push(() => worker.shutdown());
-    const api = await startApi(config, db, logger, undefined, metrics);
+    // Loopback only: this is one operator's machine, with emulator endpoints that have no auth.
+    const api = await startApi(config, db, logger, '127.0.0.1', metrics);
     stops.push(() => api.close());
     return { config, api, devServer, emulator, stop: stopAll };
   } catch (err) {

@@ -32,6 +32,7 @@ const PHONE_PROBLEMS: Record<PhoneRejection, string> = {
   unparseable: 'is not a phone number',
   invalid: 'is not a valid phone number',
   not_mobile: "is not a mobile number (a landline can't receive SMS)",
+  country_not_allowed: 'is not a Brazilian number (ALLOWED_COUNTRIES lists the countries we text)',
 };
 
 /** The same rule the webhook applies: only a valid mobile number ever gets a recovery SMS. */

@@ -11,6 +11,8 @@ import { statsRoutes } from './monitoring-stats';
 import { suppressionRoutes } from './monitoring-suppressions';
 import { testSmsRoutes } from './monitoring-test-sms';
 
+import type { RecipientPolicy } from '../../config';
+
 export interface MonitoringRouteDeps {
   db: Db;
   recoveries: RecoveryClient;
@@ -28,6 +30,8 @@ export interface MonitoringRouteDeps {
   namespace?: string;
   /** Default 5 a minute. */
   testSmsLimit?: RateLimit;
+  /** ALLOWED_COUNTRIES for `test-sms`; unset: Brazil only. */
+  recipients?: RecipientPolicy;
   /** How long the payment view waits for the workflow's state (default 3 s). */
   stateTimeoutMs?: number;
 }

@@ -99,7 +99,7 @@ function stars(n: number): string {
 }
 
 /** A run of 8 to 15 digits, optionally after `+`, with the separators people type. */
-const NUMBER_IN_TEXT = /\+?\d(?:[\s().-]?\d){7,14}/g;
+const NUMBER_IN_TEXT = /\+?\(?\d(?:[\s().-]{0,2}\d){7,14}/g;
 
 /**
  * Free text (Twilio's error messages name the number: "The 'To' number +55… is not a valid

@@ -24,6 +24,15 @@ describe('configuration with nothing set', () => {
   it('runs on port 8000 against a SQLite file under data/ and the local Temporal dev server', () => {
     expect(loadConfig({})).toEqual({
       port: 8000,
+      // Safe by default: loopback, webhooks authenticated, Brazilian mobiles, no links.
+      host: '127.0.0.1',
+      http: { requestTimeoutMs: 10_000, maxConnections: 512 },
+      webhookAuth: true,
+      recipients: {
+        allowedCountries: { countries: ['BR'], prefixes: [] },
+        checkoutLinkHosts: [],
+      },
+      twilioEmulatorPort: 8025,
       dataDir: path.resolve('data'),
       database: { client: 'sqlite', filename: path.resolve('data', 'recovery.sqlite3') },
       temporal: {

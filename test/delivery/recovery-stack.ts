@@ -24,6 +24,7 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 import { MOBILE_E164, newPaymentId, tribopayPostback } from '../http/deliveries';
 
 export const DELAY_MS = 10 * 60_000;
+const WEBHOOK_SECRET = 'recovery-stack-webhook-secret';
 const silent = pino({ level: 'silent' });
 
 export interface RecoveryStack {
@@ -64,6 +65,7 @@ export async function startRecoveryStack(taskQueue: string): Promise<RecoverySta
       attributionWindowMs: 24 * 3_600_000,
     }),
     metrics: apiMetrics,
+    webhookSecret: WEBHOOK_SECRET,
     twilioCallbacks: { authToken: emulator.authToken, publicUrl: apiUrl },
   });
   const handle = app.callback();
@@ -98,7 +100,7 @@ export async function startRecoveryStack(taskQueue: string): Promise<RecoverySta
       const national = phone.replace(/^\+55/, '');
       const webhook = await fetch(`${apiUrl}/api/webhooks/tribopay/`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Webhook-Token': WEBHOOK_SECRET },
         body: JSON.stringify(tribopayPostback(paymentId, { phone: national })),
       });
       const final = await env.client.workflow

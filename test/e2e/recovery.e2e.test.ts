@@ -19,6 +19,7 @@ import { startTestDevServer } from '../helpers/temporal';
 
 const DELAY_MS = 3_000;
 const API_TOKEN = 'e2e-monitoring-token-0123456789';
+const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
 let server: Awaited<ReturnType<typeof startTestDevServer>>;
 let testDb: TestDb;
 let emulator: TwilioEmulator;
@@ -54,6 +55,7 @@ beforeAll(async () => {
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     API_TOKEN,
+    WEBHOOK_SECRET,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -90,7 +92,7 @@ async function post(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${api.url}/api/webhooks/${gateway}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body,
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };

@@ -100,9 +100,7 @@ function tryIt(
   config: RunningStack['config'],
   generatedSecret: string | null,
 ): string[] {
-  const secret = config.webhookAuth
-    ? (generatedSecret ?? '$WEBHOOK_SECRET')
-    : null;
+  const secret = config.webhookAuth ? (generatedSecret ?? '$WEBHOOK_SECRET') : null;
   return [
     'Try it (a waiting PIX: the recovery is scheduled):',
     `  curl -s -X POST ${apiUrl}/api/webhooks/tribopay/ \\`,

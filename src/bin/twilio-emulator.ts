@@ -5,7 +5,7 @@
  * have no authentication.
  */
 import { z } from 'zod';
-import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, startTwilioEmulator } from '../twilio-emulator';
+import { DEV_ACCOUNT_SID, randomAuthToken, startTwilioEmulator } from '../twilio-emulator';
 import { blankToUndefined } from '../config/blank';
 
 const envSchema = z.object({
@@ -21,7 +21,8 @@ const envSchema = z.object({
       .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters')
       .default(DEV_ACCOUNT_SID),
   ),
-  TWILIO_AUTH_TOKEN: z.preprocess(blankToUndefined, z.string().default(DEV_AUTH_TOKEN)),
+  // Random per run unless given: the clients it serves are told it (see the banner).
+  TWILIO_AUTH_TOKEN: z.preprocess(blankToUndefined, z.string().default(randomAuthToken)),
   /** Off by default, as in the programmatic API: callbacks add two requests per message. */
   TWILIO_EMULATOR_STATUS_CALLBACKS: z.preprocess(
     blankToUndefined,
@@ -49,6 +50,10 @@ async function run(): Promise<void> {
     statusCallbacks: env.TWILIO_EMULATOR_STATUS_CALLBACKS,
   });
   console.log(`Twilio emulator listening on ${emulator.url} (account ${emulator.accountSid})`);
+  if (!process.env.TWILIO_AUTH_TOKEN?.trim())
+    console.log(
+      `auth token for this run: ${emulator.authToken} (set TWILIO_AUTH_TOKEN to choose one)`,
+    );
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),

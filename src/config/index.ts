@@ -259,9 +259,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     attributionWindowMs: env.ATTRIBUTION_WINDOW,
     recovery: Object.freeze({
       steps: Object.freeze(env.RECOVERY_STEPS ?? [env.RECOVERY_DELAY]) as number[],
-      templates: Object.freeze(stepTemplatesFrom(env)) as (
-        string | undefined
-      )[],
+      templates: Object.freeze(stepTemplatesFrom(env)) as (string | undefined)[],
       quietHours: quietHoursFrom(env.QUIET_HOURS, env.QUIET_HOURS_TZ),
       maxSmsPerPhone: env.MAX_SMS_PER_PHONE,
       frequencyWindowMs: env.FREQUENCY_WINDOW,

@@ -102,5 +102,11 @@ export function stepTemplatesFrom(env: {
   SMS_TEMPLATE_4?: string;
   SMS_TEMPLATE_5?: string;
 }): (string | undefined)[] {
-  return [env.SMS_TEMPLATE, env.SMS_TEMPLATE_2, env.SMS_TEMPLATE_3, env.SMS_TEMPLATE_4, env.SMS_TEMPLATE_5];
+  return [
+    env.SMS_TEMPLATE,
+    env.SMS_TEMPLATE_2,
+    env.SMS_TEMPLATE_3,
+    env.SMS_TEMPLATE_4,
+    env.SMS_TEMPLATE_5,
+  ];
 }

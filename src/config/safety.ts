@@ -21,15 +21,14 @@ export const countryList = z.preprocess(
       const allowed = { countries: [] as string[], prefixes: [] as string[] };
       for (const item of items(text)) {
         if (/^\+[1-9]\d{0,3}$/.test(item)) allowed.prefixes.push(item);
-        else if (isSupportedCountry(item.toUpperCase()))
-          allowed.countries.push(item.toUpperCase());
+        else if (isSupportedCountry(item.toUpperCase())) allowed.countries.push(item.toUpperCase());
         else
           ctx.addIssue({
             code: 'custom',
             message: `"${item}" is neither an ISO country code (BR) nor a calling-code prefix (+55)`,
           });
       }
-      if (allowed.countries.length + allowed.prefixes.length === 0)
+      if (items(text).length === 0)
         ctx.addIssue({ code: 'custom', message: 'expected at least one country, e.g. BR' });
       return allowed as AllowedCountries;
     }),

@@ -1,11 +1,7 @@
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 
 export type PhoneRejection =
-  | 'missing'
-  | 'unparseable'
-  | 'invalid'
-  | 'not_mobile'
-  | 'country_not_allowed';
+  'missing' | 'unparseable' | 'invalid' | 'not_mobile' | 'country_not_allowed';
 
 /** Who may be texted: ISO country codes (`BR`) and E.164 prefixes (`+351`). */
 export interface AllowedCountries {

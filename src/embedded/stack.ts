@@ -9,7 +9,6 @@ import { openDatabase } from '../runtime/database';
 import { startWorker, type RunningWorker } from '../runtime/worker';
 import {
   DEV_ACCOUNT_SID,
-  DEV_AUTH_TOKEN,
   MESSAGING_SERVICE_FROM,
   startTwilioEmulator,
   type TwilioEmulator,
@@ -149,7 +148,8 @@ function withEmbeddedParts(
       ? {
           twilio: {
             accountSid: DEV_ACCOUNT_SID,
-            authToken: DEV_AUTH_TOKEN,
+            // The emulator's own token, random per run; signatures are checked with it.
+            authToken: emulator.authToken,
             from: MESSAGING_SERVICE_FROM,
           },
           twilioApiUrl: emulator.url,

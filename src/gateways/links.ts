@@ -8,7 +8,10 @@ import { TEXT_LIMITS } from './clip';
  * holds: otherwise a forged delivery could send customers to a phishing page from the
  * seller's number. What is withheld, and why, stays on the event for the audit trail.
  */
-export function withTrustedLinks(event: PaymentEvent, trustedHosts: readonly string[]): PaymentEvent {
+export function withTrustedLinks(
+  event: PaymentEvent,
+  trustedHosts: readonly string[],
+): PaymentEvent {
   const withheld: WithheldLink[] = [];
   const checkoutUrl = vet(event.checkoutUrl, (url) => linkProblem(url, trustedHosts));
   const pixCode = vet(event.pixCode, (code) =>
@@ -44,6 +47,7 @@ function linkProblem(text: string, trustedHosts: readonly string[]): string | nu
   if (url.protocol !== 'https:') return 'not https';
   if (url.username || url.password) return 'carries credentials';
   if (trustedHosts.length === 0) return 'no CHECKOUT_LINK_HOSTS configured';
-  if (!trustedHosts.includes(url.hostname)) return `host ${url.hostname} not in CHECKOUT_LINK_HOSTS`;
+  if (!trustedHosts.includes(url.hostname))
+    return `host ${url.hostname} not in CHECKOUT_LINK_HOSTS`;
   return null;
 }

@@ -64,9 +64,7 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
 export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
   const { event } = delivery;
   const phone =
-    event.status === 'waiting'
-      ? normalizePhone(event.customer.phone, deps.allowedCountries)
-      : null;
+    event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;
   const stored = await orUnavailable('database', () =>
     insertWebhookEvent(deps.db, {
       event,

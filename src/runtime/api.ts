@@ -41,7 +41,9 @@ export async function startApi(
   metrics?: Metrics,
 ): Promise<RunningApi> {
   if (!config.webhookAuth) {
-    logger.warn('WEBHOOK_AUTH=off: webhooks are accepted without a token; anyone who can reach the API can trigger SMS');
+    logger.warn(
+      'WEBHOOK_AUTH=off: webhooks are accepted without a token; anyone who can reach the API can trigger SMS',
+    );
   }
   const client = await connectClient(temporalTarget(config));
   const app = createApp({

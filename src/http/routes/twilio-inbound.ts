@@ -40,7 +40,10 @@ export function twilioInboundRoutes(deps: TwilioInboundRouteDeps): Router {
     const sid = typeof params.MessageSid === 'string' ? params.MessageSid : '';
     if (!MESSAGE_SID.test(sid))
       throw new HttpError(422, 'not a valid Twilio inbound message', [
-        { path: 'MessageSid', message: 'expected a Twilio message SID, e.g. SM followed by 32 hex digits' },
+        {
+          path: 'MessageSid',
+          message: 'expected a Twilio message SID, e.g. SM followed by 32 hex digits',
+        },
       ]);
     const reply = isOptOutReply(body) ? await optOut(deps, sid, from, body) : null;
     ctx.type = 'text/xml';

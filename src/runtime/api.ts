@@ -102,7 +102,7 @@ export async function startApi(
  * `requestTimeoutMs` (headers within 10 s at most), and connections beyond the cap are
  * dropped on arrival.
  */
-export function createServer(limits: HttpLimits, listener: http.RequestListener): http.Server {
+export function createServer(limits: HttpLimits, listener?: http.RequestListener): http.Server {
   const server = http.createServer(
     {
       requestTimeout: limits.requestTimeoutMs,

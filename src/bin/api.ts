@@ -1,7 +1,7 @@
 /** `npm run start:api`: the HTTP API alone, against an existing database and Temporal server. */
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logging';
-import { startApi, webhookAuthProblem } from '../runtime/api';
+import { startApi, warnIfWebhooksOpen, webhookAuthProblem } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
 import { onShutdownSignal } from './signals';
 
@@ -13,6 +13,7 @@ async function run(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, { name: 'api' });
+  warnIfWebhooksOpen(config, logger);
   const db = await openDatabase(config, logger, { migrate: false });
   const api = await startApi(config, db, logger);
   logger.info({ url: api.url }, 'API listening');

@@ -8,6 +8,7 @@ import { formatDuration, loadConfigOrExit } from '../config';
 import { toolPath } from '../embedded/project';
 import { startStack, type RunningStack } from '../embedded/stack';
 import { createLogger } from '../logging';
+import { warnIfWebhooksOpen } from '../runtime/api';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { onShutdownSignal } from './signals';
 
@@ -24,6 +25,7 @@ async function run(): Promise<void> {
     ...(generatedSecret ? { webhookSecret: generatedSecret } : {}),
   };
   const logger = createLogger(config.logLevel, { name: 'recovery' });
+  warnIfWebhooksOpen(config, logger);
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   const stack = await startStack(config, logger, { emulatorPort: config.twilioEmulatorPort });
   onShutdownSignal(async (signal) => {

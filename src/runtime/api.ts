@@ -33,6 +33,14 @@ export function webhookAuthProblem(config: Config): string | null {
   );
 }
 
+/** Said at every start while WEBHOOK_AUTH=off, so nobody forgets the intake is open. */
+export function warnIfWebhooksOpen(config: Config, logger: Logger): void {
+  if (config.webhookAuth) return;
+  logger.warn(
+    'WEBHOOK_AUTH=off: webhooks are accepted without a token; anyone who can reach the API can make it send SMS',
+  );
+}
+
 export async function startApi(
   config: Config,
   db: Db,
@@ -40,11 +48,6 @@ export async function startApi(
   host = config.host,
   metrics?: Metrics,
 ): Promise<RunningApi> {
-  if (!config.webhookAuth) {
-    logger.warn(
-      'WEBHOOK_AUTH=off: webhooks are accepted without a token; anyone who can reach the API can trigger SMS',
-    );
-  }
   const client = await connectClient(temporalTarget(config));
   const app = createApp({
     db,

@@ -180,3 +180,32 @@ describe('sending a test SMS', () => {
     expect(reply.json.error.message).toMatch(/Twilio is not configured: set TWILIO_ACCOUNT_SID/);
   });
 });
+
+describe('a test SMS Twilio accepted but the database would not record', () => {
+  // A real database refusal: a trigger rejects storing any SID, as a broken disk or a
+  // lost connection would, after Twilio has already taken the message.
+  beforeAll(async () => {
+    await testDb.db.raw(`
+      CREATE FUNCTION refuse_sid() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'disk full while writing sms_messages'; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER refuse_sid BEFORE UPDATE OF twilio_sid ON sms_messages
+        FOR EACH ROW WHEN (NEW.twilio_sid IS NOT NULL) EXECUTE FUNCTION refuse_sid();`);
+  });
+  afterAll(async () => {
+    await testDb.db.raw('DROP TRIGGER refuse_sid ON sms_messages; DROP FUNCTION refuse_sid();');
+  });
+
+  test('answers 200 with the SID, never marks the message failed, and no SQL reaches a body', async () => {
+    const server = await testSmsServer();
+    const reply = await send(server, { phone_number: '(11) 98765-4399', message: 'Teste' });
+
+    expect(reply.status).toBe(200);
+    const sid = emulator.messages()[0].sid;
+    expect(reply.json.sid).toBe(sid);
+    const row = await testDb.db('sms_messages').where({ id: reply.json.smsId }).first();
+    expect(row.status).not.toBe('failed');
+    expect(row.error_message).toBeNull();
+    const logs = await call(server.url, '/api/webhooks/sms-logs/?limit=200');
+    expect(logs.text).not.toMatch(/update "sms_messages"|disk full/i);
+  });
+});

@@ -237,7 +237,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     }),
     webhookAuth: env.WEBHOOK_AUTH === 'on',
     recipients: Object.freeze({
-      allowedCountries: Object.freeze(env.ALLOWED_COUNTRIES) as AllowedCountries,
+      allowedCountries: Object.freeze(env.ALLOWED_COUNTRIES),
       checkoutLinkHosts: Object.freeze(env.CHECKOUT_LINK_HOSTS),
     }),
     twilioEmulatorPort: env.TWILIO_EMULATOR_PORT,

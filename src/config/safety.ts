@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { sampleMessage, validateTemplate } from '../sms/template';
 import { blankToUndefined } from './blank';
 
-import type { AllowedCountries } from '../domain/phone';
-
 const items = (text: string) =>
   text
     .split(',')
@@ -30,7 +28,7 @@ export const countryList = z.preprocess(
       }
       if (items(text).length === 0)
         ctx.addIssue({ code: 'custom', message: 'expected at least one country, e.g. BR' });
-      return allowed as AllowedCountries;
+      return allowed;
     }),
 );
 

@@ -121,6 +121,9 @@ export const envSchema = z.object({
   ),
   ALLOWED_COUNTRIES: countryList,
   CHECKOUT_LINK_HOSTS: hostList,
+  /** The stand-alone emulator (`dist/src/bin/twilio-emulator.js`) only: loopback addresses. */
+  TWILIO_EMULATOR_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  TWILIO_EMULATOR_STATUS_CALLBACKS: flag,
   TWILIO_EMULATOR_PORT: z.preprocess(
     blankToUndefined,
     z.coerce

@@ -101,6 +101,11 @@ describe('sending a test SMS', () => {
 
   test.each([
     ['a landline', { phone_number: '(11) 3333-4444' }, 'phone_number'],
+    [
+      'a foreign mobile (Brazil only by default)',
+      { phone_number: '+44 7911 123456' },
+      'phone_number',
+    ],
     ['text that is no number', { phone_number: 'call me' }, 'phone_number'],
     ['too few digits', { phone_number: '123' }, 'phone_number'],
     ['no number', { message: 'oi' }, 'phone_number'],

@@ -70,7 +70,7 @@ export async function startStack(
         twilioEmulator: {
           url: emulator.url,
           accountSid: DEV_ACCOUNT_SID,
-          authToken: DEV_AUTH_TOKEN,
+          authToken: emulator.authToken,
           from: MESSAGING_SERVICE_FROM,
         },
       });

@@ -56,9 +56,11 @@ beforeAll(async () => {
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     API_TOKEN,
     WEBHOOK_SECRET,
+    HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
+  // Listens where HOST says, as start:api does.
+  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }));
   worker = await startWorkerProcess();
 }, 90_000);
 

@@ -1,4 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import type { Logger } from '../../src/logging';
 import { testSmsResultSchema } from '../../src/monitoring/shapes';
 import { createSmsSender } from '../../src/sms/sender';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
@@ -29,7 +31,9 @@ afterAll(async () => {
 });
 
 /** A fresh app (so a fresh rate limit) sending through the emulator with the real twilio client. */
-async function testSmsServer(options: { twilio?: boolean } = {}): Promise<TestServer> {
+async function testSmsServer(
+  options: { twilio?: boolean; logger?: Logger } = {},
+): Promise<TestServer> {
   const sms =
     options.twilio === false
       ? createSmsSender(null)
@@ -37,7 +41,14 @@ async function testSmsServer(options: { twilio?: boolean } = {}): Promise<TestSe
           { accountSid: emulator.accountSid, authToken: emulator.authToken, from: SENDER_NUMBER },
           emulator.url,
         );
-  const server = await serve(monitoringApp({ db: testDb.db, temporal: env.client, sms }));
+  const server = await serve(
+    monitoringApp({
+      db: testDb.db,
+      temporal: env.client,
+      sms,
+      ...(options.logger ? { logger: options.logger } : {}),
+    }),
+  );
   servers.push(server);
   return server;
 }
@@ -201,7 +212,9 @@ describe('a test SMS Twilio accepted but the database would not record', () => {
   });
 
   test('answers 200 with the SID, never marks the message failed, and no SQL reaches a body', async () => {
-    const server = await testSmsServer();
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const server = await testSmsServer({ logger });
     const reply = await send(server, { phone_number: '(11) 98765-4399', message: 'Teste' });
 
     expect(reply.status).toBe(200);
@@ -212,5 +225,9 @@ describe('a test SMS Twilio accepted but the database would not record', () => {
     expect(row.error_message).toBeNull();
     const logs = await call(server.url, '/api/webhooks/sms-logs/?limit=200');
     expect(logs.text).not.toMatch(/update "sms_messages"|disk full/i);
+    // Retried, then the SID goes to the error log for an operator to match with Twilio.
+    expect(lines.map((line) => JSON.parse(line) as { level: number; sid?: string })).toEqual([
+      expect.objectContaining({ level: 50, sid }),
+    ]);
   });
 });

@@ -94,8 +94,13 @@ function stars(n: number): string {
   return '*'.repeat(Math.max(n, 0));
 }
 
-/** A run of 8 to 15 digits, optionally after `+`, with the separators people type. */
-const NUMBER_IN_TEXT = /\+?\(?\d(?:[\s().-]{0,2}\d){7,14}/g;
+/**
+ * Numbers as they appear in text: anything international (`+` and 7 to 15 digits, with the
+ * separators people type), or a Brazilian national number (`(11) 98765-4321`,
+ * `11987654321`). Dates, times, error codes and ids are left alone.
+ */
+const NUMBER_IN_TEXT =
+  /\+\d(?:[\s().-]{0,2}\d){6,14}|(?<!\d)\(?\d{2}\)?[\s.-]?\d{4,5}[\s.-]?\d{4}(?!\d)/g;
 
 /**
  * Free text (Twilio's error messages name the number: "The 'To' number +55… is not a valid

@@ -80,6 +80,11 @@ describe('phone numbers inside free text', () => {
     ],
     ['unroutable: (11) 98765-4321', 'unroutable: *******4321'],
     ['Twilio error 21211 after 3 attempts', 'Twilio error 21211 after 3 attempts'],
+    [
+      'cliente ligou 11987654321 em 2026-11-29 12:00',
+      'cliente ligou *******4321 em 2026-11-29 12:00',
+    ],
+    ['request 1764412345678 failed', 'request 1764412345678 failed'],
   ])('"%s" is served as "%s"', (text, masked) => {
     expect(maskPhonesIn(text)).toBe(masked);
   });

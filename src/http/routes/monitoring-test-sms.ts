@@ -20,7 +20,7 @@ const PHONE_PROBLEMS: Record<PhoneRejection, string> = {
   unparseable: 'is not a phone number',
   invalid: 'is not a valid phone number',
   not_mobile: 'is not a mobile number: landlines cannot receive SMS',
-  country_not_allowed: 'is not a Brazilian number (ALLOWED_COUNTRIES lists the countries we text)',
+  country_not_allowed: 'is from a country we do not text (ALLOWED_COUNTRIES, default BR)',
 };
 
 /** `test-sms/`: one real SMS, rate-limited per token. */

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Logger } from 'pino';
+import type { RecipientPolicy } from '../../config';
 import type { Db } from '../../db/connect';
 import type { RateLimit } from '../../monitoring/rate-limiter';
 import type { SmsSender } from '../../sms/sender';
@@ -10,8 +11,6 @@ import { paymentRoutes } from './monitoring-payments';
 import { statsRoutes } from './monitoring-stats';
 import { suppressionRoutes } from './monitoring-suppressions';
 import { testSmsRoutes } from './monitoring-test-sms';
-
-import type { RecipientPolicy } from '../../config';
 
 export interface MonitoringRouteDeps {
   db: Db;

@@ -21,6 +21,7 @@ import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpe
 import { quietTemporalRuntime } from '../helpers/temporal';
 
 const PHONE = '+5511987651234';
+const WEBHOOK_SECRET = 'audit-crash-webhook-secret';
 let dir: string;
 let ports: { port: number; uiPort: number };
 let temporal: DevServer;
@@ -68,6 +69,7 @@ beforeAll(async () => {
     TWILIO_PHONE_NUMBER: '+15005550006',
     TWILIO_API_URL: emulator.url,
     PORT: String(apiPort),
+    WEBHOOK_SECRET,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -84,7 +86,7 @@ afterAll(async () => {
 function tribopay(id: string, status: string): Promise<Response> {
   return fetch(`${api.url}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: JSON.stringify({
       token: 'k9i21ah8ta',
       event: 'transaction',

@@ -437,9 +437,13 @@ describe('the lists', () => {
     const bodies = [ghostpayBody({ phone: invalid.typed }), ghostpayBody({ phone: stopped.typed })];
     for (const body of bodies)
       expect((await post('ghostpay', body)).json.outcome).toBe('scheduled');
-    const results = [];
-    for (const body of bodies) results.push(await recoveryOf(body.paymentId));
-    expect(results.map((r) => r.status)).toEqual(['sms_failed', 'sms_failed']);
+    // A permanent Twilio error fails the workflow; the audit rows say what happened.
+    for (const body of bodies) await recoveryOf(body.paymentId).catch(() => undefined);
+    const failed = await stack.testDb
+      .db('sms_messages')
+      .whereIn('payment_id', [bodies[0].paymentId, bodies[1].paymentId])
+      .pluck('error_code');
+    expect(failed.sort()).toEqual([21211, 21610]);
 
     for (const path of [
       '/api/webhooks/sms-logs/?limit=200',

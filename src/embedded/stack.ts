@@ -10,7 +10,6 @@ import { openDatabase } from '../runtime/database';
 import { startWorker, type RunningWorker } from '../runtime/worker';
 import {
   DEV_ACCOUNT_SID,
-  DEV_AUTH_TOKEN,
   MESSAGING_SERVICE_FROM,
   startTwilioEmulator,
   type TwilioEmulator,
@@ -74,7 +73,7 @@ export async function startStack(
         twilioEmulator: {
           url: emulator.url,
           accountSid: DEV_ACCOUNT_SID,
-          authToken: DEV_AUTH_TOKEN,
+          authToken: emulator.authToken,
           from: MESSAGING_SERVICE_FROM,
         },
       });
@@ -87,11 +86,12 @@ export async function startStack(
     const metrics = createMetrics({ audit: { db, logger }, process: true });
     const worker: RunningWorker = await startWorker(config, db, logger, undefined, metrics);
     stops.push(() => worker.shutdown());
+    // Loopback only: this is one operator's machine, with emulator endpoints that have no auth.
     const api = await startApi(
       config,
       db,
       logger,
-      undefined,
+      '127.0.0.1',
       metrics,
       devServer ? { session: codecSession, url: devServer.uiUrl } : undefined,
     );
@@ -159,7 +159,8 @@ function withEmbeddedParts(
       ? {
           twilio: {
             accountSid: DEV_ACCOUNT_SID,
-            authToken: DEV_AUTH_TOKEN,
+            // The emulator's own token, random per run; signatures are checked with it.
+            authToken: emulator.authToken,
             from: MESSAGING_SERVICE_FROM,
           },
           twilioApiUrl: emulator.url,

@@ -4,7 +4,7 @@ import type { Logger } from '../logging';
 import { registerClosedByHandGauge } from '../metrics/audit-gauges';
 import { createMetrics } from '../metrics/metrics';
 import { allowedMethods } from './allow';
-import { errorHandler } from './errors';
+import { errorHandler, HttpError } from './errors';
 import { apiDocsRoutes } from './routes/api-docs';
 import { requestId } from './request-id';
 import { codecRoutes, type CodecRouteDeps } from './routes/codec';
@@ -39,6 +39,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestId());
   app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));
+  app.use(originFormOnly());
   // Temporal's codec-server contract, outside the documented API (its own methods and CORS).
   if (deps.codecServer) app.use(codecRoutes({ ...deps.codecServer, logger: deps.logger }));
   app.use(allowedMethods(ROUTE_DOCS));
@@ -87,5 +88,20 @@ function accessLog(logger: Logger): Koa.Middleware {
         'request',
       );
     }
+  };
+}
+
+/**
+ * Only origin-form targets (`/path?query`, RFC 9112 §3.2.1) reach the routes: absolute form
+ * (`POST http://host/path`) is for proxies, and a target no URL parser accepts is the
+ * client's mistake. Both are a 400, never a crash deeper in.
+ */
+function originFormOnly(): Koa.Middleware {
+  return async (ctx, next) => {
+    const target = ctx.req.url ?? '';
+    if (!target.startsWith('/') || target.startsWith('//') || !URL.canParse(target, 'http://h')) {
+      throw new HttpError(400, 'the request target must be a path such as /api/webhooks/tribopay/');
+    }
+    await next();
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isTerminal, type PaymentEvent } from '../domain/payment-event';
-import { normalizePhone } from '../domain/phone';
+import { normalizePhone, type AllowedCountries } from '../domain/phone';
 import type { Db } from '../db/connect';
 import { paymentHistory, type PaymentHistory } from '../db/payment-history';
 import { insertWebhookEvent, recordOutcome } from '../db/webhook-events';
@@ -46,6 +46,8 @@ export class IntakeUnavailableError extends Error {
 export interface IntakeDeps {
   db: Db;
   recoveries: RecoveryClient;
+  /** Countries whose numbers may be texted (ALLOWED_COUNTRIES); unset: Brazil only. */
+  allowedCountries?: AllowedCountries;
 }
 
 /** Same gateway, payment, status and verbatim body: the same delivery. */
@@ -61,7 +63,8 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
  */
 export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
   const { event } = delivery;
-  const phone = event.status === 'waiting' ? normalizePhone(event.customer.phone) : null;
+  const phone =
+    event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;
   const stored = await orUnavailable('database', () =>
     insertWebhookEvent(deps.db, {
       event,

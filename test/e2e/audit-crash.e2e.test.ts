@@ -21,6 +21,7 @@ import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpe
 import { quietTemporalRuntime, TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/temporal';
 
 const PHONE = '+5511987651234';
+const WEBHOOK_SECRET = 'audit-crash-webhook-secret';
 let dir: string;
 let ports: { port: number; uiPort: number };
 let temporal: DevServer;
@@ -69,6 +70,7 @@ beforeAll(async () => {
     TWILIO_API_URL: emulator.url,
     PORT: String(apiPort),
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    WEBHOOK_SECRET,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -85,7 +87,7 @@ afterAll(async () => {
 function tribopay(id: string, status: string): Promise<Response> {
   return fetch(`${api.url}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: JSON.stringify({
       token: 'k9i21ah8ta',
       event: 'transaction',

@@ -21,6 +21,7 @@ import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 const execFileAsync = promisify(execFile);
 const DELAY_MS = 3_000;
 const API_TOKEN = 'e2e-monitoring-token-0123456789';
+const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
 let server: Awaited<ReturnType<typeof startTestDevServer>>;
 let testDb: TestDb;
 let emulator: TwilioEmulator;
@@ -57,9 +58,12 @@ beforeAll(async () => {
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     API_TOKEN,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    WEBHOOK_SECRET,
+    HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
+  // Listens where HOST says, as start:api does.
+  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }));
   worker = await startWorkerProcess();
 }, 90_000);
 
@@ -93,7 +97,7 @@ async function post(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${api.url}/api/webhooks/${gateway}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body,
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };

@@ -50,6 +50,13 @@ async function start(): Promise<Spawned> {
   return stack;
 }
 
+/** The secret `npm start` generated for its run, as its banner prints it. */
+function webhookSecretOf(output: string): string {
+  const secret = /Webhook secret\s+([0-9a-f]{48}) \(generated/.exec(output)?.[1];
+  if (!secret) throw new Error(`no generated webhook secret in:\n${output}`);
+  return secret;
+}
+
 const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
 const emulatorMessages = async () =>
   (await (await fetch(`http://127.0.0.1:${ports.emulator}/__emulator/messages`)).json()) as {
@@ -113,6 +120,24 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
   });
   expect(decoded.status).toBe(200);
   expect(decoded.headers.get('access-control-allow-origin')).toBe(uiOrigin);
+  // Webhooks are locked too: a secret generated for the run, and a curl that uses it.
+  const secret = webhookSecretOf(running.output());
+  expect(running.output()).toContain(`-H 'X-Webhook-Token: ${secret}'`);
+  const delivery = (token?: string) =>
+    fetch(api('/api/webhooks/tribopay/'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { 'x-webhook-token': token } : {}),
+      },
+      body: JSON.stringify({
+        status: 'paid',
+        method: 'pix',
+        transaction: { id: `start-auth-${Date.now()}` },
+      }),
+    });
+  expect((await delivery()).status).toBe(401);
+  expect((await delivery(secret)).status).toBe(202);
   const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
   expect(isAlive(temporalPid)).toBe(true);
 
@@ -127,7 +152,10 @@ test('a recovery pending when the stack stopped sends its SMS after the next sta
   let running = await start();
   const res = await fetch(api('/api/webhooks/ghostpay'), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      'x-webhook-token': webhookSecretOf(running.output()),
+    },
     body: JSON.stringify({
       paymentId: `restart-${Date.now()}`,
       status: 'PENDING',

@@ -5,7 +5,15 @@
 #   docker run IMAGE node dist/src/bin/worker.js
 #   docker run IMAGE node dist/src/bin/migrate.js
 
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS (Node 20 reached end of life in April 2026). Pinned by digest so a rebuild
+# gets the same base; the digest is the one public Dockerfiles pin for this tag, and could
+# not be checked against the registry from the machine this was written on (no Docker
+# engine). Before relying on it, and to move to a newer patch release, compare with
+#   docker buildx imagetools inspect node:22-bookworm-slim
+# and update NODE_IMAGE (both stages use it).
+ARG NODE_IMAGE=node:22-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 
 # better-sqlite3 downloads a prebuilt binary when one matches this Node and libc, and
@@ -17,7 +25,7 @@ RUN apt-get update \
 # NODE_ENV stays unset here: with NODE_ENV=production `npm ci` would skip the
 # devDependencies (TypeScript, @swc/core) that the build needs.
 COPY package.json package-lock.json ./
-# npm 10, bundled with Node 20, does not read the `allowScripts` field and runs every
+# npm 10, bundled with Node 22, does not read the `allowScripts` field and runs every
 # install script, which includes the three that field allows.
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
@@ -26,11 +34,14 @@ COPY . .
 # so the worker never bundles at start-up.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 # MALLOC_ARENA_MAX=2: glibc's default (up to 8 malloc arenas per core for a threaded
 # process: Temporal's Rust core, the workflow thread) left the worker 282 MiB instead of
 # 257 MiB with 10,000 recoveries waiting. See BENCHMARKS.md, "Before and after".
+# HOST=0.0.0.0: inside the container every interface is the container's own; which of the
+# host's interfaces the port is published on is docker's choice (compose: API_BIND).
 ENV NODE_ENV=production \
+  HOST=0.0.0.0 \
   PORT=8000 \
   MALLOC_ARENA_MAX=2
 WORKDIR /app

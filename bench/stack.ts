@@ -7,7 +7,7 @@ import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
 import { projectRoot, toolPath } from '../src/embedded/project';
 import { temporalAnswers } from '../src/embedded/temporal-dev-server';
-import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN } from '../src/twilio-emulator';
+import { DEV_ACCOUNT_SID, randomAuthToken } from '../src/twilio-emulator';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import { freePort } from './ports';
 import { sleep, startProcess, stopGroup, type Started } from './processes';
@@ -240,10 +240,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // The bench runs at any hour; quiet hours would hold every SMS until morning.
       QUIET_HOURS: 'off',
       TWILIO_ACCOUNT_SID: DEV_ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: DEV_AUTH_TOKEN,
+      TWILIO_AUTH_TOKEN: emulator.authToken,
       TWILIO_PHONE_NUMBER: '+15005550006',
       TWILIO_API_URL: emulator.url,
       WEBHOOK_SECRET: webhookSecret,
+      // A key of this run's own: the service encrypts Temporal payloads as in production.
+      PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'info',
       PORT: String(await freePort()),
       // As the Dockerfile and package.json's start scripts run the service.
@@ -289,6 +291,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 async function startEmulator(label: string) {
   const port = await freePort();
+  const authToken = randomAuthToken();
   const proc = startProcess(
     process.execPath,
     [path.join(ROOT, 'dist/src/bin/twilio-emulator.js')],
@@ -297,6 +300,7 @@ async function startEmulator(label: string) {
         PATH: process.env.PATH ?? '',
         TWILIO_EMULATOR_PORT: String(port),
         TWILIO_EMULATOR_HOST: '127.0.0.1',
+        TWILIO_AUTH_TOKEN: authToken,
       },
       cwd: ROOT,
       logFile: path.join(scratch, `${label}-emulator.log`),
@@ -305,6 +309,7 @@ async function startEmulator(label: string) {
   await proc.waitFor(/Twilio emulator listening/, 30_000);
   return {
     url: `http://127.0.0.1:${port}`,
+    authToken,
     process: proc,
     stop: () => stopGroup(proc.pid, proc.exited),
   };

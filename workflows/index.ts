@@ -1,1 +1,2 @@
 export { paymentRecovery } from './recovery';
+export { dataRetention } from './retention';

@@ -275,6 +275,9 @@ async function startBare(stack: Stack, tag: string): Promise<Bare> {
       BENCH_TASK_QUEUE: TASK_QUEUE,
       BENCH_DELAY_MS: String(DELAY_MS),
       BENCH_TAG: tag,
+      // The same payload encryption as the API's client, so the limit compares like with like.
+      PAYLOAD_KEYS: stack.env.PAYLOAD_KEYS ?? '',
+      PAYLOAD_ENCRYPTION: stack.env.PAYLOAD_ENCRYPTION ?? 'on',
     },
     cwd: ROOT,
     logFile: path.join(scratch, `bare-${tag}.log`),

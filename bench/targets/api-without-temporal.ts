@@ -41,6 +41,8 @@ async function run(): Promise<void> {
     db,
     logger,
     webhookSecret: config.webhookSecret,
+    webhookAuthOff: !config.webhookAuth,
+    recipients: config.recipients,
     health: async () => ({
       ok: true,
       database: { ok: true },

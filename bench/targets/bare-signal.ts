@@ -15,6 +15,9 @@ import {
   type PaymentUpdate,
   type RecoveryInput,
 } from '../../workflows/definitions';
+import { AesGcmPayloadCodec } from '../../src/temporal/codec';
+import { dataConverter } from '../../src/temporal/data-converter';
+import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 import { paymentFactory, type Payment } from '../bodies';
 import { percentile } from '../stats';
 
@@ -52,8 +55,14 @@ async function run(): Promise<void> {
   const delayMs = Number(setting('BENCH_DELAY_MS'));
   const nextPayment = paymentFactory(setting('BENCH_TAG'));
 
+  const keys = process.env.PAYLOAD_KEYS ? parsePayloadKeys(process.env.PAYLOAD_KEYS) : [];
+  const codec = new AesGcmPayloadCodec(keys, process.env.PAYLOAD_ENCRYPTION !== 'off');
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: dataConverter(codec),
+  });
   let eventSeq = 0;
   const start = (p: Payment) => {
     const input: RecoveryInput = {

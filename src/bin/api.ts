@@ -1,13 +1,21 @@
 /** `npm run start:api`: the HTTP API alone, against an existing database and Temporal server. */
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logging';
-import { startApi } from '../runtime/api';
+import { assertPayloadKeys } from '../temporal/encryption';
+import { startApi, warnIfWebhooksOpen, webhookAuthProblem } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
+  const refusal = webhookAuthProblem(config);
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    process.exit(2);
+  }
+  assertPayloadKeys(config);
   const logger = createLogger(config.logLevel, { name: 'api' });
+  warnIfWebhooksOpen(config, logger);
   const db = await openDatabase(config, logger, { migrate: false });
   const api = await startApi(config, db, logger);
   logger.info({ url: api.url }, 'API listening');

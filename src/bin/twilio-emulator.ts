@@ -5,35 +5,26 @@
  * have no authentication.
  */
 import { z } from 'zod';
-import { DEV_ACCOUNT_SID, DEV_AUTH_TOKEN, startTwilioEmulator } from '../twilio-emulator';
-import { blankToUndefined } from '../config/blank';
+import { loadDotEnv } from '../config/dotenv';
+import { envSchema } from '../config/schema';
+import { DEV_ACCOUNT_SID, randomAuthToken, startTwilioEmulator } from '../twilio-emulator';
 
-const envSchema = z.object({
-  TWILIO_EMULATOR_PORT: z.preprocess(
-    blankToUndefined,
-    z.coerce.number().int('expected a whole port number').min(0).max(65535).default(8025),
-  ),
-  TWILIO_EMULATOR_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
-  TWILIO_ACCOUNT_SID: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters')
-      .default(DEV_ACCOUNT_SID),
-  ),
-  TWILIO_AUTH_TOKEN: z.preprocess(blankToUndefined, z.string().default(DEV_AUTH_TOKEN)),
-  /** Off by default, as in the programmatic API: callbacks add two requests per message. */
-  TWILIO_EMULATOR_STATUS_CALLBACKS: z.preprocess(
-    blankToUndefined,
-    z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((flag) => flag === 'true'),
-  ),
+/**
+ * Its settings come from the service's one schema, so they are validated (and documented)
+ * with every other variable; only the defaults of the account differ: a fake account SID,
+ * and an auth token random per run unless one is given.
+ */
+const emulatorEnv = envSchema.pick({
+  TWILIO_EMULATOR_PORT: true,
+  TWILIO_EMULATOR_HOST: true,
+  TWILIO_EMULATOR_STATUS_CALLBACKS: true,
+  TWILIO_ACCOUNT_SID: true,
+  TWILIO_AUTH_TOKEN: true,
 });
 
 function readEnv() {
-  const parsed = envSchema.safeParse(process.env);
+  loadDotEnv();
+  const parsed = emulatorEnv.safeParse(process.env);
   if (parsed.success) return parsed.data;
   console.error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   process.exit(1);
@@ -44,11 +35,15 @@ async function run(): Promise<void> {
   const emulator = await startTwilioEmulator({
     port: env.TWILIO_EMULATOR_PORT,
     host: env.TWILIO_EMULATOR_HOST,
-    accountSid: env.TWILIO_ACCOUNT_SID,
-    authToken: env.TWILIO_AUTH_TOKEN,
+    accountSid: env.TWILIO_ACCOUNT_SID ?? DEV_ACCOUNT_SID,
+    authToken: env.TWILIO_AUTH_TOKEN ?? randomAuthToken(),
     statusCallbacks: env.TWILIO_EMULATOR_STATUS_CALLBACKS,
   });
   console.log(`Twilio emulator listening on ${emulator.url} (account ${emulator.accountSid})`);
+  if (!env.TWILIO_AUTH_TOKEN)
+    console.log(
+      `auth token for this run: ${emulator.authToken} (set TWILIO_AUTH_TOKEN to choose one)`,
+    );
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),

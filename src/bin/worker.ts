@@ -1,6 +1,7 @@
 /** `npm run start:worker`: the Temporal worker alone (workflows and SMS activities). */
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logging';
+import { assertPayloadKeys } from '../temporal/encryption';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { openDatabase } from '../runtime/database';
 import { startWorker } from '../runtime/worker';
@@ -8,6 +9,7 @@ import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
+  assertPayloadKeys(config);
   const logger = createLogger(config.logLevel, { name: 'worker' });
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   const db = await openDatabase(config, logger, { migrate: false });

@@ -5,6 +5,7 @@
  * `error: <reason>` line on stderr and a non-zero exit code.
  */
 import { ConfigError } from '../config';
+import { loadDotEnv } from '../config/dotenv';
 import { CliError, UsageError, type CliContext } from './command';
 import { COMMANDS, findCommand } from './commands';
 import { oneLine } from './options';
@@ -99,6 +100,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 const { rest, help, verbose } = splitGlobalFlags(process.argv.slice(2));
+loadDotEnv();
 const context: CliContext = {
   env: process.env,
   verbose,

@@ -1,7 +1,12 @@
 import path from 'node:path';
+import { loadDotEnv } from './dotenv';
 import type { QuietHours } from '../../workflows/quiet-hours';
+import type { PayloadKey } from '../temporal/payload-keys';
 import { quietHoursFrom, stepTemplatesFrom } from './recovery-rules';
+import type { AllowedCountries } from '../domain/phone';
 import { defaultSqliteFile, envSchema, type Env } from './schema';
+
+export type { AllowedCountries } from '../domain/phone';
 
 export { formatDuration, parseDuration } from './duration';
 
@@ -26,8 +31,30 @@ export interface TribopayApiConfig {
   timeoutMs: number;
 }
 
+/** How the API's HTTP server treats slow and numerous clients. */
+export interface HttpLimits {
+  /** A request must arrive in full within this (headers included). */
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+/** Who we text and what we put in the SMS from a webhook. */
+export interface RecipientPolicy {
+  allowedCountries: AllowedCountries;
+  /** Hosts whose https links may go into an SMS; empty: no links from webhooks. */
+  checkoutLinkHosts: readonly string[];
+}
+
 export interface Config {
   port: number;
+  /** The API's listen address (HOST). */
+  host: string;
+  http: HttpLimits;
+  /** false only when WEBHOOK_AUTH=off says so in so many words. */
+  webhookAuth: boolean;
+  recipients: RecipientPolicy;
+  /** Where `npm start` runs its Twilio emulator (TWILIO_EMULATOR_PORT). */
+  twilioEmulatorPort: number;
   dataDir: string;
   database: DatabaseConfig;
   temporal: {
@@ -67,6 +94,12 @@ export interface Config {
   /** null while TRIBOPAY_API_TOKEN is unset: the webhooks alone decide, as before. */
   tribopayApi: TribopayApiConfig | null;
   smsTemplate?: string;
+  /** Temporal payload encryption: PAYLOAD_KEYS (first encrypts) and PAYLOAD_ENCRYPTION. */
+  payload: { keys: readonly PayloadKey[]; encryption: boolean };
+  /** Bearer token for the codec server (CODEC_TOKEN); API_TOKEN works too. */
+  codecToken?: string;
+  /** Audit rows older than this are anonymised (DATA_RETENTION). */
+  dataRetentionMs: number;
   webhookSecret?: string;
   apiToken?: string;
   publicUrl?: string;
@@ -239,6 +272,17 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
   const env = parsed.data;
   return Object.freeze({
     port: env.PORT,
+    host: env.HOST,
+    http: Object.freeze({
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    }),
+    webhookAuth: env.WEBHOOK_AUTH === 'on',
+    recipients: Object.freeze({
+      allowedCountries: Object.freeze(env.ALLOWED_COUNTRIES),
+      checkoutLinkHosts: Object.freeze(env.CHECKOUT_LINK_HOSTS),
+    }),
+    twilioEmulatorPort: env.TWILIO_EMULATOR_PORT,
     dataDir: path.resolve(env.DATA_DIR),
     // Frozen all the way down, so no consumer can change another's view of the settings.
     database: Object.freeze(databaseFrom(env)),
@@ -266,9 +310,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     attributionWindowMs: env.ATTRIBUTION_WINDOW,
     recovery: Object.freeze({
       steps: Object.freeze(env.RECOVERY_STEPS ?? [env.RECOVERY_DELAY]) as number[],
-      templates: Object.freeze(stepTemplatesFrom(rawEnv, env.SMS_TEMPLATE)) as (
-        string | undefined
-      )[],
+      templates: Object.freeze(stepTemplatesFrom(env)) as (string | undefined)[],
       quietHours: quietHoursFrom(env.QUIET_HOURS, env.QUIET_HOURS_TZ),
       maxSmsPerPhone: env.MAX_SMS_PER_PHONE,
       frequencyWindowMs: env.FREQUENCY_WINDOW,
@@ -280,6 +322,12 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     smsOutcomeSettleMs: env.SMS_OUTCOME_SETTLE,
     tribopayApi: tribopayApiFrom(env),
     smsTemplate: env.SMS_TEMPLATE,
+    payload: Object.freeze({
+      keys: Object.freeze(env.PAYLOAD_KEYS ?? []),
+      encryption: env.PAYLOAD_ENCRYPTION === 'on',
+    }),
+    codecToken: env.CODEC_TOKEN,
+    dataRetentionMs: env.DATA_RETENTION,
     webhookSecret: env.WEBHOOK_SECRET,
     apiToken: env.API_TOKEN,
     publicUrl: env.PUBLIC_URL,
@@ -288,9 +336,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
 }
 
 /** For entrypoints: a bad environment prints the named issues and exits non-zero. */
-export function loadConfigOrExit(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export function loadConfigOrExit(rawEnv?: NodeJS.ProcessEnv): Readonly<Config> {
   try {
-    return loadConfig(rawEnv);
+    if (!rawEnv) loadDotEnv();
+    return loadConfig(rawEnv ?? process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -95,9 +95,18 @@ export function quietHoursFrom(
 }
 
 /** `SMS_TEMPLATE` is step 1; `SMS_TEMPLATE_2` … `SMS_TEMPLATE_5` the later steps. */
-export function stepTemplatesFrom(
-  env: NodeJS.ProcessEnv,
-  first: string | undefined,
-): (string | undefined)[] {
-  return [first, ...[2, 3, 4, 5].map((n) => env[`SMS_TEMPLATE_${n}`]?.trim() || undefined)];
+export function stepTemplatesFrom(env: {
+  SMS_TEMPLATE?: string;
+  SMS_TEMPLATE_2?: string;
+  SMS_TEMPLATE_3?: string;
+  SMS_TEMPLATE_4?: string;
+  SMS_TEMPLATE_5?: string;
+}): (string | undefined)[] {
+  return [
+    env.SMS_TEMPLATE,
+    env.SMS_TEMPLATE_2,
+    env.SMS_TEMPLATE_3,
+    env.SMS_TEMPLATE_4,
+    env.SMS_TEMPLATE_5,
+  ];
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { flag, positiveCount, quietHoursWindow, recoverySteps, timeZone } from './recovery-rules';
 import { blankToUndefined } from './blank';
+import { parsePayloadKeys } from '../temporal/payload-keys';
+import { countryList, hostList, smsTemplate } from './safety';
 
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 
@@ -102,6 +104,48 @@ const MAX_OUTCOME_SETTLE_MS = 30 * 60_000;
  */
 export const envSchema = z.object({
   PORT: port,
+  /**
+   * The API's listen address. Loopback unless told otherwise: the container image sets
+   * 0.0.0.0, where the port is published on purpose.
+   */
+  HOST: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[\w.:-]+$/, 'expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
+  ),
+  /** `off` is the only way to accept unauthenticated webhooks; it is logged at every start. */
+  WEBHOOK_AUTH: z.preprocess(
+    blankToUndefined,
+    z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  ),
+  /** The longest a request may take to arrive in full; a slow upload is cut off after it. */
+  HTTP_REQUEST_TIMEOUT: duration('10s', 120_000),
+  /** Connections the API holds open at once; beyond it new ones are refused. */
+  HTTP_MAX_CONNECTIONS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'expected a whole number of connections' })
+      .int('expected a whole number of connections')
+      .min(1)
+      .max(100_000)
+      .default(512),
+  ),
+  ALLOWED_COUNTRIES: countryList,
+  CHECKOUT_LINK_HOSTS: hostList,
+  /** The stand-alone emulator (`dist/src/bin/twilio-emulator.js`) only: loopback addresses. */
+  TWILIO_EMULATOR_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  TWILIO_EMULATOR_STATUS_CALLBACKS: flag,
+  TWILIO_EMULATOR_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'expected a port number' })
+      .int('expected a whole port number')
+      .min(0)
+      .max(65535)
+      .default(8025),
+  ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('data')),
   DATABASE_URL: z.preprocess(
     blankToUndefined,
@@ -203,7 +247,11 @@ export const envSchema = z.object({
     (ms) => ms >= MIN_OUTCOME_SETTLE_MS,
     'must be at least 1m: a shorter wait could send a second SMS while Twilio still commits the first',
   ),
-  SMS_TEMPLATE: optionalString,
+  SMS_TEMPLATE: smsTemplate,
+  SMS_TEMPLATE_2: smsTemplate,
+  SMS_TEMPLATE_3: smsTemplate,
+  SMS_TEMPLATE_4: smsTemplate,
+  SMS_TEMPLATE_5: smsTemplate,
   RECOVERY_STEPS: recoverySteps,
   QUIET_HOURS: quietHoursWindow,
   QUIET_HOURS_TZ: timeZone,
@@ -217,6 +265,27 @@ export const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default(TRIBOPAY_DEFAULT_API_URL),
   ),
   TRIBOPAY_API_TIMEOUT: duration('3s', MAX_GATEWAY_TIMEOUT_MS),
+  /** id:base64 AES-256 keys; the first encrypts Temporal payloads, all decrypt. Never echoed. */
+  PAYLOAD_KEYS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parsePayloadKeys(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  ),
+  PAYLOAD_ENCRYPTION: z.preprocess(
+    blankToUndefined,
+    z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  ),
+  CODEC_TOKEN: secret,
+  DATA_RETENTION: duration('180d'),
   WEBHOOK_SECRET: secret,
   API_TOKEN: secret,
   PUBLIC_URL: httpUrl,

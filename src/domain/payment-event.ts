@@ -43,6 +43,12 @@ export interface Customer {
   phone: string | null;
 }
 
+/** A link the delivery carried that the SMS will not: which field and why. */
+export interface WithheldLink {
+  field: 'checkoutUrl' | 'pixCode';
+  reason: string;
+}
+
 export interface PaymentEvent {
   gateway: Gateway;
   paymentId: string;
@@ -56,6 +62,8 @@ export interface PaymentEvent {
   /** A link the customer can use to pay (checkout page or PIX copy-and-paste code). */
   checkoutUrl: string | null;
   pixCode: string | null;
+  /** Links dropped by the recipient policy (untrusted host, invalid BR Code), if any. */
+  withheld?: WithheldLink[];
   /** The gateway's own timestamps, as ISO-8601 UTC strings, or null. */
   createdAt: string | null;
   updatedAt: string | null;

@@ -1,6 +1,19 @@
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 
-export type PhoneRejection = 'missing' | 'unparseable' | 'invalid' | 'not_mobile';
+export type PhoneRejection =
+  'missing' | 'unparseable' | 'invalid' | 'not_mobile' | 'country_not_allowed';
+
+/** Who may be texted: ISO country codes (`BR`) and E.164 prefixes (`+351`). */
+export interface AllowedCountries {
+  countries: readonly string[];
+  prefixes: readonly string[];
+}
+
+/** The default: our customers are Brazilian, and so are the numbers we text. */
+export const BRAZIL_ONLY: AllowedCountries = Object.freeze({
+  countries: Object.freeze(['BR']),
+  prefixes: Object.freeze([]),
+});
 
 export type NormalizedPhone = { ok: true; e164: string } | { ok: false; reason: PhoneRejection };
 
@@ -19,14 +32,27 @@ const SMS_CAPABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
  * with Brazil as the default country; never "repaired": a 10-digit Brazilian number is
  * a landline or an obsolete mobile number, and adding a 9 would text a stranger.
  */
-export function normalizePhone(raw: string | null | undefined): NormalizedPhone {
+export function normalizePhone(
+  raw: string | null | undefined,
+  allowed: AllowedCountries = BRAZIL_ONLY,
+): NormalizedPhone {
   if (raw === null || raw === undefined || raw.trim() === '')
     return { ok: false, reason: 'missing' };
   const phone = parse(raw);
   if (!phone) return { ok: false, reason: 'unparseable' };
   if (!phone.isValid()) return { ok: false, reason: 'invalid' };
+  if (!isAllowed(phone, allowed)) return { ok: false, reason: 'country_not_allowed' };
   if (!SMS_CAPABLE.has(phone.getType() ?? '')) return { ok: false, reason: 'not_mobile' };
   return { ok: true, e164: phone.number };
+}
+
+/**
+ * A webhook names the number; without this check anyone who can post one could have us
+ * text any country at the seller's cost (and from the seller's number).
+ */
+function isAllowed(phone: PhoneNumber, allowed: AllowedCountries): boolean {
+  if (phone.country && allowed.countries.includes(phone.country)) return true;
+  return allowed.prefixes.some((prefix) => phone.number.startsWith(prefix));
 }
 
 const E164 = /^\+[1-9]\d{7,14}$/;
@@ -66,4 +92,23 @@ function hideAllButLast4(digits: string): string {
 
 function stars(n: number): string {
   return '*'.repeat(Math.max(n, 0));
+}
+
+/**
+ * Numbers as they appear in text: anything international (`+` and 7 to 15 digits, with the
+ * separators people type), or a Brazilian national number (`(11) 98765-4321`,
+ * `11987654321`). Dates, times, error codes and ids are left alone.
+ */
+const NUMBER_IN_TEXT =
+  /\+\d(?:[\s().-]{0,2}\d){6,14}|(?<!\d)\(?\d{2}\)?[\s.-]?\d{4,5}[\s.-]?\d{4}(?!\d)/g;
+
+/**
+ * Free text (Twilio's error messages name the number: "The 'To' number +55… is not a valid
+ * phone number") masked the way lists mask phones, for every list that serves such text.
+ */
+export function maskPhonesIn(text: string): string {
+  return text.replace(NUMBER_IN_TEXT, (found) => {
+    const digits = found.replace(/\D/g, '');
+    return found.startsWith('+') ? maskPhone(`+${digits}`) : hideAllButLast4(digits);
+  });
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Config } from '../config';
@@ -9,7 +10,6 @@ import { openDatabase } from '../runtime/database';
 import { startWorker, type RunningWorker } from '../runtime/worker';
 import {
   DEV_ACCOUNT_SID,
-  DEV_AUTH_TOKEN,
   MESSAGING_SERVICE_FROM,
   startTwilioEmulator,
   type TwilioEmulator,
@@ -48,6 +48,8 @@ export async function startStack(
     logger.warn({ pid: leftover }, 'stopping a Temporal dev server left running by an earlier run');
     await waitForExit(leftover, 10_000);
   }
+  // The dev server's Web UI sends no credentials: it gets a per-run secret codec path.
+  const codecSession = randomBytes(24).toString('hex');
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse())
@@ -56,7 +58,7 @@ export async function startStack(
   try {
     const devServer = (await temporalAnswers(base.temporal.address))
       ? null
-      : await startTemporal(base);
+      : await startTemporal(base, codecSession);
     if (devServer) stops.push(() => devServer.stop());
     // Its delivery reports reach the API when PUBLIC_URL points at it, as Twilio's would.
     const emulator =
@@ -71,7 +73,7 @@ export async function startStack(
         twilioEmulator: {
           url: emulator.url,
           accountSid: DEV_ACCOUNT_SID,
-          authToken: DEV_AUTH_TOKEN,
+          authToken: emulator.authToken,
           from: MESSAGING_SERVICE_FROM,
         },
       });
@@ -84,7 +86,15 @@ export async function startStack(
     const metrics = createMetrics({ audit: { db, logger }, process: true });
     const worker: RunningWorker = await startWorker(config, db, logger, undefined, metrics);
     stops.push(() => worker.shutdown());
-    const api = await startApi(config, db, logger, undefined, metrics);
+    // Loopback only: this is one operator's machine, with emulator endpoints that have no auth.
+    const api = await startApi(
+      config,
+      db,
+      logger,
+      '127.0.0.1',
+      metrics,
+      devServer ? { session: codecSession, url: devServer.uiUrl } : undefined,
+    );
     stops.push(() => api.close());
     return { config, api, devServer, emulator, stop: stopAll };
   } catch (err) {
@@ -109,7 +119,7 @@ async function temporalAnswers(address: string): Promise<boolean> {
   }
 }
 
-async function startTemporal(config: Config): Promise<DevServer> {
+async function startTemporal(config: Config, codecSession: string): Promise<DevServer> {
   const [host, port] = splitAddress(config.temporal.address);
   if (!LOOPBACK.has(host)) {
     throw new Error(
@@ -125,6 +135,7 @@ async function startTemporal(config: Config): Promise<DevServer> {
     uiPort: config.temporal.uiPort,
     namespace: config.temporal.namespace,
     logFile: path.join(config.dataDir, 'temporal.log'),
+    codecEndpoint: `http://127.0.0.1:${config.port}/codec/session/${codecSession}`,
   });
   writePidFile(pidFile, server.pid);
   return {
@@ -148,7 +159,8 @@ function withEmbeddedParts(
       ? {
           twilio: {
             accountSid: DEV_ACCOUNT_SID,
-            authToken: DEV_AUTH_TOKEN,
+            // The emulator's own token, random per run; signatures are checked with it.
+            authToken: emulator.authToken,
             from: MESSAGING_SERVICE_FROM,
           },
           twilioApiUrl: emulator.url,

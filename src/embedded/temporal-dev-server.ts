@@ -14,6 +14,8 @@ export interface DevServerOptions {
   /** The server's own output goes here, not to our terminal. */
   logFile: string;
   startTimeoutMs?: number;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -43,6 +45,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'warn',
     ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ];
   const log = fs.openSync(options.logFile, 'a');
   // Its own process group, so Ctrl-C reaches us first and we stop it after the worker.

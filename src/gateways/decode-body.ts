@@ -28,7 +28,9 @@ const latin1 = new TextDecoder('windows-1252');
  * GhostPay bodies have been seen in both (docs/gateways.md).
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined): string {
-  const declared = LABELS[charsetOf(contentType) ?? ''];
+  const label = charsetOf(contentType) ?? '';
+  // hasOwn: a `charset=constructor` must not find Object.prototype's member.
+  const declared = Object.hasOwn(LABELS, label) ? LABELS[label] : undefined;
   if (declared === 'utf-8') return utf8.decode(raw);
   if (declared === 'latin1') return latin1.decode(raw);
   return isUtf8(raw) ? utf8.decode(raw) : latin1.decode(raw);

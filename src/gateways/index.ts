@@ -1,5 +1,6 @@
 import type { Gateway, PaymentEvent } from '../domain/payment-event';
 import type { GatewayAdapter } from './adapter';
+import { clipEvent } from './clip';
 import { ghostpay } from './ghostpay';
 import { tribopay } from './tribopay';
 
@@ -27,7 +28,7 @@ export function parseDelivery(gateway: Gateway, body: unknown): DeliveryResult {
       issues: parsed.error.issues.map(({ path, message }) => ({ path: dotted(path), message })),
     };
   }
-  return { ok: true, event: adapter.toEvent(parsed.data) };
+  return { ok: true, event: clipEvent(adapter.toEvent(parsed.data)) };
 }
 
 function dotted(path: readonly PropertyKey[]): string {

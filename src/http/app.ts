@@ -5,22 +5,31 @@ import { createOutboxRelay } from '../intake/outbox-relay';
 import { registerClosedByHandGauge } from '../metrics/audit-gauges';
 import { createMetrics } from '../metrics/metrics';
 import { allowedMethods } from './allow';
-import { errorHandler } from './errors';
+import { errorHandler, HttpError } from './errors';
 import { apiDocsRoutes } from './routes/api-docs';
 import { requestId } from './request-id';
+import { codecRoutes, type CodecRouteDeps } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { monitoringRoutes, type MonitoringRouteDeps } from './routes/monitoring';
 import { openApiRoutes } from './routes/openapi';
+import { privacyRoutes, type PrivacyRouteDeps } from './routes/privacy';
 import { twilioInboundRoutes, type TwilioInboundRouteDeps } from './routes/twilio-inbound';
 import { twilioStatusRoutes, type TwilioStatusRouteDeps } from './routes/twilio-status';
 import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks';
 import { ROUTE_DOCS } from './schemas';
 
 export interface AppDeps
-  extends WebhookRouteDeps, TwilioStatusRouteDeps, TwilioInboundRouteDeps, MonitoringRouteDeps {
+  extends
+    WebhookRouteDeps,
+    TwilioStatusRouteDeps,
+    TwilioInboundRouteDeps,
+    MonitoringRouteDeps,
+    PrivacyRouteDeps {
   health: HealthCheck;
   logger: Logger;
+  /** Temporal's codec server, for operators holding a token (absent: not served). */
+  codecServer?: Omit<CodecRouteDeps, 'logger'>;
 }
 
 /** The HTTP app without a server, so tests drive `app.callback()` directly. */
@@ -31,6 +40,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestId());
   app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));
+  app.use(originFormOnly());
+  // Temporal's codec-server contract, outside the documented API (its own methods and CORS).
+  if (deps.codecServer) app.use(codecRoutes({ ...deps.codecServer, logger: deps.logger }));
   app.use(allowedMethods(ROUTE_DOCS));
   // Without metrics of its own, the app still serves /metrics, read from its database.
   const metrics = deps.metrics ?? createMetrics({ audit: { db: deps.db, logger: deps.logger } });
@@ -51,7 +63,12 @@ export function createApp(deps: AppDeps): Koa {
     metricsRoutes(metrics),
   ];
   // Every route is listed in ROUTE_DOCS too; test/http/openapi.test.ts holds the two together.
-  routers.push(monitoringRoutes(deps), openApiRoutes(ROUTE_DOCS), apiDocsRoutes());
+  routers.push(
+    monitoringRoutes(deps),
+    privacyRoutes(deps),
+    openApiRoutes(ROUTE_DOCS),
+    apiDocsRoutes(),
+  );
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -77,5 +94,20 @@ function accessLog(logger: Logger): Koa.Middleware {
         'request',
       );
     }
+  };
+}
+
+/**
+ * Only origin-form targets (`/path?query`, RFC 9112 §3.2.1) reach the routes: absolute form
+ * (`POST http://host/path`) is for proxies, and a target no URL parser accepts is the
+ * client's mistake. Both are a 400, never a crash deeper in.
+ */
+function originFormOnly(): Koa.Middleware {
+  return async (ctx, next) => {
+    const target = ctx.req.url ?? '';
+    if (!target.startsWith('/') || target.startsWith('//') || !URL.canParse(target, 'http://h')) {
+      throw new HttpError(400, 'the request target must be a path such as /api/webhooks/tribopay/');
+    }
+    await next();
   };
 }

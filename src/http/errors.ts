@@ -38,6 +38,8 @@ export function errorHandler(logger: Logger): Koa.Middleware {
       const known = toHttpError(err);
       if (known.status >= 500)
         logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      if (known.status === 499)
+        logger.debug({ requestId: ctx.state.requestId }, 'client closed the request');
       ctx.status = known.status;
       for (const [name, value] of Object.entries(known.headers ?? {})) ctx.set(name, value);
       ctx.body = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isTerminal, type PaymentEvent } from '../domain/payment-event';
-import { normalizePhone } from '../domain/phone';
+import { normalizePhone, type AllowedCountries } from '../domain/phone';
 import type { Db } from '../db/connect';
 import { insertOutboxEntry, type OutboxEntry } from '../db/outbox';
 import { paymentHistory, type PaymentHistory } from '../db/payment-history';
@@ -51,6 +51,8 @@ export interface IntakeDeps {
   db: Db;
   /** Hands the stored deliveries to Temporal once they are committed. */
   relay: OutboxRelay;
+  /** Countries whose numbers may be texted (ALLOWED_COUNTRIES); unset: Brazil only. */
+  allowedCountries?: AllowedCountries;
 }
 
 /** Same gateway, payment, status and verbatim body: the same delivery. */
@@ -68,7 +70,7 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
  */
 export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
   const { event } = delivery;
-  const phone = event.status === 'waiting' ? normalizePhone(event.customer.phone) : null;
+  const phone = event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;
   const phoneE164 = phone?.ok ? phone.e164 : null;
   const stored: NewWebhookEvent = {
     event,

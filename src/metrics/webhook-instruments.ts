@@ -54,6 +54,7 @@ export function webhookInstruments(metrics: Metrics | undefined, gateway: string
 
 function refusal(code: number): string {
   if (code === 503) return 'unavailable';
+  if (code === 499) return 'client_closed';
   return code >= 500 ? 'error' : 'rejected';
 }
 

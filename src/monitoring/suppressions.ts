@@ -3,7 +3,7 @@ import { fromRow, type Suppression, type SuppressionReason } from '../db/suppres
 import { maskPhone } from '../domain/phone';
 import { keysetPage, type PageRequest } from './cursor';
 import type { Page, SuppressionView } from './shapes';
-import type { PhoneDisplay } from './views';
+import { maskText, type PhoneDisplay } from './views';
 
 /** The suppression list, newest first, phones masked. */
 export async function listSuppressions(
@@ -27,7 +27,7 @@ export function suppressionView(entry: Suppression, display: PhoneDisplay): Supp
     id: entry.id,
     phone: display === 'masked' ? maskPhone(entry.phoneE164) : entry.phoneE164,
     reason: entry.reason,
-    detail: entry.detail,
+    detail: display === 'masked' ? maskText(entry.detail) : entry.detail,
     createdAt: entry.createdAt.toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import { toDate } from '../db/connect';
 import type { RecoveryEventRow } from '../db/recovery-events';
 import type { SmsRow } from '../db/sms-messages';
 import type { Gateway, PaymentMethod, PaymentStatus } from '../domain/payment-event';
-import { maskPhone } from '../domain/phone';
+import { maskPhone, maskPhonesIn } from '../domain/phone';
 import type { RecoveryStatus } from '../../workflows/definitions';
 import type { EventDetail, EventSummary, SmsView, TransitionView } from './shapes';
 
@@ -14,6 +14,11 @@ type Row = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown) => toDate(v)?.toISOString() ?? null;
+
+/** Error messages and notes can name a number too; a list masks those as well. */
+export function maskText(value: string | null): string | null {
+  return value === null ? null : maskPhonesIn(value);
+}
 
 function phone(e164: string | null, display: PhoneDisplay): string | null {
   return e164 !== null && display === 'masked' ? maskPhone(e164) : e164;
@@ -62,6 +67,7 @@ export function smsView(row: SmsRow, display: PhoneDisplay): SmsView {
   const { toE164, outcomeUnknownSince, createdAt, updatedAt, sentAt, deliveredAt, ...rest } = row;
   return {
     ...rest,
+    errorMessage: display === 'masked' ? maskText(row.errorMessage) : row.errorMessage,
     to: phone(toE164, display)!,
     outcomeUnknownSince: outcomeUnknownSince?.toISOString() ?? null,
     createdAt: createdAt.toISOString(),

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import type { Config, HttpLimits } from '../config';
 import type { Db } from '../db/connect';
 import { statusCallbackUrl } from '../delivery/callback-url';
 import { createHealthCheck } from '../health';
@@ -12,22 +12,50 @@ import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createSmsSender } from '../sms/sender';
 import { connectClient } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
+import { payloadCodec } from '../temporal/encryption';
+import { phoneScrubber } from '../privacy/anonymise';
+import { erasePhone } from '../privacy/erase';
 import { createRecoveryClient } from '../temporal/recovery-client';
 
 export interface RunningApi {
   url: string;
+  server: http.Server;
   client: Client;
   close(): Promise<void>;
+}
+
+/**
+ * Why `start:api` must not start: webhooks neither authenticated nor explicitly opened.
+ * null when it may.
+ */
+export function webhookAuthProblem(config: Config): string | null {
+  if (config.webhookSecret || !config.webhookAuth) return null;
+  return (
+    'WEBHOOK_SECRET is not set: anyone who can reach the API could make it text anyone. ' +
+    'Set WEBHOOK_SECRET (16+ characters, e.g. `openssl rand -hex 24`), or WEBHOOK_AUTH=off ' +
+    'to accept unauthenticated webhooks on purpose.'
+  );
+}
+
+/** Said at every start while WEBHOOK_AUTH=off, so nobody forgets the intake is open. */
+export function warnIfWebhooksOpen(config: Config, logger: Logger): void {
+  if (config.webhookAuth) return;
+  logger.warn(
+    'WEBHOOK_AUTH=off: webhooks are accepted without a token; anyone who can reach the API can make it send SMS',
+  );
 }
 
 export async function startApi(
   config: Config,
   db: Db,
   logger: Logger,
-  host = '0.0.0.0',
+  host = config.host,
   metrics?: Metrics,
+  /** `npm start`: its dev server's Web UI, which reaches the codec through a per-run path. */
+  codecUi?: { session: string; url: string },
 ): Promise<RunningApi> {
-  const client = await connectClient(temporalTarget(config));
+  const codec = payloadCodec(config, logger);
+  const client = await connectClient(temporalTarget(config), codec);
   const recoveries = createRecoveryClient(client, {
     taskQueue: config.temporal.taskQueue,
     delayMs: config.recoveryDelayMs,
@@ -41,6 +69,8 @@ export async function startApi(
     db,
     logger,
     webhookSecret: config.webhookSecret,
+    webhookAuthOff: !config.webhookAuth,
+    recipients: config.recipients,
     metrics: metrics ?? createMetrics({ audit: { db, logger }, process: true }),
     // Callbacks are verified against the URL Twilio was given, so both are needed.
     twilioCallbacks:
@@ -58,10 +88,20 @@ export async function startApi(
     namespace: client.options.namespace,
     recoveries,
     relay,
+    erasePhone: (phone) =>
+      erasePhone(
+        { db, temporal: client, scrub: phoneScrubber(config.payload.keys), logger },
+        phone,
+      ),
+    codecServer: {
+      codec,
+      codecTokens: { codec: config.codecToken, api: config.apiToken },
+      codecUiSession: codecUi?.session,
+      uiUrls: [config.temporal.uiUrl, ...(codecUi ? [codecUi.url] : [])],
+    },
   });
   const handle = app.callback();
-  const server = http.createServer((req, res) => void handle(req, res));
-  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
+  const server = createServer(config.http, (req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, host, () => resolve());
@@ -71,6 +111,7 @@ export async function startApi(
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     client,
+    server,
     async close() {
       // Stop accepting, let in-flight deliveries finish, then drop idle keep-alive sockets.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -81,4 +122,25 @@ export async function startApi(
       await client.connection.close();
     },
   };
+}
+
+/**
+ * Node's defaults let a client hold a connection for 300 s per request and open as many
+ * as it likes; a few hundred slow uploads then pin memory. A request must arrive within
+ * `requestTimeoutMs` (headers within 10 s at most), and connections beyond the cap are
+ * dropped on arrival.
+ */
+export function createServer(limits: HttpLimits, listener?: http.RequestListener): http.Server {
+  const server = http.createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(10_000, limits.requestTimeoutMs),
+      // How often Node looks for expired requests; its default (30 s) would blur the timeouts.
+      connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
+    },
+    listener,
+  );
+  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
+  server.maxConnections = limits.maxConnections;
+  return server;
 }

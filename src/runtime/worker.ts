@@ -1,5 +1,10 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { createRetentionActivities } from '../../activities/retention';
+import { formatDuration } from '../config';
+import { phoneScrubber } from '../privacy/anonymise';
+import { ensureRetentionSchedule } from '../temporal/retention-schedule';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
 import { statusCallbackUrl } from '../delivery/callback-url';
@@ -18,6 +23,7 @@ import {
 } from '../sms/template';
 import { connectClient, connectWorker } from '../temporal/clients';
 import { temporalTarget } from '../temporal/connect';
+import { payloadCodec } from '../temporal/encryption';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from '../temporal/worker';
 
@@ -42,11 +48,15 @@ export async function startWorker(
   if (!config.twilio)
     logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
   reportStatusCheck(config, logger);
+  const codec = payloadCodec(config, logger);
+  if (codec.keyId) logger.info({ keyId: codec.keyId }, 'Temporal payloads encrypted (AES-256-GCM)');
   const target = temporalTarget(config);
-  await registerSearchAttributes(target, logger);
+  await registerSearchAttributes(target, codec, logger);
+  await scheduleRetention(target, codec, config, logger);
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,
+    codec,
     namespace: target.namespace,
     taskQueue: config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.cachedWorkflows,
@@ -56,22 +66,25 @@ export async function startWorker(
       workflowPollers: config.temporal.workflowPollers,
       activityPollers: config.temporal.activityPollers,
     },
-    activities: createActivities({
-      db,
-      logger,
-      template,
-      followUpTemplates,
-      frequencyCap: {
-        maxPerWindow: config.recovery.maxSmsPerPhone,
-        windowMs: config.recovery.frequencyWindowMs,
-      },
-      gsm7: config.recovery.gsm7,
-      sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
-      outcomeSettleMs: config.smsOutcomeSettleMs,
-      statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
-      metrics,
-      paymentStatusSources: createPaymentStatusSources(config),
-    }),
+    activities: {
+      ...createRetentionActivities({ db, logger, scrub: phoneScrubber(config.payload.keys) }),
+      ...createActivities({
+        db,
+        logger,
+        template,
+        followUpTemplates,
+        frequencyCap: {
+          maxPerWindow: config.recovery.maxSmsPerPhone,
+          windowMs: config.recovery.frequencyWindowMs,
+        },
+        gsm7: config.recovery.gsm7,
+        sms: sms ?? createSmsSender(config.twilio, config.twilioApiUrl),
+        outcomeSettleMs: config.smsOutcomeSettleMs,
+        statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
+        metrics,
+        paymentStatusSources: createPaymentStatusSources(config),
+      }),
+    },
   });
   const metricsServer = await startMetricsServer(config, metrics).catch(async (err: unknown) => {
     await connection.close();
@@ -135,11 +148,40 @@ function stepTemplates(config: Config): string[] {
   });
 }
 
-async function registerSearchAttributes(
+/** The daily anonymisation of audit data older than DATA_RETENTION (see workflows/retention.ts). */
+async function scheduleRetention(
   target: ReturnType<typeof temporalTarget>,
+  codec: PayloadCodec,
+  config: Config,
   logger: Logger,
 ): Promise<void> {
-  const client = await connectClient(target);
+  const client = await connectClient(target, codec);
+  try {
+    const outcome = await ensureRetentionSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      retentionMs: config.dataRetentionMs,
+      claimWindowMs: config.recovery.frequencyWindowMs,
+    });
+    logger.info(
+      { retention: formatDuration(config.dataRetentionMs), schedule: outcome },
+      'data retention scheduled daily',
+    );
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message },
+      'could not create the data-retention schedule; audit data is not anonymised until it exists',
+    );
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function registerSearchAttributes(
+  target: ReturnType<typeof temporalTarget>,
+  codec: PayloadCodec,
+  logger: Logger,
+): Promise<void> {
+  const client = await connectClient(target, codec);
   try {
     const added = await ensureSearchAttributes(client.connection, target.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');

@@ -175,6 +175,9 @@ export function formatBrl(centavos: number): string {
   return `${centavos < 0 ? '-' : ''}R$ ${reais},${cents}`;
 }
 
+/** Longer than any real first name; a longer "name" would only eat the SMS's characters. */
+const MAX_FIRST_NAME = 30;
+
 const NAME_WORD = /^\p{L}[\p{L}\p{M}'’-]*$/u;
 
 /**
@@ -184,8 +187,8 @@ const NAME_WORD = /^\p{L}[\p{L}\p{M}'’-]*$/u;
  * the customer's own choice and stays.
  */
 export function firstName(name: string | null): string | null {
-  const word = (name ?? '').normalize('NFC').trim().split(/\s+/)[0];
-  if (!NAME_WORD.test(word)) return null;
+  const word = (name ?? '').slice(0, 256).normalize('NFC').trim().split(/\s+/)[0];
+  if (word.length > MAX_FIRST_NAME || !NAME_WORD.test(word)) return null;
   const lower = word.toLocaleLowerCase('pt-BR');
   if (word !== lower && word !== word.toLocaleUpperCase('pt-BR')) return word;
   return lower.replace(

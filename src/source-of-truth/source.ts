@@ -19,7 +19,14 @@ export type PaymentStatusSources = Partial<Record<Gateway, PaymentStatusSource>>
 
 /** Why a gateway gave no answer; also the `result` label of the status-check metric. */
 export type CheckFailure =
-  'timeout' | 'unreachable' | 'unauthorized' | 'not_found' | 'http_error' | 'bad_response';
+  | 'timeout'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'not_found'
+  | 'http_error'
+  | 'bad_response'
+  /** The payment id cannot name one transaction in a URL path (`.`, `..`). */
+  | 'invalid_id';
 
 /** Messages never carry the request URL: it holds the API token. */
 export class StatusCheckError extends Error {

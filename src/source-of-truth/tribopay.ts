@@ -23,9 +23,22 @@ const statusFields = z.looseObject({ status: statusText, payment_status: statusT
  */
 const answerSchema = statusFields.extend({ data: statusFields.optional().catch(undefined) });
 
+/**
+ * The transaction's URL, or an `invalid_id` error. URL parsers resolve `.` and `..` path
+ * segments (escaped as `%2e` too, WHATWG URL), so an id like `..` would ask about some
+ * other resource of the API; such an id is refused rather than sent.
+ */
 export function transactionUrl(baseUrl: string, paymentId: string): URL {
   const path = TRIBOPAY_TRANSACTION_PATH.replace('{id}', encodeURIComponent(paymentId));
-  return new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
+  const base = baseUrl.replace(/\/+$/, '');
+  const url = new URL(`${base}${path}`);
+  if (
+    /^\.{1,2}$/.test(paymentId) ||
+    url.pathname !== `${new URL(base).pathname.replace(/\/+$/, '')}${path}`
+  ) {
+    throw new StatusCheckError('invalid_id', 'the payment id cannot be asked about by URL');
+  }
+  return url;
 }
 
 export function createTribopayStatusSource(api: TribopayApiConfig): PaymentStatusSource {
@@ -35,7 +48,13 @@ export function createTribopayStatusSource(api: TribopayApiConfig): PaymentStatu
       url.searchParams.set(TRIBOPAY_TOKEN_PARAM, api.token);
       const signal = AbortSignal.timeout(api.timeoutMs);
       try {
-        const res = await fetch(url, { headers: { Accept: 'application/json' }, signal });
+        // A redirect is not followed: it would carry api_token, in the query, to wherever
+        // it points. A 3xx is an http_error like any other non-2xx answer.
+        const res = await fetch(url, {
+          headers: { Accept: 'application/json' },
+          signal,
+          redirect: 'manual',
+        });
         return await readAnswer(res);
       } catch (err) {
         throw asCheckError(err, api.timeoutMs);

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities';
+import type { RetentionActivities } from '../../activities/retention';
+import { dataConverter } from './data-converter';
 
 /** Written by `npm run build`; loading it skips bundling the workflow code at start-up. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '../../workflow-bundle.js');
@@ -17,9 +20,11 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ReturnType<typeof createActivities>;
+  activities: ReturnType<typeof createActivities> & RetentionActivities;
   /** Recoveries kept between their tasks (WORKER_CACHED_WORKFLOWS); 0 keeps none. */
   maxCachedWorkflows: number;
+  /** Payload encryption; the workflow bundle carries the matching failure converter. */
+  codec: PayloadCodec;
   /** Slots and pollers (WORKER_*_TASK_SLOTS, WORKER_*_POLLERS); unset: the SDK's defaults. */
   tuning?: WorkerTuning;
 }
@@ -52,6 +57,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
         maximum: options.tuning.activityPollers,
       },
     }),
+    dataConverter: dataConverter(options.codec),
     ...workflowSource(),
   });
 }

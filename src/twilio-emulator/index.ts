@@ -1,4 +1,4 @@
-export { startTwilioEmulator, DEV_ACCOUNT_SID, DEV_AUTH_TOKEN } from './server';
+export { startTwilioEmulator, DEV_ACCOUNT_SID, randomAuthToken } from './server';
 export { MESSAGING_SERVICE_FROM } from './create-message';
 export type {
   EmulatedMessage,

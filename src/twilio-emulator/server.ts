@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi } from './api-routes';
@@ -9,7 +10,15 @@ import type { TwilioEmulator, TwilioEmulatorOptions } from './types';
 
 /** A fixed, obviously fake account for local runs: "AC" + 32 hex characters. */
 export const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
-export const DEV_AUTH_TOKEN = 'twilio-emulator-dev-auth-token';
+
+/**
+ * A fresh auth token for each emulator, unless one is given: a token published in the
+ * source would let anyone sign "Twilio" callbacks and opt-outs for a service in emulator
+ * mode (`npm start`), which checks signatures with it.
+ */
+export function randomAuthToken(): string {
+  return randomBytes(24).toString('hex');
+}
 
 /** The control endpoints are unauthenticated, so nothing but this machine may reach them. */
 function assertLoopback(host: string): void {
@@ -73,7 +82,7 @@ export async function startTwilioEmulator(
   const host = opts.host ?? '127.0.0.1';
   assertLoopback(host);
   const accountSid = opts.accountSid ?? DEV_ACCOUNT_SID;
-  const authToken = opts.authToken ?? DEV_AUTH_TOKEN;
+  const authToken = opts.authToken ?? randomAuthToken();
   const ctx = createContext(accountSid, authToken, opts.statusCallbacks ?? false);
   const server = createServer((req, res) => void handle(ctx, req, res));
   const address = await listen(server, opts.port ?? 0, host);

@@ -11,6 +11,7 @@ const MIGRATIONS = [
   '20261129000100_audit_trail',
   '20261129000200_recovery_rules',
   '20261129000300_suppression_ids',
+  '20261129110000_inbound_message_sids',
   '20261129160000_outbox',
   '20261129170000_sms_outcome_unknown',
 ];
@@ -27,11 +28,16 @@ interface Finished {
 }
 
 /** Runs an entrypoint to its end with only `env` (and PATH): nothing leaks in from the shell. */
-function run(name: string, env: Record<string, string>, args: string[] = []): Promise<Finished> {
+function run(
+  name: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  cwd?: string,
+): Promise<Finished> {
   const script = path.join(BIN, `${name}.js`);
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   return new Promise((resolve) => {
-    const options = { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 };
+    const options = { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000, cwd };
     execFile(process.execPath, [script, ...args], options, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
     });
@@ -43,22 +49,75 @@ async function tablesIn(db: Db): Promise<string[]> {
   return TABLES.filter((_, i) => found[i]);
 }
 
-describe.each(['migrate', 'api', 'worker'])('the %s entrypoint on a bad environment', (name) => {
-  it('exits non-zero naming every bad variable, without a stack trace', async () => {
-    const { code, stdout, stderr } = await run(name, { RECOVERY_DELAY: 'soon', PORT: 'http' });
-    expect(code).not.toBe(0);
-    expect(code).not.toBeNull();
-    expect(stderr).toMatch(/^ {2}- PORT: /m);
-    expect(stderr).toMatch(/^ {2}- RECOVERY_DELAY: /m);
-    expect(stderr).not.toMatch(STACK_FRAME);
-    expect(stdout).toBe('');
+describe.each(['migrate', 'api', 'worker', 'start'])(
+  'the %s entrypoint on a bad environment',
+  (name) => {
+    it('exits non-zero naming every bad variable, without a stack trace', async () => {
+      const { code, stdout, stderr } = await run(name, { RECOVERY_DELAY: 'soon', PORT: 'http' });
+      expect(code).not.toBe(0);
+      expect(code).not.toBeNull();
+      expect(stderr).toMatch(/^ {2}- PORT: /m);
+      expect(stderr).toMatch(/^ {2}- RECOVERY_DELAY: /m);
+      expect(stderr).not.toMatch(STACK_FRAME);
+      expect(stdout).toBe('');
+    });
+
+    it('names a too-short API_TOKEN without printing it', async () => {
+      const { code, stderr } = await run(name, { API_TOKEN: 'abc' });
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/^ {2}- API_TOKEN: /m);
+      expect(stderr).not.toContain('abc');
+    });
+  },
+);
+
+describe('settings every entrypoint validates before touching Temporal or the database', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'entrypoint-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  test.each([
+    ['start', { TWILIO_EMULATOR_PORT: 'abc' }, 'TWILIO_EMULATOR_PORT'],
+    ['api', { SMS_TEMPLATE: 'Oi {bogus}' }, 'SMS_TEMPLATE'],
+    ['worker', { SMS_TEMPLATE_2: 'Oi {bogus}' }, 'SMS_TEMPLATE_2'],
+    ['api', { ALLOWED_COUNTRIES: 'Brasil' }, 'ALLOWED_COUNTRIES'],
+  ])('%s with %j stops at once, naming %s', async (name, env, variable) => {
+    const { code, stderr } = await run(name, { DATA_DIR: dataDir, ...env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^ {2}- ${variable}: `, 'm'));
+    // Nothing was started: no Temporal dev server, no database file.
+    expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
-  it('names a too-short API_TOKEN without printing it', async () => {
-    const { code, stderr } = await run(name, { API_TOKEN: 'abc' });
-    expect(code).not.toBe(0);
-    expect(stderr).toMatch(/^ {2}- API_TOKEN: /m);
-    expect(stderr).not.toContain('abc');
+  test('a .env in the working directory is read, and the environment wins over it', async () => {
+    fs.writeFileSync(path.join(dataDir, '.env'), 'RECOVERY_DELAY=soon\nPORT=http\n');
+    const { code, stderr } = await run('migrate', { PORT: '8000' }, [], dataDir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^ {2}- RECOVERY_DELAY: /m);
+    expect(stderr).not.toMatch(/PORT/);
+  });
+});
+
+describe('npm run start:api and webhook authentication', () => {
+  test('refuses to start without WEBHOOK_SECRET, saying how to set it or opt out', async () => {
+    const { code, stdout, stderr } = await run('api', { API_TOKEN: 'an-api-token-0123456789' });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('WEBHOOK_SECRET is not set');
+    expect(stderr).toContain('WEBHOOK_AUTH=off');
+    expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
+  test('with WEBHOOK_AUTH=off it starts, with a warning', async () => {
+    // The database is unreachable on purpose: the warning comes before anything is opened.
+    const { stdout } = await run('api', {
+      WEBHOOK_AUTH: 'off',
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      LOG_LEVEL: 'warn',
+    });
+    expect(stdout).toMatch(/"level":40.*WEBHOOK_AUTH=off: webhooks are accepted without a token/);
   });
 });
 
@@ -138,5 +197,39 @@ describe('npm run migrate when the database is unreachable', () => {
     expect(stderr).toMatch(/^migration failed: connect ECONNREFUSED 127\.0\.0\.1:1$/m);
     expect(stderr).not.toMatch(STACK_FRAME);
     expect(stderr).not.toContain('s3cret-pw');
+  });
+});
+
+describe.each(['api', 'worker'])('the %s entrypoint and payload encryption', (name) => {
+  it('refuses to start without PAYLOAD_KEYS, saying how to set them or turn encryption off', async () => {
+    const { code, stdout, stderr } = await run(name, {});
+    expect(code).toBe(1);
+    expect(stderr).toContain('PAYLOAD_KEYS is not set');
+    expect(stderr).toContain('PAYLOAD_ENCRYPTION=off');
+    expect(stdout).toBe('');
+  });
+
+  it('names a malformed PAYLOAD_KEYS entry without printing the key', async () => {
+    const { code, stderr } = await run(name, { PAYLOAD_KEYS: 'k1:c2hvcnQ=' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^ {2}- PAYLOAD_KEYS: key "k1": expected 32 bytes/m);
+    expect(stderr).not.toContain('c2hvcnQ=');
+  });
+
+  it('with PAYLOAD_ENCRYPTION=off starts, warning that histories hold customer data in clear', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-plain-'));
+    try {
+      // Nothing answers at this Temporal address: the process warns, then fails to connect.
+      const { stdout } = await run(name, {
+        PAYLOAD_ENCRYPTION: 'off',
+        DATABASE_URL: `sqlite:${path.join(dir, 'audit.sqlite3')}`,
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        API_TOKEN: 'entrypoint-token-0123456789',
+      });
+      expect(stdout).toContain('PAYLOAD_ENCRYPTION=off');
+      expect(stdout).toContain('in clear');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

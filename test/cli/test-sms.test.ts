@@ -93,3 +93,14 @@ test('without Twilio settings it refuses to send, on one line, before rendering 
   );
   expect(run.stdout).toBe('');
 });
+
+test('a foreign mobile is refused unless ALLOWED_COUNTRIES names its country', async () => {
+  const args = ['test-sms', '--phone', '+351 912 345 678', '--dry-run'];
+  const refused = await runCli(args);
+  expect(refused.code).not.toBe(0);
+  expect(errorLine(refused)).toContain('ALLOWED_COUNTRIES');
+
+  const allowed = await runCli(args, { ALLOWED_COUNTRIES: 'BR,PT' });
+  expect(allowed.code).toBe(0);
+  expect(allowed.stdout).toContain('to        +351912345678');
+});

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../../src/config';
+import { envSchema } from '../../src/config/schema';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const SERVICE_SID = `MG${'fedcba9876543210'.repeat(2)}`;
@@ -24,6 +25,15 @@ describe('configuration with nothing set', () => {
   it('runs on port 8000 against a SQLite file under data/ and the local Temporal dev server', () => {
     expect(loadConfig({})).toEqual({
       port: 8000,
+      // Safe by default: loopback, webhooks authenticated, Brazilian mobiles, no links.
+      host: '127.0.0.1',
+      http: { requestTimeoutMs: 10_000, maxConnections: 512 },
+      webhookAuth: true,
+      recipients: {
+        allowedCountries: { countries: ['BR'], prefixes: [] },
+        checkoutLinkHosts: [],
+      },
+      twilioEmulatorPort: 8025,
       dataDir: path.resolve('data'),
       database: { client: 'sqlite', filename: path.resolve('data', 'recovery.sqlite3') },
       temporal: {
@@ -52,6 +62,8 @@ describe('configuration with nothing set', () => {
       twilio: null,
       smsOutcomeSettleMs: 2 * 60_000,
       tribopayApi: null,
+      payload: { keys: [], encryption: true },
+      dataRetentionMs: 180 * 86_400_000,
       logLevel: 'info',
     });
   });
@@ -93,7 +105,12 @@ describe('configuration with nothing set', () => {
       'WEBHOOK_SECRET',
       'API_TOKEN',
       'PUBLIC_URL',
+      'PAYLOAD_KEYS',
+      'PAYLOAD_ENCRYPTION',
+      'CODEC_TOKEN',
+      'DATA_RETENTION',
       'LOG_LEVEL',
+      ...Object.keys(envSchema.shape),
     ];
     const blank = Object.fromEntries(names.map((name, i) => [name, i % 2 ? '' : '   ']));
     expect(loadConfig(blank)).toEqual(loadConfig({}));
@@ -170,6 +187,24 @@ describe('each accepted spelling of a variable', () => {
     [{ WEBHOOK_SECRET: 'sixteen-chars-ok' }, (c) => c.webhookSecret, 'sixteen-chars-ok'],
     [{ API_TOKEN: 'a-much-longer-api-token' }, (c) => c.apiToken, 'a-much-longer-api-token'],
     [{ SMS_TEMPLATE: 'Oi {first_name}' }, (c) => c.smsTemplate, 'Oi {first_name}'],
+    [{ HOST: '0.0.0.0' }, (c) => c.host, '0.0.0.0'],
+    [{ HOST: '::1' }, (c) => c.host, '::1'],
+    [{ WEBHOOK_AUTH: 'off' }, (c) => c.webhookAuth, false],
+    [{ WEBHOOK_AUTH: 'on' }, (c) => c.webhookAuth, true],
+    [{ HTTP_REQUEST_TIMEOUT: '30s' }, (c) => c.http.requestTimeoutMs, 30_000],
+    [{ HTTP_MAX_CONNECTIONS: '64' }, (c) => c.http.maxConnections, 64],
+    [
+      { ALLOWED_COUNTRIES: 'br, pt,+1' },
+      (c) => c.recipients.allowedCountries,
+      { countries: ['BR', 'PT'], prefixes: ['+1'] },
+    ],
+    [
+      { CHECKOUT_LINK_HOSTS: 'Pay.Example.com, checkout.tribopay.com.br' },
+      (c) => c.recipients.checkoutLinkHosts,
+      ['pay.example.com', 'checkout.tribopay.com.br'],
+    ],
+    [{ TWILIO_EMULATOR_PORT: '9025' }, (c) => c.twilioEmulatorPort, 9025],
+    [{ SMS_TEMPLATE_2: 'Lembrete {link}' }, (c) => c.recovery.templates[1], 'Lembrete {link}'],
     [{ LOG_LEVEL: 'debug' }, (c) => c.logLevel, 'debug'],
     [{ LOG_LEVEL: 'silent' }, (c) => c.logLevel, 'silent'],
   ];
@@ -224,6 +259,18 @@ describe('each invalid value', () => {
     ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'too-short' }],
     ['API_TOKEN', { API_TOKEN: 'abc' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['HOST', { HOST: 'http://0.0.0.0' }],
+    ['WEBHOOK_AUTH', { WEBHOOK_AUTH: 'disabled' }],
+    ['HTTP_REQUEST_TIMEOUT', { HTTP_REQUEST_TIMEOUT: '10m' }],
+    ['HTTP_MAX_CONNECTIONS', { HTTP_MAX_CONNECTIONS: '0' }],
+    ['ALLOWED_COUNTRIES', { ALLOWED_COUNTRIES: 'Brasil' }],
+    ['ALLOWED_COUNTRIES', { ALLOWED_COUNTRIES: ',' }],
+    ['CHECKOUT_LINK_HOSTS', { CHECKOUT_LINK_HOSTS: 'https://pay.example.com/' }],
+    ['TWILIO_EMULATOR_PORT', { TWILIO_EMULATOR_PORT: 'abc' }],
+    // Templates are rendered with sample data at load, so a typo can't wait for a customer.
+    ['SMS_TEMPLATE', { SMS_TEMPLATE: 'Oi {bogus}' }],
+    ['SMS_TEMPLATE_2', { SMS_TEMPLATE_2: 'Oi {?link}sem fim' }],
+    ['SMS_TEMPLATE', { SMS_TEMPLATE: `{first_name}${'x'.repeat(1_600)}` }],
   ];
 
   it.each(cases)('%s in %j is named, and only it', (variable, env) => {

@@ -10,6 +10,7 @@ const MIGRATIONS = [
   '20261129000100_audit_trail',
   '20261129000200_recovery_rules',
   '20261129000300_suppression_ids',
+  '20261129110000_inbound_message_sids',
   '20261129160000_outbox',
   '20261129170000_sms_outcome_unknown',
 ];
@@ -19,6 +20,7 @@ const TABLES = [
   'sms_messages',
   'suppressed_numbers',
   'sms_send_claims',
+  'inbound_messages',
   'outbox',
 ];
 const INDEXES: Record<string, string[]> = {
@@ -37,6 +39,7 @@ const INDEXES: Record<string, string[]> = {
   ],
   suppressed_numbers: ['suppressed_numbers_created_idx', 'suppressed_numbers_phone_unique'],
   sms_send_claims: ['sms_send_claims_one_per_step', 'sms_send_claims_phone_idx'],
+  inbound_messages: ['inbound_messages_received_idx'],
   outbox: ['outbox_claim_idx', 'outbox_webhook_event_id_unique'],
   sms_messages: [
     'sms_messages_one_per_step',

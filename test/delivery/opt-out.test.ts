@@ -2,7 +2,7 @@ import { isOptOutReply } from '../../src/delivery/opt-out';
 import { INBOUND_PATH } from '../../src/http/routes/twilio-inbound';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
-import { callbackApp, postCallback } from './callbacks';
+import { callbackApp, newSid, postCallback } from './callbacks';
 
 describe('opt-out replies', () => {
   test.each([
@@ -77,5 +77,25 @@ describe('POST /api/webhooks/twilio/inbound/', () => {
     );
     expect(reply.status).toBe(403);
     expect(await suppressed(other)).toBeUndefined();
+  });
+
+  test('a replayed signed "PARE" (same MessageSid) does not re-suppress a number an operator released', async () => {
+    const number = '+5511987650096';
+    const fields = { From: number, Body: 'PARE', MessageSid: newSid() };
+    const first = await postCallback(server, fields, {}, INBOUND_PATH);
+    expect(first.text).toContain('<Message>');
+    await testDb.db('suppressed_numbers').where({ phone_e164: number }).delete();
+
+    const replay = await postCallback(server, fields, {}, INBOUND_PATH);
+    expect(replay.status).toBe(200);
+    expect(replay.text).toContain('<Response></Response>');
+    expect(await suppressed(number)).toBeUndefined();
+  });
+
+  test('a reply without a MessageSid is refused with 422 and suppresses nothing', async () => {
+    const number = '+5511987650095';
+    const reply = await postCallback(server, { From: number, Body: 'PARE' }, {}, INBOUND_PATH);
+    expect(reply.status).toBe(422);
+    expect(await suppressed(number)).toBeUndefined();
   });
 });

@@ -12,7 +12,9 @@ import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../../activities';
 import { statusCallbackUrl } from '../../src/delivery/callback-url';
-import { createApp } from '../../src/http/app';
+import type { HttpLimits } from '../../src/config';
+import { createApp, type AppDeps } from '../../src/http/app';
+import { createServer } from '../../src/runtime/api';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics';
 import { createSmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
@@ -20,10 +22,11 @@ import { createRecoveryClient } from '../../src/temporal/recovery-client';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
 import { MOBILE_E164, newPaymentId, tribopayPostback } from '../http/deliveries';
 
 export const DELAY_MS = 10 * 60_000;
+export const WEBHOOK_SECRET = 'recovery-stack-webhook-secret';
 const silent = pino({ level: 'silent' });
 
 export interface RecoveryStack {
@@ -39,12 +42,22 @@ export interface RecoveryStack {
   close(): Promise<void>;
 }
 
-export async function startRecoveryStack(taskQueue: string): Promise<RecoveryStack> {
+export interface RecoveryStackOptions {
+  /** Settings of the API app beyond the stack's own (a logger, an API token, a policy). */
+  app?: Partial<AppDeps>;
+  /** The production server's limits (runtime/api's createServer); default Node's. */
+  http?: HttpLimits;
+}
+
+export async function startRecoveryStack(
+  taskQueue: string,
+  options: RecoveryStackOptions = {},
+): Promise<RecoveryStack> {
   const [env, emulator, testDb, listening] = await Promise.all([
     createTimeSkippingEnv(),
     startTwilioEmulator({ port: 0, statusCallbacks: true }),
     pgTestDb(),
-    listen(),
+    listen(options.http),
   ]);
   const { server, url: apiUrl } = listening;
   const apiMetrics = createMetrics({ audit: { db: testDb.db, cacheMs: 0 } });
@@ -64,13 +77,16 @@ export async function startRecoveryStack(taskQueue: string): Promise<RecoverySta
       attributionWindowMs: 24 * 3_600_000,
     }),
     metrics: apiMetrics,
+    webhookSecret: WEBHOOK_SECRET,
     twilioCallbacks: { authToken: emulator.authToken, publicUrl: apiUrl },
+    ...options.app,
   });
   const handle = app.callback();
   server.on('request', (req, res) => void handle(req, res));
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
+    dataConverter: testDataConverter,
     workflowsPath: require.resolve('../../workflows'),
     activities: createActivities({
       db: testDb.db,
@@ -98,7 +114,7 @@ export async function startRecoveryStack(taskQueue: string): Promise<RecoverySta
       const national = phone.replace(/^\+55/, '');
       const webhook = await fetch(`${apiUrl}/api/webhooks/tribopay/`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Webhook-Token': WEBHOOK_SECRET },
         body: JSON.stringify(tribopayPostback(paymentId, { phone: national })),
       });
       const final = await env.client.workflow
@@ -119,8 +135,8 @@ export async function startRecoveryStack(taskQueue: string): Promise<RecoverySta
 }
 
 /** Bound before the app exists, so the app can be told its own public URL. */
-async function listen(): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer();
+async function listen(limits?: HttpLimits): Promise<{ server: http.Server; url: string }> {
+  const server = limits ? createServer(limits) : http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

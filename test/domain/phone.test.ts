@@ -1,4 +1,4 @@
-import { maskPhone, normalizePhone } from '../../src/domain/phone';
+import { maskPhone, maskPhonesIn, normalizePhone } from '../../src/domain/phone';
 
 describe('a customer phone number', () => {
   it.each([
@@ -37,12 +37,22 @@ describe('a customer phone number', () => {
     expect(normalizePhone(raw)).toEqual({ ok: false, reason: 'missing' });
   });
 
-  it('from abroad is accepted when its numbering plan cannot tell mobiles from landlines', () => {
-    expect(normalizePhone('+1 650 253 0000')).toEqual({ ok: true, e164: '+16502530000' });
+  it('from abroad is refused by default, however valid: we text Brazilian mobiles', () => {
+    expect(normalizePhone('+44 7911 123456')).toEqual({ ok: false, reason: 'country_not_allowed' });
+    expect(normalizePhone('+1 650 253 0000')).toEqual({ ok: false, reason: 'country_not_allowed' });
   });
 
-  it('from abroad that is a known mobile is accepted', () => {
-    expect(normalizePhone('+44 7911 123456')).toEqual({ ok: true, e164: '+447911123456' });
+  // +447911… is Guernsey's plan by country: a prefix names every country sharing it.
+  const abroad = { countries: ['BR', 'US'], prefixes: ['+44'] };
+
+  it('from abroad is accepted when ALLOWED_COUNTRIES names its country or prefix', () => {
+    expect(normalizePhone('+44 7911 123456', abroad)).toEqual({ ok: true, e164: '+447911123456' });
+    // A plan that cannot tell mobiles from landlines (NANP) is taken once allowed.
+    expect(normalizePhone('+1 650 253 0000', abroad)).toEqual({ ok: true, e164: '+16502530000' });
+    expect(normalizePhone('+351 912 345 678', abroad)).toEqual({
+      ok: false,
+      reason: 'country_not_allowed',
+    });
   });
 });
 
@@ -55,5 +65,27 @@ describe('a masked phone number', () => {
     ['123', '****'],
   ])('%s is shown as %s', (e164, masked) => {
     expect(maskPhone(e164)).toBe(masked);
+  });
+});
+
+describe('phone numbers inside free text', () => {
+  it.each([
+    [
+      "The 'To' number +5511987654321 is not a valid phone number.",
+      "The 'To' number +55 11 9****-4321 is not a valid phone number.",
+    ],
+    [
+      'Permission to send an SMS has not been enabled for +447911123456',
+      'Permission to send an SMS has not been enabled for +44 ******3456',
+    ],
+    ['unroutable: (11) 98765-4321', 'unroutable: *******4321'],
+    ['Twilio error 21211 after 3 attempts', 'Twilio error 21211 after 3 attempts'],
+    [
+      'cliente ligou 11987654321 em 2026-11-29 12:00',
+      'cliente ligou *******4321 em 2026-11-29 12:00',
+    ],
+    ['request 1764412345678 failed', 'request 1764412345678 failed'],
+  ])('"%s" is served as "%s"', (text, masked) => {
+    expect(maskPhonesIn(text)).toBe(masked);
   });
 });

@@ -18,9 +18,10 @@ import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definiti
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
-import { quietTemporalRuntime } from '../helpers/temporal';
+import { quietTemporalRuntime, TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/temporal';
 
 const PHONE = '+5511987651234';
+const WEBHOOK_SECRET = 'audit-crash-webhook-secret';
 let dir: string;
 let ports: { port: number; uiPort: number };
 let temporal: DevServer;
@@ -68,6 +69,8 @@ beforeAll(async () => {
     TWILIO_PHONE_NUMBER: '+15005550006',
     TWILIO_API_URL: emulator.url,
     PORT: String(apiPort),
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    WEBHOOK_SECRET,
     LOG_LEVEL: 'info',
   };
   api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -84,7 +87,7 @@ afterAll(async () => {
 function tribopay(id: string, status: string): Promise<Response> {
   return fetch(`${api.url}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: JSON.stringify({
       token: 'k9i21ah8ta',
       event: 'transaction',
@@ -132,7 +135,7 @@ test('Temporal and the worker killed mid-task: the retried task still records ca
   worker = await startWorkerProcess();
   const connection = await Connection.connect({ address: temporal.address });
   try {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter });
     const handle = client.workflow.getHandle(recoveryWorkflowId('tribopay', id));
     const final: RecoveryState = await handle.result();
     expect(final.status).toBe('cancelled');

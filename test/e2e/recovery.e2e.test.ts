@@ -2,7 +2,8 @@
  * End to end: a real `temporal server start-dev`, real PostgreSQL, the HTTP API, the worker
  * as its own process (so it can be killed), and the Twilio emulator behind the real client.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { toolPath } from '../../src/embedded/project';
 import { loadConfig } from '../../src/config';
@@ -15,10 +16,12 @@ import { ghostpay } from '../http/deliveries';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
-import { startTestDevServer } from '../helpers/temporal';
+import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
+const execFileAsync = promisify(execFile);
 const DELAY_MS = 3_000;
 const API_TOKEN = 'e2e-monitoring-token-0123456789';
+const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
 let server: Awaited<ReturnType<typeof startTestDevServer>>;
 let testDb: TestDb;
 let emulator: TwilioEmulator;
@@ -54,9 +57,13 @@ beforeAll(async () => {
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     API_TOKEN,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    WEBHOOK_SECRET,
+    HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }), '127.0.0.1');
+  // Listens where HOST says, as start:api does.
+  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }));
   worker = await startWorkerProcess();
 }, 90_000);
 
@@ -90,7 +97,7 @@ async function post(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${api.url}/api/webhooks/${gateway}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body,
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -176,18 +183,23 @@ test('an operator ends a recovery with the temporal CLI by signalling the paid s
     '--input',
     '{"status":"paid"}',
   ]);
-  const result = JSON.parse(
-    execFileSync(toolPath('temporal'), [
-      'workflow',
-      'result',
-      '--address',
-      server.address,
-      '--workflow-id',
-      workflowId,
-      '--output',
-      'json',
-    ]).toString(),
-  ) as { result: { status: string } };
+  // The result is encrypted: the operator reads it through the API's codec server, which
+  // runs in this process, so the CLI must not block its event loop (no execFileSync).
+  const { stdout } = await execFileAsync(toolPath('temporal'), [
+    'workflow',
+    'result',
+    '--address',
+    server.address,
+    '--workflow-id',
+    workflowId,
+    '--output',
+    'json',
+    '--codec-endpoint',
+    `${api.url}/codec/{namespace}`,
+    '--codec-auth',
+    `Bearer ${API_TOKEN}`,
+  ]);
+  const result = JSON.parse(stdout) as { result: { status: string } };
   expect(result.result.status).toBe('cancelled');
   await sleep(DELAY_MS);
   expect(sentTo(phone)).toHaveLength(0);

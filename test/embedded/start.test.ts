@@ -50,6 +50,13 @@ async function start(): Promise<Spawned> {
   return stack;
 }
 
+/** The secret `npm start` generated for its run, as its banner prints it. */
+function webhookSecretOf(output: string): string {
+  const secret = /Webhook secret\s+([0-9a-f]{48}) \(generated/.exec(output)?.[1];
+  if (!secret) throw new Error(`no generated webhook secret in:\n${output}`);
+  return secret;
+}
+
 const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
 const emulatorMessages = async () =>
   (await (await fetch(`http://127.0.0.1:${ports.emulator}/__emulator/messages`)).json()) as {
@@ -94,6 +101,44 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
     headers: { authorization: `Bearer ${token}` },
   });
   expect(events.status).toBe(200);
+  // No PAYLOAD_KEYS: a key of this machine's own, generated into DATA_DIR for its owner only.
+  const keyFile = path.join(dataDir, 'payload-keys');
+  expect(running.output()).toContain('Generated a payload encryption key into');
+  expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+  expect(fs.readFileSync(keyFile, 'utf8')).toMatch(/^[\w.-]+:[A-Za-z0-9+/]{43}=\n$/);
+  // The Web UI is configured to decode through the API's codec server, which lets it in.
+  const uiOrigin = `http://127.0.0.1:${ports.ui}`;
+  const settings = (await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as {
+    Codec: { Endpoint: string };
+  };
+  expect(settings.Codec.Endpoint).toMatch(
+    new RegExp(`^http://127\\.0\\.0\\.1:${ports.api}/codec/session/[0-9a-f]{48}$`),
+  );
+  const decoded = await fetch(`${settings.Codec.Endpoint}/decode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: uiOrigin },
+    body: JSON.stringify({ payloads: [] }),
+  });
+  expect(decoded.status).toBe(200);
+  expect(decoded.headers.get('access-control-allow-origin')).toBe(uiOrigin);
+  // Webhooks are locked too: a secret generated for the run, and a curl that uses it.
+  const secret = webhookSecretOf(running.output());
+  expect(running.output()).toContain(`-H 'X-Webhook-Token: ${secret}'`);
+  const delivery = (token?: string) =>
+    fetch(api('/api/webhooks/tribopay/'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { 'x-webhook-token': token } : {}),
+      },
+      body: JSON.stringify({
+        status: 'paid',
+        method: 'pix',
+        transaction: { id: `start-auth-${Date.now()}` },
+      }),
+    });
+  expect((await delivery()).status).toBe(401);
+  expect((await delivery(secret)).status).toBe(202);
   const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
   expect(isAlive(temporalPid)).toBe(true);
 
@@ -108,7 +153,10 @@ test('a recovery pending when the stack stopped sends its SMS after the next sta
   let running = await start();
   const res = await fetch(api('/api/webhooks/ghostpay'), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      'x-webhook-token': webhookSecretOf(running.output()),
+    },
     body: JSON.stringify({
       paymentId: `restart-${Date.now()}`,
       status: 'PENDING',
@@ -121,8 +169,13 @@ test('a recovery pending when the stack stopped sends its SMS after the next sta
   running.child.kill('SIGINT');
   expect(await running.exited).toBe(0);
 
+  const key = fs.readFileSync(path.join(dataDir, 'payload-keys'), 'utf8');
+
   await new Promise((resolve) => setTimeout(resolve, DELAY_MS + 500)); // the SMS falls due while everything is down
   running = await start();
+  // The same key again: the histories written before the restart stay readable.
+  expect(running.output()).toContain('Payload encryption key from');
+  expect(fs.readFileSync(path.join(dataDir, 'payload-keys'), 'utf8')).toBe(key);
   const sent = await eventually(
     async () => {
       const messages = (await emulatorMessages()).filter((m) => m.to === '+5521987654321');

@@ -11,7 +11,7 @@ import { createSmsSender, type SmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import type { TestDb } from './db';
-import { createTimeSkippingEnv } from './temporal';
+import { createTimeSkippingEnv, testDataConverter } from './temporal';
 
 export type Activities = ReturnType<typeof createActivities>;
 
@@ -54,6 +54,7 @@ export function createRecoveryWorker(options: {
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
+    dataConverter: testDataConverter,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),

@@ -3,12 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { AesGcmPayloadCodec } from '../../src/temporal/codec';
+import { dataConverter } from '../../src/temporal/data-converter';
+import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { toolPath } from '../../src/embedded/project';
 import { startDevServer, type DevServer } from '../../src/embedded/temporal-dev-server';
 import { freePort } from './ports';
 
 let runtimeQuiet = false;
+
+/**
+ * The key tests encrypt Temporal payloads with, as the service does: PAYLOAD_KEYS for the
+ * processes tests spawn, `testDataConverter` for the clients and workers they build.
+ */
+export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.alloc(32, 7).toString('base64')}`;
+export const testCodec = new AesGcmPayloadCodec(parsePayloadKeys(TEST_PAYLOAD_KEYS));
+export const testDataConverter = dataConverter(testCodec);
 
 /** The SDK logs every worker state change at INFO; tests only want errors (expected activity failures log at WARN). */
 export function quietTemporalRuntime(): void {
@@ -24,6 +35,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   quietTemporalRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } },
+    client: { dataConverter: testDataConverter },
   });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;

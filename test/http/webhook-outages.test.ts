@@ -12,7 +12,7 @@ import { createHealthCheck } from '../../src/health';
 import { INTAKE_TASK_QUEUE, intakeApp, serve, type Reply, type TestServer } from '../helpers/http';
 import { eventually } from '../helpers/processes';
 import { freePort } from '../helpers/ports';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
 import { ghostpay, newPaymentId, tribopayPostback } from './deliveries';
 
 let env: TestWorkflowEnvironment;
@@ -98,6 +98,7 @@ describe('with Temporal unavailable', () => {
     const deadAddress = `127.0.0.1:${await freePort()}`;
     // One attempt: the client's default retries would spend ~20 s before giving up.
     const unreachable = new Client({
+      dataConverter: testDataConverter,
       connection: Connection.lazy({
         address: deadAddress,
         interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],

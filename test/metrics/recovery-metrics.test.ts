@@ -5,6 +5,7 @@ import { smsForPayment } from '../../src/db/sms-messages';
 import { startWorker } from '../../src/runtime/worker';
 import { startRecoveryStack, type RecoveryStack } from '../delivery/recovery-stack';
 import { eventually } from '../helpers/processes';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 import { scrape, sampleValue } from './prometheus-text';
 
 // API and worker keep separate registries here, as `start:api` and `start:worker` would:
@@ -125,6 +126,7 @@ describe('metrics after recoveries', () => {
       TEMPORAL_TASK_QUEUE: 'recovery-metrics-served',
       WORKER_METRICS_PORT: '0',
       DATABASE_URL: stack.testDb.url,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     });
     const running = await startWorker(config, stack.testDb.db, pino({ level: 'silent' }));
     try {

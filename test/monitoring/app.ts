@@ -3,21 +3,31 @@ import type Koa from 'koa';
 import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { createApp, type AppDeps } from '../../src/http/app';
+import { phoneScrubber } from '../../src/privacy/anonymise';
+import { erasePhone } from '../../src/privacy/erase';
+import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 import type { Reply } from '../helpers/http';
 
 export const API_TOKEN = 'monitoring-test-token-0123456789';
 export const MONITORING_TASK_QUEUE = 'monitoring-test';
 export const RECOVERY_DELAY_MS = 10 * 60_000;
+const testKeys = parsePayloadKeys(TEST_PAYLOAD_KEYS);
 
 /** The whole app with real parts: `db`, a recovery client on `temporal`, and what else is given. */
 export function monitoringApp(
   deps: { db: Db; temporal: Client } & Partial<Omit<AppDeps, 'db'>>,
 ): Koa {
   const { temporal, ...rest } = deps;
+  const logger = pino({ level: 'silent' });
   return createApp({
-    logger: pino({ level: 'silent' }),
+    logger,
+    erasePhone: (phone) =>
+      erasePhone({ db: deps.db, temporal, scrub: phoneScrubber(testKeys), logger }, phone),
     apiToken: API_TOKEN,
+    // These suites seed through the webhooks; their authentication is tested elsewhere.
+    webhookAuthOff: true,
     temporalUiUrl: 'http://temporal-ui.test:8080',
     namespace: temporal.options.namespace,
     health: async () => ({

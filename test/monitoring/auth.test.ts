@@ -45,8 +45,8 @@ function request(
 }
 
 describe('the monitoring API token', () => {
-  test('covers all twenty-two monitoring paths (eleven routes, with and without the slash)', () => {
-    expect(PROTECTED).toHaveLength(22);
+  test('covers all twenty-four monitoring and privacy paths (twelve routes, with and without the slash)', () => {
+    expect(PROTECTED).toHaveLength(24);
   });
 
   test.each(PROTECTED)(

@@ -8,6 +8,7 @@ import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import { freePort } from '../helpers/ports';
+import { testDataConverter } from '../helpers/temporal';
 import { eventually } from '../helpers/processes';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
 import { ghostpay, MOBILE_E164, newPaymentId } from '../http/deliveries';
@@ -130,11 +131,14 @@ describe("one payment's recovery", () => {
     const paymentId = await waitingPayment(server);
     // Nothing listens there; the client retries until the query's deadline.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const recoveries = createRecoveryClient(new Client({ connection }), {
-      taskQueue: MONITORING_TASK_QUEUE,
-      delayMs: 1,
-      attributionWindowMs: 1,
-    });
+    const recoveries = createRecoveryClient(
+      new Client({ connection, dataConverter: testDataConverter }),
+      {
+        taskQueue: MONITORING_TASK_QUEUE,
+        delayMs: 1,
+        attributionWindowMs: 1,
+      },
+    );
     const unreachable = await serve(
       monitoringApp({ db: testDb.db, temporal: env.client, recoveries, stateTimeoutMs: 500 }),
     );

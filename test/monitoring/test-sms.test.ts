@@ -1,4 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import type { Logger } from '../../src/logging';
 import { testSmsResultSchema } from '../../src/monitoring/shapes';
 import { createSmsSender } from '../../src/sms/sender';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
@@ -29,7 +31,9 @@ afterAll(async () => {
 });
 
 /** A fresh app (so a fresh rate limit) sending through the emulator with the real twilio client. */
-async function testSmsServer(options: { twilio?: boolean } = {}): Promise<TestServer> {
+async function testSmsServer(
+  options: { twilio?: boolean; logger?: Logger } = {},
+): Promise<TestServer> {
   const sms =
     options.twilio === false
       ? createSmsSender(null)
@@ -37,7 +41,14 @@ async function testSmsServer(options: { twilio?: boolean } = {}): Promise<TestSe
           { accountSid: emulator.accountSid, authToken: emulator.authToken, from: SENDER_NUMBER },
           emulator.url,
         );
-  const server = await serve(monitoringApp({ db: testDb.db, temporal: env.client, sms }));
+  const server = await serve(
+    monitoringApp({
+      db: testDb.db,
+      temporal: env.client,
+      sms,
+      ...(options.logger ? { logger: options.logger } : {}),
+    }),
+  );
   servers.push(server);
   return server;
 }
@@ -101,6 +112,11 @@ describe('sending a test SMS', () => {
 
   test.each([
     ['a landline', { phone_number: '(11) 3333-4444' }, 'phone_number'],
+    [
+      'a foreign mobile (Brazil only by default)',
+      { phone_number: '+44 7911 123456' },
+      'phone_number',
+    ],
     ['text that is no number', { phone_number: 'call me' }, 'phone_number'],
     ['too few digits', { phone_number: '123' }, 'phone_number'],
     ['no number', { message: 'oi' }, 'phone_number'],
@@ -178,5 +194,40 @@ describe('sending a test SMS', () => {
 
     expect(reply.status).toBe(503);
     expect(reply.json.error.message).toMatch(/Twilio is not configured: set TWILIO_ACCOUNT_SID/);
+  });
+});
+
+describe('a test SMS Twilio accepted but the database would not record', () => {
+  // A real database refusal: a trigger rejects storing any SID, as a broken disk or a
+  // lost connection would, after Twilio has already taken the message.
+  beforeAll(async () => {
+    await testDb.db.raw(`
+      CREATE FUNCTION refuse_sid() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'disk full while writing sms_messages'; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER refuse_sid BEFORE UPDATE OF twilio_sid ON sms_messages
+        FOR EACH ROW WHEN (NEW.twilio_sid IS NOT NULL) EXECUTE FUNCTION refuse_sid();`);
+  });
+  afterAll(async () => {
+    await testDb.db.raw('DROP TRIGGER refuse_sid ON sms_messages; DROP FUNCTION refuse_sid();');
+  });
+
+  test('answers 200 with the SID, never marks the message failed, and no SQL reaches a body', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const server = await testSmsServer({ logger });
+    const reply = await send(server, { phone_number: '(11) 98765-4399', message: 'Teste' });
+
+    expect(reply.status).toBe(200);
+    const sid = emulator.messages()[0].sid;
+    expect(reply.json.sid).toBe(sid);
+    const row = await testDb.db('sms_messages').where({ id: reply.json.smsId }).first();
+    expect(row.status).not.toBe('failed');
+    expect(row.error_message).toBeNull();
+    const logs = await call(server.url, '/api/webhooks/sms-logs/?limit=200');
+    expect(logs.text).not.toMatch(/update "sms_messages"|disk full/i);
+    // Retried, then the SID goes to the error log for an operator to match with Twilio.
+    expect(lines.map((line) => JSON.parse(line) as { level: number; sid?: string })).toEqual([
+      expect.objectContaining({ level: 50, sid }),
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RULES = path.join(ROOT, 'ops/prometheus/alerts.yml');
@@ -84,6 +85,8 @@ describe('every metric the dashboard and the alert rules use', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${port.temporal}`,
       LOG_LEVEL: 'warn',
       QUIET_HOURS: 'off',
+      // One key for npm start and the separate API and worker: they read each other's payloads.
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     };
     const stack = spawnEntrypoint('start', {
       ...shared,

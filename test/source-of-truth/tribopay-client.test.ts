@@ -2,6 +2,8 @@
  * The TriboPay status client against the emulator: how each answer (and each way of not
  * answering) becomes a status or a StatusCheckError, and that the token stays out of errors.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config';
 import {
   createPaymentStatusSources,
@@ -151,6 +153,44 @@ describe('no clear answer is a StatusCheckError naming why', () => {
     expect(error.failure).toBe('unreachable');
     expect(error.message).toContain('ECONNREFUSED');
     expect(error.message).not.toContain('token-x');
+  });
+});
+
+describe('a payment id or an answer that would lead the request elsewhere', () => {
+  test.each(['.', '..'])(
+    'the id "%s" is refused (invalid_id), and nothing is asked',
+    async (id) => {
+      const error = await failureOf(source.currentStatus(id));
+      expect(error.failure).toBe('invalid_id');
+      expect(emulator.requests()).toEqual([]);
+    },
+  );
+
+  test('a redirect is not followed, so the token never reaches where it points', async () => {
+    const seen: string[] = [];
+    const elsewhere = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.end('{"status":"paid"}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/steal`;
+    const redirecting = http.createServer((_req, res) => {
+      res.writeHead(302, { Location: target });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (redirecting.address() as AddressInfo).port;
+      const error = await failureOf(
+        sourceFor(`http://127.0.0.1:${port}/api`, 'secret-token-1').currentStatus('tx-1'),
+      );
+      expect(error.failure).toBe('http_error');
+      expect(error.message).not.toContain('secret-token-1');
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../src/config';
 import { createWorker, type WorkerOptions } from '../../src/temporal/worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, testCodec } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 
@@ -23,6 +23,7 @@ async function compiled(tuning: WorkerOptions['tuning']) {
     // No activity runs here; the test reads the worker's settings only.
     activities: {} as WorkerOptions['activities'],
     maxCachedWorkflows: 100,
+    codec: testCodec,
     tuning,
   });
   // Started and stopped at once, so the native worker is released.

@@ -64,3 +64,25 @@ test('a config with a malformed account sid or api URL is refused field by field
     'apiUrl',
   ]);
 });
+
+test("each emulator run has its own random auth token, and Twilio's client signs only with it", async () => {
+  const [a, b] = await Promise.all([
+    startTwilioEmulator({ port: 0 }),
+    startTwilioEmulator({ port: 0 }),
+  ]);
+  try {
+    expect(a.authToken).toMatch(/^[0-9a-f]{48}$/);
+    expect(b.authToken).not.toBe(a.authToken);
+    // The token once published in the source no longer authenticates anything.
+    const old = createTwilioClient({
+      ...a,
+      authToken: 'twilio-emulator-dev-auth-token',
+      apiUrl: a.url,
+    });
+    await expect(
+      old.messages.create({ to: '+5521987654321', from: '+15005550001', body: 'Oi' }),
+    ).rejects.toMatchObject({ status: 401 });
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});

@@ -18,6 +18,7 @@ import {
 } from '../../workflows/definitions';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
+import { testDataConverter } from '../helpers/temporal';
 
 const TASK_QUEUE = 'gateway-status-check-test';
 const MINUTE = 60_000;
@@ -135,7 +136,7 @@ describe('a paid webhook that never arrived', () => {
     expect(names).toContain('core_local_activity');
     await expect(
       Worker.runReplayHistory(
-        { workflowsPath: require.resolve('../../workflows') },
+        { workflowsPath: require.resolve('../../workflows'), dataConverter: testDataConverter },
         history,
         recoveryWorkflowId('tribopay', id),
       ),

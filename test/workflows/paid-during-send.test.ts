@@ -13,7 +13,12 @@ import {
   recoveryWorkflowId,
   type RecoveryState,
 } from '../../workflows/definitions';
-import { DELAY_MS, startRecoveryStack, type RecoveryStack } from '../delivery/recovery-stack';
+import {
+  DELAY_MS,
+  startRecoveryStack,
+  type RecoveryStack,
+  WEBHOOK_SECRET,
+} from '../delivery/recovery-stack';
 import { newPaymentId, tribopayPostback } from '../http/deliveries';
 import { eventually } from '../helpers/processes';
 
@@ -40,7 +45,7 @@ function newPhone(): { e164: string; national: string } {
 async function postTribopay(paymentId: string, status: string, phone: string): Promise<void> {
   const res = await fetch(`${stack.apiUrl}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-Webhook-Token': WEBHOOK_SECRET },
     body: JSON.stringify(tribopayPostback(paymentId, { status, phone })),
   });
   expect(res.status).toBe(202);

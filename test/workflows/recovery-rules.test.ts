@@ -22,6 +22,7 @@ import type { QuietHours } from '../../workflows/quiet-hours';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { createRecoveryWorker } from '../helpers/recovery-worker';
 import { createTimeSkippingEnv } from '../helpers/temporal';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 
 const TASK_QUEUE = 'recovery-rules-test';
 const MINUTE = 60_000;
@@ -44,7 +45,11 @@ beforeAll(async () => {
   [emulator, testDb, bundle] = await Promise.all([
     startTwilioEmulator({ port: 0 }),
     sqliteTestDb(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundler }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietBundler,
+    }),
   ]);
 }, 120_000);
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { quietTemporalRuntime } from '../helpers/temporal';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
+import { quietTemporalRuntime, testDataConverter } from '../helpers/temporal';
 
 const HISTORIES = path.join(__dirname, '../fixtures/histories');
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
@@ -23,18 +24,30 @@ beforeAll(async () => {
   quietTemporalRuntime();
   current = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: silent,
   });
 }, 60_000);
 
+// Histories from before payload encryption (clear payloads) and after it (encrypted under
+// the tests' key) both replay through the codec, as a worker reads them.
 test.each(fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')))(
   'the recorded history %s replays against the current workflow code',
   async (file) => {
     await expect(
-      Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file)),
+      Worker.runReplayHistory(
+        { workflowBundle: current, dataConverter: testDataConverter },
+        loadHistory(file),
+      ),
     ).resolves.toBeUndefined();
   },
 );
+
+test('an encrypted history does not replay without its key', async () => {
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: current }, loadHistory('encrypted-sms-sent.json')),
+  ).rejects.toThrow();
+});
 
 test('a workflow change that reorders its steps is reported as non-determinism', async () => {
   const changed = await bundleWorkflowCode({

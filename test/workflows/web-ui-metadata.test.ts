@@ -10,6 +10,7 @@ import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { paymentStatusSignal, recoveryWorkflowId } from '../../workflows/definitions';
 import { sqliteTestDb } from '../helpers/db';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
+import { testCodec } from '../helpers/temporal';
 
 const DELAY_MS = 10 * 60_000;
 const TASK_QUEUE = 'web-ui-metadata';
@@ -129,7 +130,8 @@ test('the SMS activity carries its retry policy as its summary, where the Web UI
   await env.client.workflow.getHandle(workflowId).result();
   const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
   const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
-  const payload = scheduled.userMetadata!.summary!;
+  // Encrypted like every payload; the Web UI shows it through the codec server.
+  const [payload] = await testCodec.decode([scheduled.userMetadata!.summary!]);
   const summary = JSON.parse(Buffer.from(payload.data!).toString()) as string;
   expect(summary).toContain('retried after 5s, doubling, at most 5m apart, for up to 1h');
   expect(summary).toContain('permanent Twilio errors fail at once');

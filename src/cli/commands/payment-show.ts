@@ -11,6 +11,7 @@ import {
 import { openDatabase } from '../../runtime/database';
 import { connectClient } from '../../temporal/clients';
 import { temporalTarget } from '../../temporal/connect';
+import { operatorCodec } from '../../temporal/encryption';
 import { createRecoveryClient } from '../../temporal/recovery-client';
 import { CliError, UsageError, type Command } from '../command';
 import { gatewayOption, parseCommandLine, requiredText, validateOptions } from '../options';
@@ -67,7 +68,7 @@ async function withViewDeps<T>(
   }
   const db = await openDatabase(config, createLogger('silent'), { migrate: false });
   const target = temporalTarget(config, env);
-  const client = await connectClient(target).catch(() => null);
+  const client = await connectClient(target, operatorCodec(config)).catch(() => null);
   try {
     return await use({
       db,

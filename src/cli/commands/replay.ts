@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { isGrpcServiceError } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -7,6 +8,8 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { loadConfig } from '../../config';
 import { connectClient } from '../../temporal/clients';
 import { temporalTarget } from '../../temporal/connect';
+import { dataConverter } from '../../temporal/data-converter';
+import { operatorCodec } from '../../temporal/encryption';
 import { workflowSource } from '../../temporal/worker';
 import { CliError, UsageError, type Command } from '../command';
 import { oneLine, parseCommandLine } from '../options';
@@ -50,15 +53,20 @@ export const replay: Command = {
         ? await fetchHistory(workflowId, ctx.env)
         : readHistory(values.file);
     quietSdkLogs(ctx.verbose);
-    await replayHistory(history, workflowId ?? startedWorkflowId(history));
+    await replayHistory(
+      history,
+      workflowId ?? startedWorkflowId(history),
+      operatorCodec(loadConfig(ctx.env)),
+    );
     ctx.out(`replayed ${history.events?.length ?? 0} events: OK`);
     return 0;
   },
 };
 
 async function fetchHistory(workflowId: string, env: NodeJS.ProcessEnv): Promise<History> {
-  const target = temporalTarget(loadConfig(env), env);
-  const client = await connectClient(target).catch((err: Error) => {
+  const config = loadConfig(env);
+  const target = temporalTarget(config, env);
+  const client = await connectClient(target, operatorCodec(config)).catch((err: Error) => {
     throw new CliError(`could not reach Temporal at ${target.address}: ${err.message}`);
   });
   try {
@@ -106,9 +114,17 @@ function startedWorkflowId(history: History): string {
   return history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || 'replay';
 }
 
-async function replayHistory(history: History, workflowId: string): Promise<void> {
+async function replayHistory(
+  history: History,
+  workflowId: string,
+  codec: PayloadCodec,
+): Promise<void> {
   try {
-    await Worker.runReplayHistory(workflowSource(), history, workflowId);
+    await Worker.runReplayHistory(
+      { ...workflowSource(), dataConverter: dataConverter(codec) },
+      history,
+      workflowId,
+    );
   } catch (err) {
     if (err instanceof DeterminismViolationError)
       throw new CliError(`non-determinism: ${coreReason(err.message)}`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../../config';
 import { withRunningEmulator } from '../../embedded/run-file';
-import { normalizePhone, type PhoneRejection } from '../../domain/phone';
+import { normalizePhone, type AllowedCountries, type PhoneRejection } from '../../domain/phone';
 import { SmsSendError } from '../../sms/errors';
 import { segmentCount } from '../../sms/segments';
 import { createSmsSender, type SmsSender } from '../../sms/sender';
@@ -32,24 +32,27 @@ const PHONE_PROBLEMS: Record<PhoneRejection, string> = {
   unparseable: 'is not a phone number',
   invalid: 'is not a valid phone number',
   not_mobile: "is not a mobile number (a landline can't receive SMS)",
+  country_not_allowed: 'is from a country we do not text (ALLOWED_COUNTRIES, default BR)',
 };
 
-/** The same rule the webhook applies: only a valid mobile number ever gets a recovery SMS. */
-const mobilePhone = z.string({ error: 'is required' }).transform((raw, ctx) => {
-  const phone = normalizePhone(raw);
-  if (phone.ok) return phone.e164;
-  ctx.addIssue({ code: 'custom', message: `"${raw}" ${PHONE_PROBLEMS[phone.reason]}` });
-  return z.NEVER;
-});
+/** The same rule the webhook applies: only an allowed mobile number ever gets a recovery SMS. */
+const mobilePhone = (allowed: AllowedCountries) =>
+  z.string({ error: 'is required' }).transform((raw, ctx) => {
+    const phone = normalizePhone(raw, allowed);
+    if (phone.ok) return phone.e164;
+    ctx.addIssue({ code: 'custom', message: `"${raw}" ${PHONE_PROBLEMS[phone.reason]}` });
+    return z.NEVER;
+  });
 
-const schema = z.object({
-  phone: mobilePhone,
-  name: z.string().optional(),
-  amount: centavosOption.optional(),
-  gateway: gatewayOption,
-  link: z.string().optional(),
-  'dry-run': z.boolean(),
-});
+const schemaFor = (allowed: AllowedCountries) =>
+  z.object({
+    phone: mobilePhone(allowed),
+    name: z.string().optional(),
+    amount: centavosOption.optional(),
+    gateway: gatewayOption,
+    link: z.string().optional(),
+    'dry-run': z.boolean(),
+  });
 
 export const testSms: Command = {
   name: 'test-sms',
@@ -67,8 +70,9 @@ export const testSms: Command = {
         'dry-run': { type: 'boolean', default: false },
       },
     });
-    const input = validateOptions('test-sms', schema, values);
     const { config, emulatorUrl } = withRunningEmulator(loadConfig(ctx.env));
+    const schema = schemaFor(config.recipients.allowedCountries);
+    const input = validateOptions('test-sms', schema, values);
     if (!input['dry-run'] && !config.twilio)
       throw new CliError(`Twilio is not configured: ${SEND_HINT}`);
     const body = renderSms(config.smsTemplate ?? DEFAULT_TEMPLATE, {

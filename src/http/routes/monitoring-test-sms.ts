@@ -20,6 +20,7 @@ const PHONE_PROBLEMS: Record<PhoneRejection, string> = {
   unparseable: 'is not a phone number',
   invalid: 'is not a valid phone number',
   not_mobile: 'is not a mobile number: landlines cannot receive SMS',
+  country_not_allowed: 'is from a country we do not text (ALLOWED_COUNTRIES, default BR)',
 };
 
 /** `test-sms/`: one real SMS, rate-limited per token. */
@@ -32,11 +33,12 @@ export function testSmsRoutes(
   const sender = {
     db: deps.db,
     sms: deps.sms ?? createSmsSender(null),
+    logger: deps.logger,
     statusCallbackUrl: deps.statusCallbackUrl,
   };
   router.post(routePaths(testSmsRoute), auth, async (ctx) => {
     const body = await parseJsonBody(ctx, testSmsRoute.body.schema, MAX_BODY_BYTES);
-    const phone = normalizePhone(body.phone_number);
+    const phone = normalizePhone(body.phone_number, deps.recipients?.allowedCountries);
     if (!phone.ok) {
       throw new HttpError(422, 'invalid request body', [
         { path: 'phone_number', message: PHONE_PROBLEMS[phone.reason] },

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Logger } from 'pino';
+import type { RecipientPolicy } from '../../config';
 import type { Db } from '../../db/connect';
 import type { RateLimit } from '../../monitoring/rate-limiter';
 import type { SmsSender } from '../../sms/sender';
@@ -28,6 +29,8 @@ export interface MonitoringRouteDeps {
   namespace?: string;
   /** Default 5 a minute. */
   testSmsLimit?: RateLimit;
+  /** ALLOWED_COUNTRIES for `test-sms`; unset: Brazil only. */
+  recipients?: RecipientPolicy;
   /** How long the payment view waits for the workflow's state (default 3 s). */
   stateTimeoutMs?: number;
 }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Db } from '../../db/connect';
+import { firstSighting } from '../../db/inbound-messages';
 import { suppress } from '../../db/suppressions';
 import { DEFAULT_OPT_OUT_REPLY, isOptOutReply } from '../../delivery/opt-out';
 import { maskPhone } from '../../domain/phone';
@@ -11,6 +12,8 @@ import type { TwilioCallbackSettings } from './twilio-status';
 export const INBOUND_PATH = '/api/webhooks/twilio/inbound/';
 const MAX_INBOUND_BYTES = 64 * 1024;
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** Twilio's are SM/MM + 32 hex; anything id-like up to the column's width is taken. */
+const MESSAGE_SID = /^[A-Z]{2}[0-9A-Za-z]{1,62}$/;
 
 export interface TwilioInboundRouteDeps {
   db: Db;
@@ -34,19 +37,37 @@ export function twilioInboundRoutes(deps: TwilioInboundRouteDeps): Router {
       throw new HttpError(422, 'not a valid Twilio inbound message', [
         { path: 'From', message: 'expected an E.164 number' },
       ]);
-    const reply = isOptOutReply(body) ? await optOut(deps, from, body) : null;
+    const sid = typeof params.MessageSid === 'string' ? params.MessageSid : '';
+    if (!MESSAGE_SID.test(sid))
+      throw new HttpError(422, 'not a valid Twilio inbound message', [
+        {
+          path: 'MessageSid',
+          message: 'expected a Twilio message SID, e.g. SM followed by 32 hex digits',
+        },
+      ]);
+    const reply = isOptOutReply(body) ? await optOut(deps, sid, from, body) : null;
     ctx.type = 'text/xml';
     ctx.body = twiml(reply);
   });
   return router;
 }
 
+/** Null (no reply) for a MessageSid already handled: a replay suppresses and answers nothing. */
 async function optOut(
   deps: TwilioInboundRouteDeps,
+  sid: string,
   from: string,
   body: string,
 ): Promise<string | null> {
-  await suppress(deps.db, from, 'opt_out_reply', body.slice(0, 100));
+  const first = await deps.db.transaction(async (tx) => {
+    if (!(await firstSighting(tx, sid))) return false;
+    await suppress(tx, from, 'opt_out_reply', body.slice(0, 100));
+    return true;
+  });
+  if (!first) {
+    deps.logger.info({ to: maskPhone(from) }, 'opt-out reply already handled (same MessageSid)');
+    return null;
+  }
   deps.logger.info({ to: maskPhone(from) }, 'number opted out by reply');
   return deps.optOutReply === undefined ? DEFAULT_OPT_OUT_REPLY : deps.optOutReply;
 }

@@ -3,6 +3,8 @@ import Router from '@koa/router';
 import { GATEWAYS, type Gateway } from '../../domain/payment-event';
 import { decodeBody } from '../../gateways/decode-body';
 import { parseDelivery } from '../../gateways';
+import { withTrustedLinks } from '../../gateways/links';
+import type { RecipientPolicy } from '../../config';
 import {
   handleDelivery,
   IntakeUnavailableError,
@@ -18,6 +20,13 @@ export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
   /** The intake's relay to Temporal; createApp makes one when none is given. */
   relay?: IntakeDeps['relay'];
   webhookSecret?: string;
+  /**
+   * true only for WEBHOOK_AUTH=off. Without it and without a secret, every webhook is
+   * refused: an open intake would let anyone make us text anyone.
+   */
+  webhookAuthOff?: boolean;
+  /** Who may be texted and which links may go into an SMS; unset: Brazil only, no links. */
+  recipients?: RecipientPolicy;
   metrics?: Metrics;
 }
 
@@ -31,11 +40,12 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
       [`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`],
       webhookInstruments(deps.metrics, gateway),
       async (ctx) => {
-        requireWebhookSecret(ctx, deps.webhookSecret);
-        const delivery = await readDelivery(ctx, gateway);
+        requireWebhookSecret(ctx, deps);
+        const delivery = await readDelivery(ctx, gateway, deps.recipients);
         noteStatus(ctx, delivery.event.status);
         try {
-          const result = await handleDelivery(deps, delivery);
+          const allowedCountries = deps.recipients?.allowedCountries;
+          const result = await handleDelivery({ ...deps, allowedCountries }, delivery);
           noteOutcome(ctx, result.outcome);
           ctx.status = result.httpStatus;
           ctx.body = {
@@ -58,15 +68,24 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   return router;
 }
 
-function requireWebhookSecret(ctx: Koa.Context, secret: string | undefined): void {
-  if (!secret) return;
+function requireWebhookSecret(ctx: Koa.Context, deps: WebhookRouteDeps): void {
+  if (deps.webhookAuthOff) return;
+  if (!deps.webhookSecret) {
+    throw new HttpError(401, 'webhooks are disabled: set WEBHOOK_SECRET (16+ characters)');
+  }
+  // The header first; `?token=` only for gateways that cannot set headers (and is never logged).
   const presented =
     ctx.get('x-webhook-token') ||
     (typeof ctx.query.token === 'string' ? ctx.query.token : undefined);
-  if (!secretsMatch(presented, secret)) throw new HttpError(401, 'missing or wrong webhook token');
+  if (!secretsMatch(presented, deps.webhookSecret))
+    throw new HttpError(401, 'missing or wrong webhook token');
 }
 
-async function readDelivery(ctx: Koa.Context, gateway: Gateway) {
+async function readDelivery(
+  ctx: Koa.Context,
+  gateway: Gateway,
+  recipients: RecipientPolicy | undefined,
+) {
   const contentType = ctx.get('content-type') || null;
   if (!contentType || !JSON_TYPE.test(contentType)) {
     throw new HttpError(415, 'expected Content-Type: application/json');
@@ -80,5 +99,6 @@ async function readDelivery(ctx: Koa.Context, gateway: Gateway) {
   }
   const parsed = parseDelivery(gateway, body);
   if (!parsed.ok) throw new HttpError(422, `not a valid ${gateway} delivery`, parsed.issues);
-  return { event: parsed.event, rawBody, contentType };
+  const event = withTrustedLinks(parsed.event, recipients?.checkoutLinkHosts ?? []);
+  return { event, rawBody, contentType };
 }

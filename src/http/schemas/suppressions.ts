@@ -10,7 +10,7 @@ const PATH = '/api/webhooks/suppressions/';
 const BAD_INPUT = { description: 'A parameter is invalid; `issues` names each one' };
 
 /** A number as an operator would type it; Brazilian when it has no country code. */
-function phoneText(strict: boolean) {
+export function phoneText(strict: boolean) {
   return z
     .string()
     .max(64)

@@ -1,0 +1,14 @@
+import type { Db } from './connect';
+
+/**
+ * Records a reply's MessageSid; false when it was already recorded (a replay). Runs in the
+ * caller's transaction, so a reply whose handling fails is not marked as seen.
+ */
+export async function firstSighting(db: Db, messageSid: string): Promise<boolean> {
+  const inserted = await db('inbound_messages')
+    .insert({ message_sid: messageSid, received_at: new Date() })
+    .onConflict('message_sid')
+    .ignore()
+    .returning('message_sid');
+  return inserted.length > 0;
+}

@@ -1,0 +1,98 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/connect';
+import { suppress } from '../db/suppressions';
+import type { Logger } from '../logging';
+import {
+  anonymiseSmsMessages,
+  anonymiseWebhookEvents,
+  ERASED,
+  type PhoneScrubber,
+  type SmsRowRef,
+  type WebhookRow,
+} from './anonymise';
+
+/** What one erasure did, table by table; a repeat finds nothing left to do. */
+export interface ErasureResult {
+  tables: {
+    webhook_events: number;
+    sms_messages: number;
+    sms_send_claims: number;
+    suppressed_numbers: number;
+  };
+  recoveriesEnded: number;
+}
+
+export interface ErasureDeps {
+  db: Db;
+  temporal: Client;
+  scrub: PhoneScrubber;
+  logger: Logger;
+}
+
+export const ERASURE_REASON = 'privacy erasure (LGPD art. 18)';
+
+/**
+ * A customer's request to be forgotten: the number goes on the suppression list first (so
+ * no SMS can leave while the rest happens), running recoveries for it are cancelled, then
+ * every audit row about it is anonymised and its frequency-cap claims deleted.
+ */
+export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<ErasureResult> {
+  const { db } = deps;
+  const suppressed = await suppress(db, phoneE164, 'manual', ERASURE_REASON);
+  const recoveriesEnded = await endRecoveries(deps, phoneE164);
+  const webhookRows: WebhookRow[] = await db('webhook_events')
+    .where({ phone_e164: phoneE164 })
+    .select('id', 'phone_e164', 'normalized');
+  const smsRows: SmsRowRef[] = await db('sms_messages')
+    .where({ to_e164: phoneE164 })
+    .select('id', 'to_e164');
+  const result: ErasureResult = {
+    tables: {
+      webhook_events: await anonymiseWebhookEvents(db, webhookRows, deps.scrub),
+      sms_messages: await anonymiseSmsMessages(db, smsRows, deps.scrub),
+      sms_send_claims: await db('sms_send_claims').where({ phone_e164: phoneE164 }).delete(),
+      suppressed_numbers: suppressed ? 1 : 0,
+    },
+    recoveriesEnded,
+  };
+  // The audit of the erasure itself names no number: only what was done.
+  deps.logger.info({ ...result.tables, recoveriesEnded }, 'personal data erased on request');
+  return result;
+}
+
+/** Cancels each running recovery that has a delivery for the number (recorded in its history). */
+async function endRecoveries(deps: ErasureDeps, phoneE164: string): Promise<number> {
+  const rows: { workflow_id: string }[] = await deps
+    .db('webhook_events')
+    .where({ phone_e164: phoneE164 })
+    .whereNot({ raw_body: ERASED })
+    .whereNotNull('workflow_id')
+    .distinct('workflow_id');
+  let ended = 0;
+  for (const { workflow_id: workflowId } of rows) {
+    const handle = deps.temporal.workflow.getHandle(workflowId);
+    const status = await handle.describe().then(
+      (d) => d.status.name,
+      () => null,
+    );
+    if (status !== 'RUNNING') continue;
+    await handle.cancel();
+    // Rows it writes while closing (a skipped step) must be there to be anonymised too.
+    await closed(handle.result(), CLOSE_WAIT_MS);
+    ended += 1;
+  }
+  return ended;
+}
+
+const CLOSE_WAIT_MS = 10_000;
+
+/** Settles when the recovery has closed, however it closed, or after `ms`. */
+function closed(result: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}

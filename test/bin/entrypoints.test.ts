@@ -114,6 +114,7 @@ describe('npm run start:api and webhook authentication', () => {
     // The database is unreachable on purpose: the warning comes before anything is opened.
     const { stdout } = await run('api', {
       WEBHOOK_AUTH: 'off',
+      PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
       DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
       LOG_LEVEL: 'warn',
     });
@@ -201,8 +202,11 @@ describe('npm run migrate when the database is unreachable', () => {
 });
 
 describe.each(['api', 'worker'])('the %s entrypoint and payload encryption', (name) => {
+  // The API's webhook secret is checked first; these tests are about the keys.
+  const WEBHOOK = { WEBHOOK_SECRET: 'entrypoint-webhook-secret-0123' };
+
   it('refuses to start without PAYLOAD_KEYS, saying how to set them or turn encryption off', async () => {
-    const { code, stdout, stderr } = await run(name, {});
+    const { code, stdout, stderr } = await run(name, WEBHOOK);
     expect(code).toBe(1);
     expect(stderr).toContain('PAYLOAD_KEYS is not set');
     expect(stderr).toContain('PAYLOAD_ENCRYPTION=off');
@@ -210,7 +214,7 @@ describe.each(['api', 'worker'])('the %s entrypoint and payload encryption', (na
   });
 
   it('names a malformed PAYLOAD_KEYS entry without printing the key', async () => {
-    const { code, stderr } = await run(name, { PAYLOAD_KEYS: 'k1:c2hvcnQ=' });
+    const { code, stderr } = await run(name, { ...WEBHOOK, PAYLOAD_KEYS: 'k1:c2hvcnQ=' });
     expect(code).toBe(2);
     expect(stderr).toMatch(/^ {2}- PAYLOAD_KEYS: key "k1": expected 32 bytes/m);
     expect(stderr).not.toContain('c2hvcnQ=');
@@ -221,6 +225,7 @@ describe.each(['api', 'worker'])('the %s entrypoint and payload encryption', (na
     try {
       // Nothing answers at this Temporal address: the process warns, then fails to connect.
       const { stdout } = await run(name, {
+        ...WEBHOOK,
         PAYLOAD_ENCRYPTION: 'off',
         DATABASE_URL: `sqlite:${path.join(dir, 'audit.sqlite3')}`,
         TEMPORAL_ADDRESS: '127.0.0.1:1',

@@ -22,6 +22,7 @@ import { MOBILE, MOBILE_E164, newPaymentId, tribopayPostback } from '../http/del
 const run = promisify(execFile);
 const TASK_QUEUE = 'encryption-e2e';
 const API_TOKEN = 'encryption-e2e-token-0123456789';
+const WEBHOOK_SECRET = 'encryption-e2e-webhook-secret-0123';
 const NAME = 'Maria Silva';
 
 let server: Awaited<ReturnType<typeof startTestDevServer>>;
@@ -51,6 +52,7 @@ beforeAll(async () => {
     ATTRIBUTION_WINDOW: '1s',
     QUIET_HOURS: 'off',
     API_TOKEN,
+    WEBHOOK_SECRET,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   });
   api = await startApi(config, testDb.db, pino({ level: 'silent' }), '127.0.0.1');
@@ -67,7 +69,7 @@ beforeAll(async () => {
   workflowId = recoveryWorkflowId('tribopay', paymentId);
   const reply = await fetch(`${api.url}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: JSON.stringify(tribopayPostback(paymentId, { phone: MOBILE, name: NAME })),
   });
   expect(reply.status).toBe(202);
@@ -86,7 +88,7 @@ beforeAll(async () => {
   failingWorkflowId = recoveryWorkflowId('tribopay', failingId);
   const failing = await fetch(`${api.url}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: JSON.stringify(tribopayPostback(failingId, { phone: FAILING_E164.slice(3), name: NAME })),
   });
   expect(failing.status).toBe(202);

@@ -14,9 +14,10 @@ import { paymentStatusSignal } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
-import { startTestDevServer } from '../helpers/temporal';
+import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
 const DELAY_MS = 4_000;
+const WEBHOOK_SECRET = 'e2e-outbox-webhook-secret-0123';
 let temporal: DevServer & { dir: string };
 let temporalPort: number;
 let testDb: TestDb;
@@ -72,6 +73,8 @@ beforeAll(async () => {
     TWILIO_AUTH_TOKEN: emulator.authToken,
     TWILIO_PHONE_NUMBER: '+15005550006',
     TWILIO_API_URL: emulator.url,
+    WEBHOOK_SECRET,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     OUTBOX_CLAIM_TIMEOUT: '6s',
     OUTBOX_SWEEP_INTERVAL: '300ms',
     LOG_LEVEL: 'warn',
@@ -110,7 +113,7 @@ function body(id: string, status: string, phone: string): string {
 async function post(apiUrl: string, text: string) {
   const res = await fetch(`${apiUrl}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: text,
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };

@@ -2,6 +2,7 @@
  * End to end: a real `temporal server start-dev`, real PostgreSQL, the HTTP API, the worker
  * as its own process (so it can be killed), and the Twilio emulator behind the real client.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import pino from 'pino';
@@ -322,8 +323,15 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
   async function untilAttempt(workflowId: string, attempts: number): Promise<void> {
     await eventually(
       async () => {
-        const { raw } = await api.client.workflow.getHandle(workflowId).describe();
-        return (raw.pendingActivities?.[0]?.attempt ?? 0) >= attempts;
+        // The webhook is answered after the database commit; the outbox starts the workflow.
+        const described = await api.client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .catch((err: unknown) => {
+            if (err instanceof WorkflowNotFoundError) return null;
+            throw err;
+          });
+        return (described?.raw.pendingActivities?.[0]?.attempt ?? 0) >= attempts;
       },
       DELAY_MS + 30_000,
       `attempt ${attempts} of the SMS activity`,
@@ -436,7 +444,16 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
       'the terminated recovery in /metrics',
     );
     const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
-    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
+    // Answered after the database commit; Temporal's refusal is recorded on the event.
+    expect(late.json).toMatchObject({ outcome: 'signalled' });
+    const eventId = (late.json as { eventId: number }).eventId;
+    await eventually(
+      async () =>
+        (await testDb.db('webhook_events').where({ id: eventId }).first())?.outcome ===
+        'ignored: recovery finished',
+      15_000,
+      'the late delivery recorded as ignored: recovery finished',
+    );
     await sleep(DELAY_MS + 1_000);
     expect(sentTo(phone)).toHaveLength(0);
   }, 60_000);

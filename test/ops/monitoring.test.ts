@@ -87,6 +87,7 @@ describe('every metric the dashboard and the alert rules use', () => {
       QUIET_HOURS: 'off',
       // One key for npm start and the separate API and worker: they read each other's payloads.
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      WEBHOOK_SECRET: 'ops-monitoring-webhook-secret-0123',
     };
     const stack = spawnEntrypoint('start', {
       ...shared,
@@ -101,7 +102,7 @@ describe('every metric the dashboard and the alert rules use', () => {
     // One recovery, so the webhook, SMS and workflow-task series have samples.
     const delivered = await fetch(`http://127.0.0.1:${port.api}/api/webhooks/ghostpay/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-webhook-token': shared.WEBHOOK_SECRET },
       body: JSON.stringify({
         paymentId: `ops-${Date.now()}`,
         status: 'PENDING',

@@ -10,7 +10,12 @@ import { phoneScrubber } from '../../src/privacy/anonymise';
 import { erasePhone } from '../../src/privacy/erase';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 import { recoveryWorkflowId, stateQuery } from '../../workflows/definitions';
-import { startRecoveryStack, DELAY_MS, type RecoveryStack } from '../delivery/recovery-stack';
+import {
+  startRecoveryStack,
+  DELAY_MS,
+  type RecoveryStack,
+  WEBHOOK_SECRET,
+} from '../delivery/recovery-stack';
 import { serve, type TestServer } from '../helpers/http';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/temporal';
 import { newPaymentId, tribopayPostback } from '../http/deliveries';
@@ -57,7 +62,7 @@ async function waitingPix(phone: string): Promise<string> {
   const paymentId = newPaymentId('erase');
   const reply = await fetch(`${stack.apiUrl}/api/webhooks/tribopay/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
     body: JSON.stringify(tribopayPostback(paymentId, { phone: phone.replace('+55', '') })),
   });
   expect(reply.status).toBe(202);

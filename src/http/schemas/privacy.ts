@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDoc } from '../openapi';
-import { phoneText } from './suppressions';
+import { phoneBody } from './suppressions';
 
 const erasureSchema = z
   .object({
@@ -33,15 +33,16 @@ export const erasePhoneRoute = {
   security: 'bearer',
   body: {
     contentType: 'application/json',
-    schema: z.strictObject({
-      phone_number: phoneText(false).meta({
-        description: 'The number in any usual spelling; Brazilian when it has no country code',
-      }),
-    }),
+    schema: z
+      .strictObject(
+        phoneBody(false, 'The number in any usual spelling; Brazilian when it has no country code'),
+      )
+      .meta({ inputExamples: [{ phone_number: '+5521987654321' }] }),
   },
   responses: {
     200: { description: 'What was done', schema: erasureSchema },
     400: { description: 'The body is not JSON' },
+    413: { description: 'Larger than 4 KiB' },
     415: { description: 'Not application/json' },
     422: { description: 'Bad fields; `issues` names each one' },
     503: { description: 'Erasure is not available in this process' },

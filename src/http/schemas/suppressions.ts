@@ -36,7 +36,7 @@ const idParam = z.strictObject({
     .meta({ description: "The entry's id, from the list or a lookup", inputExamples: [1] }),
 });
 
-const phoneBody = (strict: boolean, description: string) => ({
+export const phoneBody = (strict: boolean, description: string) => ({
   phone_number: phoneText(strict).meta({
     description,
     pattern: BRAZILIAN_MOBILE,

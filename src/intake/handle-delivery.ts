@@ -70,7 +70,8 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
  */
 export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
   const { event } = delivery;
-  const phone = event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;
+  const phone =
+    event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;
   const phoneE164 = phone?.ok ? phone.e164 : null;
   const stored: NewWebhookEvent = {
     event,

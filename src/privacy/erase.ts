@@ -68,23 +68,30 @@ async function endRecoveries(deps: ErasureDeps, phoneE164: string): Promise<numb
     .whereNot({ raw_body: ERASED })
     .whereNotNull('workflow_id')
     .distinct('workflow_id');
-  let ended = 0;
-  for (const { workflow_id: workflowId } of rows) {
-    const handle = deps.temporal.workflow.getHandle(workflowId);
-    const status = await handle.describe().then(
-      (d) => d.status.name,
-      () => null,
-    );
-    if (status !== 'RUNNING') continue;
-    await handle.cancel();
-    // Rows it writes while closing (a skipped step) must be there to be anonymised too.
-    await closed(handle.result(), CLOSE_WAIT_MS);
-    ended += 1;
-  }
-  return ended;
+  const cancelled = await Promise.all(
+    rows.map(async ({ workflow_id: workflowId }) => {
+      const handle = deps.temporal.workflow.getHandle(workflowId);
+      const status = await handle.describe().then(
+        (d) => d.status.name,
+        () => null,
+      );
+      if (status !== 'RUNNING') return null;
+      await handle.cancel();
+      return handle;
+    }),
+  );
+  const ended = cancelled.filter((handle) => handle !== null);
+  // Rows they write while closing (a skipped step) must be there to be anonymised too. One
+  // deadline for all, so the answer never waits on a worker that is down: a recovery still
+  // closing then has its cancellation requested, and sends nothing once a worker runs it.
+  await closed(
+    Promise.all(ended.map((handle) => handle.result().catch(() => undefined))),
+    CLOSE_WAIT_MS,
+  );
+  return ended.length;
 }
 
-const CLOSE_WAIT_MS = 10_000;
+const CLOSE_WAIT_MS = 5_000;
 
 /** Settles when the recovery has closed, however it closed, or after `ms`. */
 function closed(result: Promise<unknown>, ms: number): Promise<void> {

@@ -84,22 +84,14 @@ async function endRecoveries(deps: ErasureDeps, phoneE164: string): Promise<numb
   // Rows they write while closing (a skipped step) must be there to be anonymised too. One
   // deadline for all, so the answer never waits on a worker that is down: a recovery still
   // closing then has its cancellation requested, and sends nothing once a worker runs it.
-  await closed(
-    Promise.all(ended.map((handle) => handle.result().catch(() => undefined))),
-    CLOSE_WAIT_MS,
-  );
+  // The long-polls are aborted at the deadline, so none outlives the request (or the client).
+  const deadline = AbortSignal.timeout(CLOSE_WAIT_MS);
+  await deps.temporal
+    .withAbortSignal(deadline, () =>
+      Promise.all(ended.map((handle) => handle.result().catch(() => undefined))),
+    )
+    .catch(() => undefined);
   return ended.length;
 }
 
 const CLOSE_WAIT_MS = 5_000;
-
-/** Settles when the recovery has closed, however it closed, or after `ms`. */
-function closed(result: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  const settled = result.then(
-    () => undefined,
-    () => undefined,
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
-}

@@ -14,7 +14,7 @@ import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emula
 import type { RecoveryState } from '../../workflows/definitions';
 import { runCli } from '../cli/run-cli';
 import { ghostpay } from '../http/deliveries';
-import { pgTestDb, type TestDb } from '../helpers/db';
+import { pgTestDb, type TestDb, untilEventOutcome } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
@@ -446,14 +446,8 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
     // Answered after the database commit; Temporal's refusal is recorded on the event.
     expect(late.json).toMatchObject({ outcome: 'signalled' });
-    const eventId = (late.json as { eventId: number }).eventId;
-    await eventually(
-      async () =>
-        (await testDb.db('webhook_events').where({ id: eventId }).first())?.outcome ===
-        'ignored: recovery finished',
-      15_000,
-      'the late delivery recorded as ignored: recovery finished',
-    );
+    const { eventId } = late.json as { eventId: number };
+    await untilEventOutcome(testDb.db, eventId, 'ignored: recovery finished');
     await sleep(DELAY_MS + 1_000);
     expect(sentTo(phone)).toHaveLength(0);
   }, 60_000);

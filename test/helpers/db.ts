@@ -4,6 +4,7 @@ import path from 'node:path';
 import knex from 'knex';
 import { createDb, type Db } from '../../src/db/connect';
 import { migrateLatest } from '../../src/db/migrate';
+import { eventually } from './processes';
 
 export const PG_ADMIN_URL =
   process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -47,4 +48,16 @@ export async function pgTestDb(options: { migrate?: boolean } = {}): Promise<Tes
       await admin.destroy();
     },
   };
+}
+
+/**
+ * Waits until webhook event `eventId` carries `outcome`: an outcome Temporal decides (a
+ * recovery already closed) is recorded after the answer, when the outbox hands it off.
+ */
+export async function untilEventOutcome(db: Db, eventId: number, outcome: string): Promise<void> {
+  await eventually(
+    async () => (await db('webhook_events').where({ id: eventId }).first())?.outcome === outcome,
+    15_000,
+    `event ${eventId} recorded as ${outcome}`,
+  );
 }

@@ -5,7 +5,7 @@ import { loadPaymentView } from '../../src/monitoring/payment-view';
 import { paymentViewSchema } from '../../src/monitoring/shapes';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
-import { pgTestDb, type TestDb } from '../helpers/db';
+import { pgTestDb, type TestDb, untilEventOutcome } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import { freePort } from '../helpers/ports';
 import { testDataConverter } from '../helpers/temporal';
@@ -100,14 +100,8 @@ describe("one payment's recovery", () => {
     // The answer comes after the database commit, which can't know the workflow is closed;
     // Temporal's refusal is recorded on the event when the outbox hands it off.
     expect(late.json).toMatchObject({ outcome: 'signalled' });
-    const eventId = (late.json as { eventId: number }).eventId;
-    await eventually(
-      async () =>
-        (await testDb.db('webhook_events').where({ id: eventId }).first())?.outcome ===
-        'ignored: recovery finished',
-      15_000,
-      'the late delivery recorded as ignored: recovery finished',
-    );
+    const { eventId } = late.json as { eventId: number };
+    await untilEventOutcome(testDb.db, eventId, 'ignored: recovery finished');
     expect(await smsForPayment(testDb.db, 'ghostpay', paymentId)).toHaveLength(0);
     expect(await handle.describe()).toMatchObject({ runId, status: { name: 'TERMINATED' } });
   });

@@ -19,8 +19,8 @@ function fromService<T>(module: string): Promise<T> {
 }
 
 const noTemporal: RecoveryClient = {
-  deliver: async (gateway, paymentId) => ({
-    delivered: true,
+  signal: async (gateway, paymentId) => ({
+    signalled: true,
     workflowId: recoveryWorkflowId(gateway, paymentId),
   }),
   state: async () => null,

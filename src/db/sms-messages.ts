@@ -1,4 +1,4 @@
-import { STATUS_RANK, statusRank, UNKNOWN_RANK } from '../delivery/status-order';
+import { STATUS_RANK, statusRank, UNKNOWN_RANK } from '../sms-status/status-order';
 import { toDate, type Db } from './connect';
 
 export interface SmsRow {
@@ -122,7 +122,7 @@ export async function smsForPayment(db: Db, gateway: string, paymentId: string):
 }
 
 /** What one Twilio status callback says about a message. */
-export interface DeliveryReport {
+export interface StatusReport {
   sid: string;
   status: string;
   errorCode: number | null;
@@ -130,17 +130,17 @@ export interface DeliveryReport {
   priceUnit: string | null;
 }
 
-export type DeliveryReportResult = 'recorded' | 'not_newer' | 'unknown_sid';
+export type StatusReportResult = 'recorded' | 'not_newer' | 'unknown_sid';
 
 /**
  * Applies a status callback with one conditional UPDATE: the row changes only while its
  * stored status ranks below the reported one, so callbacks racing each other, repeated or
  * late can never move it back, and a final status never changes.
  */
-export async function recordDeliveryReport(
+export async function recordStatusReport(
   db: Db,
-  report: DeliveryReport,
-): Promise<DeliveryReportResult> {
+  report: StatusReport,
+): Promise<StatusReportResult> {
   const now = new Date();
   const changes: Record<string, unknown> = { status: report.status, updated_at: now };
   if (report.errorCode !== null) changes.error_code = report.errorCode;

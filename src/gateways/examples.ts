@@ -1,6 +1,6 @@
 /**
  * One delivery of each shape, for the OpenAPI document. They are the test suite's fixture
- * bodies (test/http/deliveries.ts) with a fixed id and time; a test keeps the two equal.
+ * bodies (test/http/webhook-payloads.ts) with a fixed id and time; a test keeps the two equal.
  */
 export const TRIBOPAY_EXAMPLES = [
   {

@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import twilio from 'twilio';
-import { calledUrl } from '../delivery/callback-url';
+import { calledUrl } from '../sms-status/callback-url';
 import type { Logger } from '../logging';
 import { HttpError } from './errors';
 import { readRawBody } from './raw-body';

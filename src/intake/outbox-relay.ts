@@ -73,9 +73,9 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
 
   /** true when Temporal took the signal (or said the recovery is closed). */
   async function handOff(entry: OutboxEntry): Promise<boolean> {
-    let delivered;
+    let signalled;
     try {
-      delivered = await deps.recoveries.deliver(entry.gateway, entry.paymentId, entry.update);
+      signalled = await deps.recoveries.signal(entry.gateway, entry.paymentId, entry.update);
     } catch (err) {
       temporalAnswering = false;
       deps.logger.warn(
@@ -90,7 +90,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     await completeOutboxEntry(
       deps.db,
       entry,
-      delivered.delivered ? null : 'ignored: recovery finished',
+      signalled.signalled ? null : 'ignored: recovery finished',
     ).catch((err: Error) =>
       deps.logger.error(
         { outboxId: entry.id, err: err.message },

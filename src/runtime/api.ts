@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Config, HttpLimits } from '../config';
 import type { Db } from '../db/connect';
-import { statusCallbackUrl } from '../delivery/callback-url';
+import { statusCallbackUrl } from '../sms-status/callback-url';
 import { createHealthCheck } from '../health';
 import { createApp } from '../http/app';
 import { createOutboxRelay } from '../intake/outbox-relay';

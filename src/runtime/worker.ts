@@ -7,7 +7,7 @@ import { phoneScrubber } from '../privacy/anonymise';
 import { ensureRetentionSchedule } from '../temporal/retention-schedule';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
-import { statusCallbackUrl } from '../delivery/callback-url';
+import { statusCallbackUrl } from '../sms-status/callback-url';
 import type { Logger } from '../logging';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { serveMetrics, type MetricsServer } from '../metrics/server';

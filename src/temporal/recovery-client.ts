@@ -25,11 +25,11 @@ import {
 } from './executions';
 import { recoveryMetadata } from './recovery-metadata';
 
-export type DeliverResult =
-  | { delivered: true; workflowId: string }
-  | { delivered: false; workflowId: string; reason: 'recovery_finished' };
+export type SignalResult =
+  | { signalled: true; workflowId: string }
+  | { signalled: false; workflowId: string; reason: 'recovery_finished' };
 
-const DELIVER_DEADLINE_MS = 5_000;
+const SIGNAL_DEADLINE_MS = 5_000;
 /** A query waits for a worker to answer it; with none polling it would wait indefinitely. */
 const STATE_DEADLINE_MS = 5_000;
 
@@ -44,7 +44,7 @@ export interface RecoverySettings {
 
 /** The webhook's and the monitoring API's way into the recovery workflows. */
 export interface RecoveryClient {
-  deliver(gateway: Gateway, paymentId: string, update: PaymentUpdate): Promise<DeliverResult>;
+  signal(gateway: Gateway, paymentId: string, update: PaymentUpdate): Promise<SignalResult>;
   /** null when there is no such workflow; rejects (gRPC DEADLINE_EXCEEDED) after `timeoutMs`. */
   state(
     gateway: Gateway,
@@ -66,7 +66,7 @@ export interface RecoveryClient {
 
 export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
   return {
-    async deliver(gateway, paymentId, update) {
+    async signal(gateway, paymentId, update) {
       const workflowId = recoveryWorkflowId(gateway, paymentId);
       const input: RecoveryInput = {
         gateway,
@@ -79,7 +79,7 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
       };
       try {
         // A gateway waits on this answer: give up (and answer 503) rather than hang.
-        await client.withDeadline(Date.now() + DELIVER_DEADLINE_MS, () =>
+        await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
           client.workflow.signalWithStart(WORKFLOW_TYPE, {
             workflowId,
             taskQueue: settings.taskQueue,
@@ -96,7 +96,7 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
             ],
           }),
         );
-        return { delivered: true, workflowId };
+        return { signalled: true, workflowId };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         // Also raised when a concurrent delivery started the same workflow a moment
@@ -104,9 +104,9 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         const handle = client.workflow.getHandle(workflowId);
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING')
-          return { delivered: false, workflowId, reason: 'recovery_finished' };
+          return { signalled: false, workflowId, reason: 'recovery_finished' };
         await handle.signal(paymentStatusSignal, update);
-        return { delivered: true, workflowId };
+        return { signalled: true, workflowId };
       }
     },
     async state(gateway, paymentId, options = {}) {

@@ -17,7 +17,7 @@ import { freePort } from '../helpers/ports';
 import { eventually } from '../helpers/processes';
 import { createRecoveryWorker } from '../helpers/recovery-worker';
 import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
-import { MOBILE, MOBILE_E164, newPaymentId, tribopayPostback } from '../http/deliveries';
+import { MOBILE, MOBILE_E164, newPaymentId, tribopayPostback } from '../http/webhook-payloads';
 
 const run = promisify(execFile);
 const TASK_QUEUE = 'encryption-e2e';

@@ -13,7 +13,7 @@ import { paymentViewSchema, statsSchema } from '../../src/monitoring/shapes';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import type { RecoveryState } from '../../workflows/definitions';
 import { runCli } from '../cli/run-cli';
-import { ghostpay } from '../http/deliveries';
+import { ghostpay } from '../http/webhook-payloads';
 import { pgTestDb, type TestDb, untilEventOutcome } from '../helpers/db';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';

@@ -1,6 +1,6 @@
 import { GHOSTPAY_EXAMPLES, TRIBOPAY_EXAMPLES } from '../../src/gateways/examples';
 import { parseDelivery } from '../../src/gateways';
-import { ghostpay, tribopayFlat, tribopayPostback } from '../http/deliveries';
+import { ghostpay, tribopayFlat, tribopayPostback } from '../http/webhook-payloads';
 
 // The OpenAPI document's webhook examples are the suite's fixtures, with a fixed id and time.
 const fixedTimes = <T extends object>(body: T, times: Partial<T>): T => ({ ...body, ...times });

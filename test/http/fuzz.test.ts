@@ -14,7 +14,7 @@ import { emulatorSender } from '../helpers/recovery-worker';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { API_TOKEN, monitoringApp } from '../monitoring/app';
 import { insertEvents } from '../monitoring/seed';
-import { ghostpay, tribopayPostback } from './deliveries';
+import { ghostpay, tribopayPostback } from './webhook-payloads';
 
 // Arbitrary requests to every route the app serves must never get a 5xx, and every error
 // must come in the one JSON shape. Real PostgreSQL, the time-skipping Temporal server (no

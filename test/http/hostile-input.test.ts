@@ -10,9 +10,13 @@ import twilio from 'twilio';
 import { BRAZIL_ONLY } from '../../src/domain/phone';
 import { INBOUND_PATH } from '../../src/http/routes/twilio-inbound';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
-import { startRecoveryStack, WEBHOOK_SECRET, type RecoveryStack } from '../delivery/recovery-stack';
+import {
+  startRecoveryStack,
+  WEBHOOK_SECRET,
+  type RecoveryStack,
+} from '../sms-status/recovery-stack';
 import { call } from '../monitoring/app';
-import { newPaymentId } from './deliveries';
+import { newPaymentId } from './webhook-payloads';
 
 const API_TOKEN = 'monitoring-test-token-0123456789';
 const TRUSTED_HOST = 'pay.example.com';

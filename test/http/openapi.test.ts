@@ -12,7 +12,7 @@ import {
   type RecoveryFixture,
 } from '../helpers/recovery-worker';
 import { call, MONITORING_TASK_QUEUE, monitoringApp, type CallOptions } from '../monitoring/app';
-import { ghostpay, newPaymentId } from './deliveries';
+import { ghostpay, newPaymentId } from './webhook-payloads';
 
 // A worker answers the `state` query; nothing skips time, so recoveries stay waiting.
 let fixture: RecoveryFixture;

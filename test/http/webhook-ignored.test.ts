@@ -4,7 +4,7 @@ import { recoveryWorkflowId } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { intakeApp, serve, type TestServer } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-import { ghostpay, newPaymentId, tribopayPostback } from './deliveries';
+import { ghostpay, newPaymentId, tribopayPostback } from './webhook-payloads';
 
 // These deliveries never reach Temporal; the server is here to show no workflow appears.
 let env: TestWorkflowEnvironment;

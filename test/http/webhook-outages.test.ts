@@ -13,7 +13,7 @@ import { INTAKE_TASK_QUEUE, intakeApp, serve, type Reply, type TestServer } from
 import { eventually } from '../helpers/processes';
 import { freePort } from '../helpers/ports';
 import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
-import { ghostpay, newPaymentId, tribopayPostback } from './deliveries';
+import { ghostpay, newPaymentId, tribopayPostback } from './webhook-payloads';
 
 let env: TestWorkflowEnvironment;
 const cleanup: Array<() => Promise<unknown>> = [];

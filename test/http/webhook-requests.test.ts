@@ -3,7 +3,7 @@ import { MAX_BODY_BYTES } from '../../src/http/raw-body';
 import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
 import { intakeApp, serve, type PostOptions, type Reply, type TestServer } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-import { ghostpay, newPaymentId, tribopayPostback } from './deliveries';
+import { ghostpay, newPaymentId, tribopayPostback } from './webhook-payloads';
 
 // No worker: recoveries are started and stay scheduled, which is all the intake does.
 const SECRET = 'shared-webhook-secret';

@@ -17,7 +17,7 @@ import {
   tribopayMinimalPaid,
   tribopayPostback,
   type Sale,
-} from './deliveries';
+} from './webhook-payloads';
 
 // A worker runs the real workflow so the `state` query answers. Nothing here awaits a
 // workflow result, so the test server never skips time and every recovery stays waiting.

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { insertOutboxEntry, outboxBacklog } from '../../src/db/outbox';
-import { handleDelivery } from '../../src/intake/handle-delivery';
+import { handleWebhook } from '../../src/intake/handle-webhook';
 import { createOutboxRelay, type OutboxRelay } from '../../src/intake/outbox-relay';
 import { parseDelivery } from '../../src/gateways';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
@@ -10,7 +10,7 @@ import { paymentStatusSignal } from '../../workflows/definitions';
 import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
 import { INTAKE_DELAY_MS, INTAKE_TASK_QUEUE } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-import { ghostpay, newPaymentId, tribopayPostback } from '../http/deliveries';
+import { ghostpay, newPaymentId, tribopayPostback } from '../http/webhook-payloads';
 
 const silent = pino({ level: 'silent' });
 let env: TestWorkflowEnvironment;
@@ -33,11 +33,11 @@ function recordingClient() {
   let maxInFlight = 0;
   const client: RecoveryClient = {
     ...real,
-    async deliver(gateway, paymentId, update) {
+    async signal(gateway, paymentId, update) {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
-        const result = await real.deliver(gateway, paymentId, update);
+        const result = await real.signal(gateway, paymentId, update);
         delivered.push(update.eventId!);
         return result;
       } finally {
@@ -63,7 +63,7 @@ async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
     const parsed = parseDelivery('ghostpay', ghostpay(newPaymentId('relay')));
     if (!parsed.ok) throw new Error('fixture does not parse');
     const body = JSON.stringify(parsed.event);
-    const result = await handleDelivery(
+    const result = await handleWebhook(
       { db, relay: parked },
       { event: parsed.event, rawBody: body, contentType: 'application/json' },
     );
@@ -142,10 +142,10 @@ describe.each([
     const recorder = recordingClient();
     const flaky: RecoveryClient = {
       ...recorder.client,
-      deliver: (gateway, paymentId, update) =>
+      signal: (gateway, paymentId, update) =>
         refusing
           ? Promise.reject(new Error('14 UNAVAILABLE: connection refused'))
-          : recorder.client.deliver(gateway, paymentId, update),
+          : recorder.client.signal(gateway, paymentId, update),
     };
     const relay = createOutboxRelay({ db: target.db, recoveries: flaky, logger: silent });
 

@@ -1,8 +1,8 @@
 import { createDb } from '../../src/db/connect';
 import { FINAL_TRANSITIONS, insertTransition } from '../../src/db/recovery-events';
-import { recordDeliveryReport } from '../../src/db/sms-messages';
+import { recordStatusReport } from '../../src/db/sms-messages';
 import { createMetrics } from '../../src/metrics/metrics';
-import { acceptedSms } from '../delivery/callbacks';
+import { acceptedSms } from '../sms-status/callbacks';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { sampleValue } from './prometheus-text';
 
@@ -30,7 +30,7 @@ async function finished(outcome: string): Promise<void> {
 
 async function smsEndingIn(status: string, errorCode: number | null = null): Promise<void> {
   const sms = await acceptedSms(testDb.db);
-  await recordDeliveryReport(testDb.db, {
+  await recordStatusReport(testDb.db, {
     sid: sms.twilioSid!,
     status,
     errorCode,

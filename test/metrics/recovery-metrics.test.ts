@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config';
 import { FINAL_TRANSITIONS } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
 import { startWorker } from '../../src/runtime/worker';
-import { startRecoveryStack, type RecoveryStack } from '../delivery/recovery-stack';
+import { startRecoveryStack, type RecoveryStack } from '../sms-status/recovery-stack';
 import { eventually } from '../helpers/processes';
 import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 import { scrape, sampleValue } from './prometheus-text';

@@ -4,7 +4,7 @@ import { createMetrics, observeTimerLag, type Metrics } from '../../src/metrics/
 import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
-import { newPaymentId, tribopayMinimalPaid, tribopayPostback } from '../http/deliveries';
+import { newPaymentId, tribopayMinimalPaid, tribopayPostback } from '../http/webhook-payloads';
 import { scrape, sampleValue } from './prometheus-text';
 
 let testDb: TestDb;
@@ -14,9 +14,9 @@ let temporalUp = true;
 
 // The intake's Temporal side, reduced to its answer: these tests are about what is counted.
 const recoveries = {
-  async deliver(gateway, paymentId) {
+  async signal(gateway, paymentId) {
     if (!temporalUp) throw new Error('temporal unreachable');
-    return { delivered: true, workflowId: `recovery:${gateway}:${paymentId}` };
+    return { signalled: true, workflowId: `recovery:${gateway}:${paymentId}` };
   },
   async state() {
     return null;

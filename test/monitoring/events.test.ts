@@ -4,7 +4,7 @@ import { eventDetailSchema, eventSummarySchema, pageSchema } from '../../src/mon
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-import { ghostpay, MOBILE_E164, newPaymentId } from '../http/deliveries';
+import { ghostpay, MOBILE_E164, newPaymentId } from '../http/webhook-payloads';
 import { call, monitoringApp } from './app';
 import { insertEvents, insertSms, insertTransitions, minutesAfter, type SeedEvent } from './seed';
 

@@ -11,7 +11,7 @@ import { freePort } from '../helpers/ports';
 import { testDataConverter } from '../helpers/temporal';
 import { eventually } from '../helpers/processes';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
-import { ghostpay, MOBILE_E164, newPaymentId } from '../http/deliveries';
+import { ghostpay, MOBILE_E164, newPaymentId } from '../http/webhook-payloads';
 import { call, MONITORING_TASK_QUEUE, monitoringApp, RECOVERY_DELAY_MS } from './app';
 
 // A worker runs the real workflow on MONITORING_TASK_QUEUE, so the `state` query answers.

@@ -15,10 +15,10 @@ import {
   DELAY_MS,
   type RecoveryStack,
   WEBHOOK_SECRET,
-} from '../delivery/recovery-stack';
+} from '../sms-status/recovery-stack';
 import { serve, type TestServer } from '../helpers/http';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/temporal';
-import { newPaymentId, tribopayPostback } from '../http/deliveries';
+import { newPaymentId, tribopayPostback } from '../http/webhook-payloads';
 import { call, monitoringApp } from '../monitoring/app';
 
 const RUNNING = '+5511976543210';

@@ -97,13 +97,13 @@ function result(id: string): Promise<RecoveryState> {
 test('a paid that arrives while a crashed task had written waiting still gets its cancelled row', async () => {
   const id = `pay-crash-paid-${Date.now()}`;
   const crash = crashAfterWaiting(id);
-  await recoveries().deliver('tribopay', id, {
+  await recoveries().signal('tribopay', id, {
     status: 'waiting',
     method: 'pix',
     phoneE164: PHONE,
   });
   await crash.written;
-  await recoveries().deliver('tribopay', id, { status: 'paid', method: 'pix' });
+  await recoveries().signal('tribopay', id, { status: 'paid', method: 'pix' });
   crash.release();
 
   const final = await result(id);
@@ -119,7 +119,7 @@ test('a paid that arrives while a crashed task had written waiting still gets it
 test('a crashed task retried on the same path writes its transition once', async () => {
   const id = `pay-crash-same-${Date.now()}`;
   const crash = crashAfterWaiting(id);
-  await recoveries().deliver('tribopay', id, {
+  await recoveries().signal('tribopay', id, {
     status: 'waiting',
     method: 'pix',
     phoneE164: PHONE,

@@ -45,7 +45,7 @@ afterAll(async () => {
 interface Payment {
   id: string;
   phone: string;
-  deliver(update: Partial<PaymentUpdate> & Pick<PaymentUpdate, 'status'>): Promise<void>;
+  signal(update: Partial<PaymentUpdate> & Pick<PaymentUpdate, 'status'>): Promise<void>;
 }
 
 function newPayment(): Payment {
@@ -55,13 +55,13 @@ function newPayment(): Payment {
   return {
     id,
     phone,
-    async deliver(update) {
-      await recoveries.deliver('tribopay', id, { method: 'pix', ...update });
+    async signal(update) {
+      await recoveries.signal('tribopay', id, { method: 'pix', ...update });
     },
   };
 }
 
-const waiting = (p: Payment) => p.deliver({ status: 'waiting', phoneE164: p.phone });
+const waiting = (p: Payment) => p.signal({ status: 'waiting', phoneE164: p.phone });
 /** Past the due time: the SMS has gone out. */
 const afterSms = () => env.sleep(DELAY_MS + 60_000);
 
@@ -75,19 +75,19 @@ interface Ending {
 const ENDINGS: Ending[] = [
   {
     story: 'paid before any waiting status',
-    play: (p) => p.deliver({ status: 'paid' }),
+    play: (p) => p.signal({ status: 'paid' }),
     status: 'cancelled',
     detail: { reason: 'payment_status', paymentStatus: 'paid' },
   },
   {
     story: 'waiting without a phone number',
-    play: (p) => p.deliver({ status: 'waiting', phoneE164: null }),
+    play: (p) => p.signal({ status: 'waiting', phoneE164: null }),
     status: 'cancelled',
     detail: { reason: 'no_valid_phone' },
   },
   {
     story: 'a first status that is neither waiting nor final',
-    play: (p) => p.deliver({ status: 'other', rawStatus: 'processing' }),
+    play: (p) => p.signal({ status: 'other', rawStatus: 'processing' }),
     status: 'cancelled',
     detail: { reason: 'not_waiting', paymentStatus: 'other' },
   },
@@ -96,7 +96,7 @@ const ENDINGS: Ending[] = [
     play: async (p) => {
       await waiting(p);
       await env.sleep(DELAY_MS / 2);
-      await p.deliver({ status: 'paid' });
+      await p.signal({ status: 'paid' });
     },
     status: 'cancelled',
     detail: { reason: 'payment_status', paymentStatus: 'paid' },
@@ -106,7 +106,7 @@ const ENDINGS: Ending[] = [
     play: async (p) => {
       await waiting(p);
       await env.sleep(DELAY_MS / 2);
-      await p.deliver({ status: 'refused' });
+      await p.signal({ status: 'refused' });
     },
     status: 'cancelled',
     detail: { reason: 'payment_status', paymentStatus: 'refused' },
@@ -143,7 +143,7 @@ const ENDINGS: Ending[] = [
     play: async (p) => {
       await waiting(p);
       await afterSms();
-      await p.deliver({ status: 'paid' });
+      await p.signal({ status: 'paid' });
     },
     status: 'recovered',
     detail: { msFromSmsToPaid: expect.any(Number) },
@@ -159,7 +159,7 @@ const ENDINGS: Ending[] = [
     play: async (p) => {
       await waiting(p);
       await afterSms();
-      await p.deliver({ status: 'cancelled' });
+      await p.signal({ status: 'cancelled' });
     },
     status: 'not_recovered',
     detail: { reason: 'payment_status', paymentStatus: 'cancelled' },

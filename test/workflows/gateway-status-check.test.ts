@@ -96,7 +96,7 @@ describe('a paid webhook that never arrived', () => {
   test('TriboPay reports it paid when the SMS falls due: no SMS, the recovery ends cancelled', async () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'paid');
-    await recoveries().deliver('tribopay', id, waiting);
+    await recoveries().signal('tribopay', id, waiting);
     const final = await result(id);
     expect(final).toMatchObject({
       status: 'cancelled',
@@ -117,15 +117,15 @@ describe('a paid webhook that never arrived', () => {
     });
     // Finished for good: a late waiting delivery starts nothing (the intake's "recovery finished").
     expect(await recoveryFinished(testDb.db, 'tribopay', id)).toBe(true);
-    expect(await recoveries().deliver('tribopay', id, waiting)).toMatchObject({
-      delivered: false,
+    expect(await recoveries().signal('tribopay', id, waiting)).toMatchObject({
+      signalled: false,
     });
   });
 
   test('its history, with the patch marker, replays against the current workflow code', async () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'refunded');
-    await recoveries().deliver('tribopay', id, waiting);
+    await recoveries().signal('tribopay', id, waiting);
     expect(await result(id)).toMatchObject({ status: 'cancelled', lastPaymentStatus: 'refunded' });
     const history = await handle(id).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes);
@@ -146,7 +146,7 @@ describe('a paid webhook that never arrived', () => {
   test('TriboPay reports it paid between two steps: recovered at once, no second SMS', async () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'waiting_payment');
-    await recoveries({ steps: [10 * MINUTE, 3 * HOUR] }).deliver('tribopay', id, waiting);
+    await recoveries({ steps: [10 * MINUTE, 3 * HOUR] }).signal('tribopay', id, waiting);
     await env.sleep(20 * MINUTE);
     expect(twilio.messages()).toHaveLength(1);
     tribopay.setStatus(id, 'paid');
@@ -175,7 +175,7 @@ describe('the SMS goes out as before', () => {
   test('when TriboPay reports the payment still waiting', async () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'waiting_payment');
-    await recoveries().deliver('tribopay', id, waiting);
+    await recoveries().signal('tribopay', id, waiting);
     const final = await result(id);
     expect(final).toMatchObject({ status: 'not_recovered', smsSent: 1 });
     expect(twilio.messages()).toHaveLength(1);
@@ -186,7 +186,7 @@ describe('the SMS goes out as before', () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'paid');
     tribopay.failNext({ kind: 'answer', httpStatus: 500, body: '{"message":"Server Error"}' });
-    await recoveries().deliver('tribopay', id, waiting);
+    await recoveries().signal('tribopay', id, waiting);
     expect((await result(id)).sms).toMatchObject({ status: 'sent' });
     expect(twilio.messages()).toHaveLength(1);
   });
@@ -195,7 +195,7 @@ describe('the SMS goes out as before', () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'paid');
     tribopay.failNext({ kind: 'delay', ms: 20_000 });
-    await recoveries().deliver('tribopay', id, waiting);
+    await recoveries().signal('tribopay', id, waiting);
     expect((await result(id)).sms).toMatchObject({ status: 'sent' });
     expect(twilio.messages()).toHaveLength(1);
   });
@@ -203,7 +203,7 @@ describe('the SMS goes out as before', () => {
   test('for a GhostPay payment, without asking TriboPay', async () => {
     const id = newPaymentId();
     tribopay.setStatus(id, 'paid');
-    await recoveries().deliver('ghostpay', id, waiting);
+    await recoveries().signal('ghostpay', id, waiting);
     expect((await result(id, 'ghostpay')).sms).toMatchObject({ status: 'sent' });
     expect(tribopay.requests()).toHaveLength(0);
   });

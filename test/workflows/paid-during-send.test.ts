@@ -18,8 +18,8 @@ import {
   startRecoveryStack,
   type RecoveryStack,
   WEBHOOK_SECRET,
-} from '../delivery/recovery-stack';
-import { newPaymentId, tribopayPostback } from '../http/deliveries';
+} from '../sms-status/recovery-stack';
+import { newPaymentId, tribopayPostback } from '../http/webhook-payloads';
 import { eventually } from '../helpers/processes';
 
 let stack: RecoveryStack;

@@ -128,7 +128,7 @@ async function play(scenario: Scenario): Promise<void> {
   emulator.reset();
   for (const fault of faultsFor(scenario)) emulator.failNext(fault);
 
-  await recoveries.deliver('tribopay', paymentId, {
+  await recoveries.signal('tribopay', paymentId, {
     status: 'waiting',
     eventId: 'waiting-1',
     phoneE164: phone,
@@ -145,8 +145,8 @@ async function play(scenario: Scenario): Promise<void> {
     const before = (await recoveries.state('tribopay', paymentId, QUERY))!;
     const receivedAt = event.kind === 'paid by hand' ? null : new Date();
     const update = updateFor(event.kind, phone, receivedAt ?? new Date());
-    const result = await recoveries.deliver('tribopay', paymentId, update);
-    delivered.push({ kind: event.kind, before, receivedAt, delivered: result.delivered });
+    const result = await recoveries.signal('tribopay', paymentId, update);
+    delivered.push({ kind: event.kind, before, receivedAt, delivered: result.signalled });
   }
   const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', paymentId));
   await handle.result().catch(() => undefined); // a permanent error fails the workflow

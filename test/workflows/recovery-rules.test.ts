@@ -149,7 +149,7 @@ describe('quiet hours', () => {
     const { id, phone } = fresh();
     const now = await env.currentTimeMs();
     const due = nextSaoPaulo2330(now);
-    await recoveries({ delayMs: due - now, quietHours: SAO_PAULO }).deliver(
+    await recoveries({ delayMs: due - now, quietHours: SAO_PAULO }).signal(
       'ghostpay',
       id,
       waiting(phone),
@@ -168,10 +168,10 @@ describe('quiet hours', () => {
     const now = await env.currentTimeMs();
     const due = nextSaoPaulo2330(now);
     const client = recoveries({ delayMs: due - now, quietHours: SAO_PAULO });
-    await client.deliver('ghostpay', id, waiting(phone));
+    await client.signal('ghostpay', id, waiting(phone));
     await env.sleep(due - now + 3 * HOUR); // 02:30 in São Paulo: held
     expect(await client.state('ghostpay', id)).toMatchObject({ status: 'held' });
-    await client.deliver('ghostpay', id, { status: 'paid' });
+    await client.signal('ghostpay', id, { status: 'paid' });
     expect((await result(id)).status).toBe('cancelled');
     expect(sentTo(phone)).toHaveLength(0);
   });
@@ -182,7 +182,7 @@ describe('quiet hours', () => {
     const day = nextNewYorkSpringForward(now);
     const due = Date.parse(`${day}T04:00:00Z`); // 23:00 the evening before, UTC−5
     const newYork = { ...SAO_PAULO, timeZone: 'America/New_York' };
-    await recoveries({ delayMs: due - now, quietHours: newYork }).deliver(
+    await recoveries({ delayMs: due - now, quietHours: newYork }).signal(
       'ghostpay',
       id,
       waiting(phone),
@@ -202,8 +202,8 @@ describe('frequency cap', () => {
     const b = fresh().id;
     const client = recoveries({});
     await Promise.all([
-      client.deliver('ghostpay', a, waiting(phone)),
-      client.deliver('ghostpay', b, waiting(phone)),
+      client.signal('ghostpay', a, waiting(phone)),
+      client.signal('ghostpay', b, waiting(phone)),
     ]);
     // One result at a time: the test server's time-skipping lock is global, and two
     // concurrent waits let it jump past an activity still running for the other workflow.
@@ -219,7 +219,7 @@ describe('opt-out', () => {
   test('a number that opted out between two steps gets no second SMS', async () => {
     const { id, phone } = fresh();
     const client = recoveries({ steps: [10 * MINUTE, 3 * HOUR] });
-    await client.deliver('ghostpay', id, waiting(phone));
+    await client.signal('ghostpay', id, waiting(phone));
     await env.sleep(20 * MINUTE);
     expect(sentTo(phone)).toHaveLength(1);
     await suppress(testDb.db, phone, 'opt_out_reply', 'PARE');
@@ -241,12 +241,12 @@ describe('opt-out', () => {
       message: 'Attempt to send to unsubscribed recipient',
     });
     const first = fresh().id;
-    await recoveries({}).deliver('ghostpay', first, waiting(phone));
+    await recoveries({}).signal('ghostpay', first, waiting(phone));
     await expect(result(first)).rejects.toMatchObject({
       cause: { type: 'RecoverySmsFailed', message: expect.stringContaining('Twilio 21610') },
     });
     const second = fresh().id;
-    await recoveries({}).deliver('ghostpay', second, waiting(phone));
+    await recoveries({}).signal('ghostpay', second, waiting(phone));
     expect((await result(second)).sms).toMatchObject({ status: 'skipped', reason: 'suppressed' });
     expect(
       await testDb.db('suppressed_numbers').where({ phone_e164: phone }).first(),
@@ -257,7 +257,7 @@ describe('opt-out', () => {
 describe('sequences', () => {
   test('a payment that stays unpaid gets each step once, with its own template', async () => {
     const { id, phone } = fresh();
-    await recoveries({ steps: [10 * MINUTE, 3 * HOUR] }).deliver('ghostpay', id, waiting(phone));
+    await recoveries({ steps: [10 * MINUTE, 3 * HOUR] }).signal('ghostpay', id, waiting(phone));
     const final = await result(id);
     const bodies = sentTo(phone).map((m) => m.body);
     expect(bodies).toHaveLength(2);
@@ -275,9 +275,9 @@ describe('sequences', () => {
   test('a payment made between two steps is recovered and gets no second SMS', async () => {
     const { id, phone } = fresh();
     const client = recoveries({ steps: [10 * MINUTE, 3 * HOUR] });
-    await client.deliver('ghostpay', id, waiting(phone));
+    await client.signal('ghostpay', id, waiting(phone));
     await env.sleep(HOUR);
-    await client.deliver('ghostpay', id, { status: 'paid', amountCentavos: 8990 });
+    await client.signal('ghostpay', id, { status: 'paid', amountCentavos: 8990 });
     const final = await result(id);
     expect(final.status).toBe('recovered');
     expect(sentTo(phone)).toHaveLength(1);

@@ -68,9 +68,9 @@ function messagesTo(phone = PHONE) {
 describe('the recovery workflow under time skipping', () => {
   test('a paid status that arrives before the delay ends cancels the SMS', async () => {
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     await env.sleep(DELAY_MS / 2);
-    await recoveries.deliver('tribopay', id, paid);
+    await recoveries.signal('tribopay', id, paid);
     const final = await result(id);
     expect(final.status).toBe('cancelled');
     expect(final.sms).toBeNull();
@@ -79,16 +79,16 @@ describe('the recovery workflow under time skipping', () => {
 
   test('a paid status one second before the delay ends still cancels the SMS', async () => {
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     await env.sleep(DELAY_MS - 1_000);
-    await recoveries.deliver('tribopay', id, paid);
+    await recoveries.signal('tribopay', id, paid);
     expect((await result(id)).status).toBe('cancelled');
     expect(messagesTo()).toHaveLength(0);
   });
 
   test('a payment that stays waiting gets one SMS exactly when the delay ends', async () => {
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     const final = await result(id);
     expect(final.sms?.status).toBe('sent');
     expect(final.status).toBe('not_recovered');
@@ -105,10 +105,10 @@ describe('the recovery workflow under time skipping', () => {
 
   test('a payment paid after the SMS is recorded as recovered and gets no second SMS', async () => {
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     await env.sleep(DELAY_MS + 60_000);
-    await recoveries.deliver('tribopay', id, waiting({ eventId: 'repeat-after-sms' }));
-    await recoveries.deliver('tribopay', id, paid);
+    await recoveries.signal('tribopay', id, waiting({ eventId: 'repeat-after-sms' }));
+    await recoveries.signal('tribopay', id, paid);
     const final = await result(id);
     expect(final.status).toBe('recovered');
     expect(messagesTo()).toHaveLength(1);
@@ -120,11 +120,11 @@ describe('the recovery workflow under time skipping', () => {
 
   test('a paid status that arrives before its waiting status means no SMS, ever', async () => {
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, paid);
+    await recoveries.signal('tribopay', id, paid);
     expect((await result(id)).status).toBe('cancelled');
-    const late = await recoveries.deliver('tribopay', id, waiting());
+    const late = await recoveries.signal('tribopay', id, waiting());
     expect(late).toEqual({
-      delivered: false,
+      signalled: false,
       workflowId: recoveryWorkflowId('tribopay', id),
       reason: 'recovery_finished',
     });
@@ -136,7 +136,7 @@ describe('the recovery workflow under time skipping', () => {
     const id = newPaymentId();
     await Promise.all(
       Array.from({ length: 10 }, () =>
-        recoveries.deliver('tribopay', id, waiting({ eventId: 'same' })),
+        recoveries.signal('tribopay', id, waiting({ eventId: 'same' })),
       ),
     );
     const final = await result(id);
@@ -148,7 +148,7 @@ describe('the recovery workflow under time skipping', () => {
     emulator.failNext({ kind: 'error', httpStatus: 429, code: 20429 }, 2);
     emulator.failNext({ kind: 'error', httpStatus: 503, code: 20503 });
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     const final = await result(id);
     expect(final.sms?.status).toBe('sent');
     expect(messagesTo()).toHaveLength(1);
@@ -166,7 +166,7 @@ describe('the recovery workflow under time skipping', () => {
       message: 'not a mobile number',
     });
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
+    await recoveries.signal('tribopay', id, waiting({ phoneE164: landline }));
     const failure = await result(id).then(
       () => null,
       (err: unknown) => err,
@@ -195,13 +195,13 @@ describe('the recovery workflow under time skipping', () => {
     const landline = '+5511933335555';
     emulator.failForNumber(landline, { kind: 'error', httpStatus: 400, code: 21614 });
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
+    await recoveries.signal('tribopay', id, waiting({ phoneE164: landline }));
     await expect(result(id)).rejects.toThrow(WorkflowFailedError);
     const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', id));
     const { runId } = await handle.describe();
     emulator.reset();
-    const late = await recoveries.deliver('tribopay', id, waiting({ phoneE164: landline }));
-    expect(late).toMatchObject({ delivered: false, reason: 'recovery_finished' });
+    const late = await recoveries.signal('tribopay', id, waiting({ phoneE164: landline }));
+    expect(late).toMatchObject({ signalled: false, reason: 'recovery_finished' });
     const after = await handle.describe();
     expect(after).toMatchObject({ runId, status: { name: 'FAILED' } });
     await env.sleep(DELAY_MS * 2);
@@ -211,7 +211,7 @@ describe('the recovery workflow under time skipping', () => {
   test('a Twilio answer lost after Twilio accepted the message does not lead to a second SMS', async () => {
     emulator.failNext({ kind: 'lost-response' });
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     const final = await result(id);
     expect(final.sms?.status).toBe('sent');
     const sent = messagesTo();
@@ -223,12 +223,12 @@ describe('the recovery workflow under time skipping', () => {
 
   test('the state query reports the due time while the recovery waits', async () => {
     const id = newPaymentId();
-    await recoveries.deliver('tribopay', id, waiting());
+    await recoveries.signal('tribopay', id, waiting());
     await env.sleep(1_000);
     const state = await recoveries.state('tribopay', id);
     expect(state).toMatchObject({ status: 'waiting', lastPaymentStatus: 'waiting', sms: null });
     expect(Date.parse(state!.dueAt!)).toBeGreaterThan(0);
-    await recoveries.deliver('tribopay', id, paid);
+    await recoveries.signal('tribopay', id, paid);
     await result(id);
   });
 });

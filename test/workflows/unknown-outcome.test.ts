@@ -38,7 +38,7 @@ afterAll(async () => {
 test('after a 5xx, the SMS goes out again only once the settling time has passed', async () => {
   emulator.failNext({ kind: 'error', httpStatus: 503, code: 20503 });
   const id = `pay-unknown-${Date.now()}`;
-  await recoveries.deliver('tribopay', id, { status: 'waiting', method: 'pix', phoneE164: PHONE });
+  await recoveries.signal('tribopay', id, { status: 'waiting', method: 'pix', phoneE164: PHONE });
 
   const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', id));
   const final = await handle.result();

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 /** A waiting payment received now by the server's clock (earlier tests move it ahead). */
 async function start(paymentId: string) {
-  return recoveries.deliver('tribopay', paymentId, {
+  return recoveries.signal('tribopay', paymentId, {
     status: 'waiting',
     phoneE164: PHONE,
     customerName: 'Maria Silva',

@@ -86,7 +86,7 @@ async function withViewDeps<T>(
   }
 }
 
-/** Only `state` is used: the settings matter to `deliver`, which a view never calls. */
+/** Only `state` is used: the settings matter to `signal`, which a view never calls. */
 function recoveryStates(client: Client, config: Config) {
   return createRecoveryClient(client, {
     taskQueue: config.temporal.taskQueue,

@@ -10,7 +10,7 @@ import {
   requiredText,
   validateOptions,
 } from '../options';
-import { deliveryBody, gatewayMethod, gatewayStatus, knownStatuses } from '../simulated-deliveries';
+import { webhookBody, gatewayMethod, gatewayStatus, knownStatuses } from '../simulated-webhooks';
 
 const help = `Usage: pix-recovery simulate-webhook --gateway <gateway> --status <status> [options]
 
@@ -73,7 +73,7 @@ export const simulateWebhook: Command = {
     }
     const config = loadConfig(ctx.env);
     const id = input.id ?? `sim-${randomUUID().slice(0, 8)}`;
-    const body = deliveryBody(input.gateway, {
+    const body = webhookBody(input.gateway, {
       id,
       status,
       method: gatewayMethod(input.gateway, input.method),

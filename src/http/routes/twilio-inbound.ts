@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Db } from '../../db/connect';
 import { firstSighting } from '../../db/inbound-messages';
 import { suppress } from '../../db/suppressions';
-import { DEFAULT_OPT_OUT_REPLY, isOptOutReply } from '../../delivery/opt-out';
+import { DEFAULT_OPT_OUT_REPLY, isOptOutReply } from '../../inbound-messages/opt-out';
 import { maskPhone } from '../../domain/phone';
 import type { Logger } from '../../logging';
 import { HttpError } from '../errors';

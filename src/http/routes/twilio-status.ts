@@ -1,9 +1,9 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
 import type { Db } from '../../db/connect';
-import { STATUS_CALLBACK_PATH } from '../../delivery/callback-url';
-import { recordStatusCallback } from '../../delivery/record-status';
-import { parseStatusCallback } from '../../delivery/status-callback';
+import { STATUS_CALLBACK_PATH } from '../../sms-status/callback-url';
+import { recordStatusCallback } from '../../sms-status/record-status';
+import { parseStatusCallback } from '../../sms-status/status-callback';
 import type { Logger } from '../../logging';
 import type { Metrics } from '../../metrics/metrics';
 import { HttpError } from '../errors';

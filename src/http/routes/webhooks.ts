@@ -6,10 +6,10 @@ import { parseDelivery } from '../../gateways';
 import { withTrustedLinks } from '../../gateways/links';
 import type { RecipientPolicy } from '../../config';
 import {
-  handleDelivery,
+  handleWebhook,
   IntakeUnavailableError,
   type IntakeDeps,
-} from '../../intake/handle-delivery';
+} from '../../intake/handle-webhook';
 import type { Metrics } from '../../metrics/metrics';
 import { noteOutcome, noteStatus, webhookInstruments } from '../../metrics/webhook-instruments';
 import { HttpError } from '../errors';
@@ -45,7 +45,7 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
         noteStatus(ctx, delivery.event.status);
         try {
           const allowedCountries = deps.recipients?.allowedCountries;
-          const result = await handleDelivery({ ...deps, allowedCountries }, delivery);
+          const result = await handleWebhook({ ...deps, allowedCountries }, delivery);
           noteOutcome(ctx, result.outcome);
           ctx.status = result.httpStatus;
           ctx.body = {

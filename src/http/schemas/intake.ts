@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GATEWAYS } from '../../domain/payment-event';
 import { adapters } from '../../gateways';
-import type { IntakeOutcome } from '../../intake/handle-delivery';
+import type { IntakeOutcome } from '../../intake/handle-webhook';
 import type { RouteDoc } from '../openapi';
 
 /** Keyed by the intake's own type, so an outcome added there can't be missing here. */

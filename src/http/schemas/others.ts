@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUS_CALLBACK_PATH } from '../../delivery/callback-url';
+import { STATUS_CALLBACK_PATH } from '../../sms-status/callback-url';
 import type { RouteDoc } from '../openapi';
 
 /**

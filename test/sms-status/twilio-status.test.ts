@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { STATUS_CALLBACK_PATH } from '../../src/delivery/callback-url';
+import { STATUS_CALLBACK_PATH } from '../../src/sms-status/callback-url';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeliveryReport } from '../db/sms-messages';
+import type { StatusReport } from '../db/sms-messages';
 import { isCallbackStatus } from './status-order';
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -36,7 +36,7 @@ const callbackSchema = z.object({
 });
 
 export type ParsedCallback =
-  | { ok: true; report: DeliveryReport }
+  | { ok: true; report: StatusReport }
   /** A status outside the SMS path we track (e.g. WhatsApp's `read`): answered, not recorded. */
   | { ok: true; report: null; status: string }
   | { ok: false; issues: { path: string; message: string }[] };

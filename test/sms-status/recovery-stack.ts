@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../../activities';
-import { statusCallbackUrl } from '../../src/delivery/callback-url';
+import { statusCallbackUrl } from '../../src/sms-status/callback-url';
 import type { HttpLimits } from '../../src/config';
 import { createApp, type AppDeps } from '../../src/http/app';
 import { createServer } from '../../src/runtime/api';
@@ -23,7 +23,7 @@ import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emula
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
-import { MOBILE_E164, newPaymentId, tribopayPostback } from '../http/deliveries';
+import { MOBILE_E164, newPaymentId, tribopayPostback } from '../http/webhook-payloads';
 
 export const DELAY_MS = 10 * 60_000;
 export const WEBHOOK_SECRET = 'recovery-stack-webhook-secret';

@@ -3,7 +3,7 @@ import {
   CALLBACK_STATUSES,
   isCallbackStatus,
   statusRank,
-} from '../../src/delivery/status-order';
+} from '../../src/sms-status/status-order';
 
 describe('the order an SMS status moves in', () => {
   test.each([

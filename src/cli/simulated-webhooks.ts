@@ -78,7 +78,7 @@ export function gatewayMethod(gateway: Gateway, method: string): string {
   return gateway === 'ghostpay' ? method.toUpperCase() : method.toLowerCase();
 }
 
-export function deliveryBody(gateway: Gateway, payment: SimulatedPayment): Record<string, unknown> {
+export function webhookBody(gateway: Gateway, payment: SimulatedPayment): Record<string, unknown> {
   return gateway === 'tribopay' ? tribopayPostback(payment) : ghostpayDelivery(payment);
 }
 

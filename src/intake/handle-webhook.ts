@@ -68,7 +68,7 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
  * only. The relay hands the row to Temporal right after. A repeat of a stored delivery
  * changes nothing.
  */
-export async function handleDelivery(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
+export async function handleWebhook(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
   const { event } = delivery;
   const phone =
     event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;

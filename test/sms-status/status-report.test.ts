@@ -1,14 +1,14 @@
 import {
   claimSmsRow,
   markAccepted,
-  recordDeliveryReport,
-  type DeliveryReport,
+  recordStatusReport,
+  type StatusReport,
 } from '../../src/db/sms-messages';
-import { recordStatusCallback } from '../../src/delivery/record-status';
+import { recordStatusCallback } from '../../src/sms-status/record-status';
 import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
 import { acceptedSms, newSid, smsRow } from './callbacks';
 
-function report(sid: string, status: string, extra: Partial<DeliveryReport> = {}): DeliveryReport {
+function report(sid: string, status: string, extra: Partial<StatusReport> = {}): StatusReport {
   return { sid, status, errorCode: null, price: null, priceUnit: null, ...extra };
 }
 
@@ -26,29 +26,25 @@ describe.each([
 
   test('a newer status is recorded, an older or equal one is not', async () => {
     const sms = await acceptedSms(testDb.db);
-    expect(await recordDeliveryReport(testDb.db, report(sms.twilioSid!, 'sent'))).toBe('recorded');
-    expect(await recordDeliveryReport(testDb.db, report(sms.twilioSid!, 'sent'))).toBe('not_newer');
-    expect(await recordDeliveryReport(testDb.db, report(sms.twilioSid!, 'queued'))).toBe(
-      'not_newer',
-    );
-    expect(await recordDeliveryReport(testDb.db, report(sms.twilioSid!, 'delivered'))).toBe(
+    expect(await recordStatusReport(testDb.db, report(sms.twilioSid!, 'sent'))).toBe('recorded');
+    expect(await recordStatusReport(testDb.db, report(sms.twilioSid!, 'sent'))).toBe('not_newer');
+    expect(await recordStatusReport(testDb.db, report(sms.twilioSid!, 'queued'))).toBe('not_newer');
+    expect(await recordStatusReport(testDb.db, report(sms.twilioSid!, 'delivered'))).toBe(
       'recorded',
     );
-    expect(await recordDeliveryReport(testDb.db, report(sms.twilioSid!, 'undelivered'))).toBe(
+    expect(await recordStatusReport(testDb.db, report(sms.twilioSid!, 'undelivered'))).toBe(
       'not_newer',
     );
     expect((await smsRow(testDb.db, sms)).status).toBe('delivered');
   });
 
   test('an unknown SID is told apart from a status that is not newer', async () => {
-    expect(await recordDeliveryReport(testDb.db, report(newSid(), 'delivered'))).toBe(
-      'unknown_sid',
-    );
+    expect(await recordStatusReport(testDb.db, report(newSid(), 'delivered'))).toBe('unknown_sid');
   });
 
   test('an error code is stored as a number; price and unit stay empty when not given', async () => {
     const sms = await acceptedSms(testDb.db);
-    await recordDeliveryReport(
+    await recordStatusReport(
       testDb.db,
       report(sms.twilioSid!, 'undelivered', { errorCode: 30006 }),
     );
@@ -64,7 +60,7 @@ describe.each([
     const statuses = ['sent', 'delivered', 'sending', 'queued', 'sent'];
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        recordDeliveryReport(testDb.db, report(sms.twilioSid!, statuses[i % statuses.length])),
+        recordStatusReport(testDb.db, report(sms.twilioSid!, statuses[i % statuses.length])),
       ),
     );
     expect((await smsRow(testDb.db, sms)).status).toBe('delivered');

@@ -1,9 +1,5 @@
 import type { Db } from '../db/connect';
-import {
-  recordDeliveryReport,
-  type DeliveryReport,
-  type DeliveryReportResult,
-} from '../db/sms-messages';
+import { recordStatusReport, type StatusReport, type StatusReportResult } from '../db/sms-messages';
 
 /**
  * The SMS activity stores the SID only after Twilio's create answer reaches it, and a fast
@@ -16,12 +12,12 @@ const RETRY_EVERY_MS = 100;
 
 export async function recordStatusCallback(
   db: Db,
-  report: DeliveryReport,
+  report: StatusReport,
   unknownSidWaitMs = UNKNOWN_SID_WAIT_MS,
-): Promise<DeliveryReportResult> {
+): Promise<StatusReportResult> {
   const deadline = Date.now() + unknownSidWaitMs;
   for (;;) {
-    const result = await recordDeliveryReport(db, report);
+    const result = await recordStatusReport(db, report);
     const left = deadline - Date.now();
     if (result !== 'unknown_sid' || left <= 0) return result;
     await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_EVERY_MS, left)));

@@ -6,7 +6,7 @@ import pino from 'pino';
 import twilio from 'twilio';
 import type { Db } from '../../src/db/connect';
 import { claimSmsRow, markAccepted, smsForPayment, type SmsRow } from '../../src/db/sms-messages';
-import { STATUS_CALLBACK_PATH } from '../../src/delivery/callback-url';
+import { STATUS_CALLBACK_PATH } from '../../src/sms-status/callback-url';
 import { createApp } from '../../src/http/app';
 import type { Metrics } from '../../src/metrics/metrics';
 import type { RecoveryClient } from '../../src/temporal/recovery-client';

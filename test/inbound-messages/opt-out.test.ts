@@ -1,8 +1,8 @@
-import { isOptOutReply } from '../../src/delivery/opt-out';
+import { isOptOutReply } from '../../src/inbound-messages/opt-out';
 import { INBOUND_PATH } from '../../src/http/routes/twilio-inbound';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
-import { callbackApp, newSid, postCallback } from './callbacks';
+import { callbackApp, newSid, postCallback } from '../sms-status/callbacks';
 
 describe('opt-out replies', () => {
   test.each([

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { benchIntake } from './parts/intake';
 import { benchOutbox } from './parts/outbox';
-import { benchRecoveries } from './parts/recoveries';
+import { benchResident } from './parts/resident';
 import { benchSuite } from './parts/suite';
+import { benchTimers } from './parts/timers';
 import { installCleanup, killAllGroups } from './processes';
 import { progress, RUN_STAMP } from './report';
 import { dropDatabase, ROOT, scratch } from './stack';
@@ -25,9 +26,13 @@ async function run(options: BenchOptions): Promise<void> {
     const outbox = await benchOutbox(options);
     sections.push(`### Outbox: relay lag and a Temporal outage\n\n${outbox.markdown}`);
   }
-  if (options.parts.includes('timers') || options.parts.includes('resident')) {
-    const recoveries = await benchRecoveries(options);
-    sections.push(...recoveries.markdown);
+  if (options.parts.includes('timers')) {
+    const timers = await benchTimers(options);
+    sections.push(`### Timer accuracy\n\n${timers.markdown}`);
+  }
+  if (options.parts.includes('resident')) {
+    const resident = await benchResident(options);
+    sections.push(`### Resident cost\n\n${resident.markdown}`);
   }
   if (options.parts.includes('suite')) {
     const suite = await benchSuite(options);

@@ -1,0 +1,318 @@
+/**
+ * Timer accuracy: N waiting PIX deliveries, then a `paid` for every other one, all before
+ * the first falls due, so that N recoveries wait at once; then how late each SMS reached
+ * the emulator after its due time, and that no paid payment got one. Deliveries are posted
+ * at a steady pace the stack keeps up with. Due times are placed through the deliveries'
+ * `created_at` (the service counts the delay from the gateway's creation time when it is
+ * plausible): with RECOVERY_DELAY=1h, a delivery created 1 h before its planned due time
+ * is due then, so the SMS fall due at a chosen rate once every delivery is in.
+ */
+import { paidBody, paymentFactory, type Payment } from '../bodies';
+import { postAll, type Posted } from '../load';
+import type { BenchOptions } from '../options';
+import { cpuPercent } from '../proc-stats';
+import { sleep } from '../processes';
+import { progress, table, writeResult } from '../report';
+import { TASK_QUEUE, type Stack } from '../stack';
+import { formatSpread, percentile, round, spread } from '../stats';
+import {
+  CONCURRENCY,
+  DELAY_MS,
+  each,
+  headers,
+  pidsOf,
+  postWaiting,
+  sampleAll,
+  stackFor,
+  waitForTransitions,
+  webhookUrl,
+} from './recovery-stack';
+
+/** Twice, after each batch of deliveries: time for the worker to catch up with them. */
+const SCHEDULE_MARGIN_MS = 10_000;
+/** Slack on the posting time, for a machine busier than usual. */
+const SCHEDULE_SLACK = 1.25;
+
+export interface TimerResult {
+  size: number;
+  /** Worker processes polling the task queue while the SMS fell due. */
+  workers: number;
+  run: number;
+  /** Recoveries falling due per second (0: all at once). */
+  dueRate: number;
+  unpaid: number;
+  paid: number;
+  /** ms from due time to the emulator receiving the SMS, unpaid payments only. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  lagMinMs: number;
+  lateOverOneSecond: number;
+  /** Unpaid payments whose SMS never came. */
+  missingSms: number;
+  duplicateSms: number;
+  /** SMS that reached a payment whose `paid` was acknowledged before its due time. */
+  smsForPaid: number;
+  /** Deliveries acknowledged only after their due time: not counted either way. */
+  postedAfterDue: number;
+  intakeErrors: number;
+  /** Waiting and paid deliveries posted and every one applied: deliveries per second. */
+  schedulePerSecond: number;
+  /** SMS per second from the first to the last one received. */
+  smsPerSecond: number;
+  workerPeakRssMiB: number;
+  /** CPU while the SMS went out, % of one core. */
+  firingCpuPercent: Record<string, number>;
+}
+
+export async function benchTimers(options: BenchOptions) {
+  const startedAt = Date.now();
+  const timers: TimerResult[] = [];
+  for (const size of options.timers.sizes) {
+    for (let run = 1; run <= options.runs; run += 1) {
+      // Each worker count in turn within a run, so a pair is measured side by side.
+      for (const workers of options.timers.workers) {
+        timers.push(await timerRun(options, size, run, workers));
+      }
+    }
+  }
+  const summary = summariseTimers(timers);
+  const file = writeResult(options, 'timers', { summary, runs: timers }, startedAt);
+  progress(`timer results: ${file}`);
+  return { markdown: timersMarkdown(summary) };
+}
+
+async function timerRun(
+  options: BenchOptions,
+  size: number,
+  run: number,
+  workers: number,
+): Promise<TimerResult> {
+  const label = `timers-${size}-${run}-w${workers}`;
+  const stack = await stackFor(options, label);
+  const extra = Array.from({ length: workers - 1 }, (_, i) =>
+    stack.spawnWorker(`${label}-worker-${i + 2}`, {
+      distDir: options.serviceDist,
+      taskQueue: TASK_QUEUE,
+    }),
+  );
+  try {
+    await Promise.all(extra.map((w) => w.waitFor(/worker polling/, 60_000)));
+    const began = Date.now();
+    const paidCount = Math.ceil(size / 2);
+    const rate = options.scheduleRate;
+    const postingMs = ((size + paidCount) / rate) * 1000;
+    const firstDue = began + postingMs * SCHEDULE_SLACK + 2 * SCHEDULE_MARGIN_MS;
+    const dueRate = options.timers.rate;
+    const plannedDue = (i: number) => firstDue + (dueRate > 0 ? (i / dueRate) * 1000 : 0);
+    const payments = Array.from({ length: size }, paymentFactory(`t${size}x${run}`)).map(
+      (p, i) => ({ ...p, createdAt: new Date(plannedDue(i) - DELAY_MS).toISOString() }),
+    );
+    progress(
+      `${label}: ${size} waiting deliveries, then ${paidCount} paid; the first falls due in ` +
+        `${Math.round((firstDue - Date.now()) / 1000)}s, ${dueRate > 0 ? `${dueRate}/s` : 'all at once'}`,
+    );
+    const { acks: waitingAcks } = await postWaiting(stack, payments, rate);
+    // Every recovery waits before its `paid` comes, as it would minutes apart in production.
+    await waitForTransitions(stack, ['waiting'], size, Math.max(60_000, firstDue - Date.now()));
+    const paid = payments.filter((_, i) => i % 2 === 0);
+    const paidAcks = await postAll(
+      webhookUrl(stack),
+      paid.map(paidBody),
+      CONCURRENCY,
+      headers(stack),
+      rate,
+    );
+    await waitForTransitions(
+      stack,
+      ['cancelled'],
+      paid.length,
+      Math.max(60_000, firstDue - Date.now()),
+    );
+    const scheduleSeconds = (Date.now() - began) / 1000;
+    const due = await dueTimes(stack);
+    const lastDue = Math.max(...due.values());
+    progress(
+      `${label}: scheduled at ${round(size / scheduleSeconds)}/s; the first SMS falls due in ` +
+        `${Math.round((firstDue - Date.now()) / 1000)}s, the last in ${Math.round((lastDue - Date.now()) / 1000)}s`,
+    );
+    await sleep(Math.max(0, firstDue - Date.now()));
+    const firingFrom = sampleAll(pidsOf(stack));
+    await waitForTransitions(
+      stack,
+      ['sms_sent', 'cancelled', 'sms_failed', 'skipped'],
+      size,
+      Math.max(0, lastDue - Date.now()) + 180_000,
+    );
+    const firingTo = sampleAll(pidsOf(stack));
+    const messages = await emulatorMessages(stack.emulatorUrl);
+    const result = analyse({
+      size,
+      workers,
+      run,
+      dueRate,
+      payments,
+      paid,
+      waitingAcks,
+      paidAcks,
+      due,
+      messages,
+    });
+    result.schedulePerSecond = round((size + paid.length) / scheduleSeconds);
+    result.workerPeakRssMiB = round(firingTo.worker.peakRssMiB);
+    result.firingCpuPercent = each((n) => cpuPercent(firingFrom[n], firingTo[n]));
+    progress(
+      `${label}: lag p50 ${result.lagP50Ms} ms, p99 ${result.lagP99Ms} ms, max ${result.lagMaxMs} ms; ` +
+        `${result.lateOverOneSecond} over 1 s; ${result.missingSms} missing; ` +
+        `${result.smsForPaid} SMS for paid payments; ${result.smsPerSecond} SMS/s`,
+    );
+    return result;
+  } finally {
+    await Promise.all(extra.map((w) => w.stop()));
+    await stack.stop();
+  }
+}
+
+function analyse(run: {
+  size: number;
+  workers: number;
+  run: number;
+  dueRate: number;
+  payments: Payment[];
+  paid: Payment[];
+  waitingAcks: Posted[];
+  paidAcks: Posted[];
+  due: Map<string, number>;
+  messages: { to: string; receivedAt: string }[];
+}): TimerResult {
+  const received = new Map<string, number[]>();
+  for (const m of run.messages) {
+    received.set(m.to, [...(received.get(m.to) ?? []), Date.parse(m.receivedAt)]);
+  }
+  const paidAck = new Map(run.paid.map((p, i) => [p.id, run.paidAcks[i]]));
+  const waitingAck = new Map(run.payments.map((p, i) => [p.id, run.waitingAcks[i]]));
+  const lags: number[] = [];
+  let missing = 0;
+  let duplicates = 0;
+  let smsForPaid = 0;
+  let postedAfterDue = 0;
+  for (const p of run.payments) {
+    const sent = received.get(p.e164) ?? [];
+    const dueAt = run.due.get(p.id);
+    const acks = [waitingAck.get(p.id), paidAck.get(p.id)].filter((a) => a !== undefined);
+    if (dueAt === undefined || acks.some((a) => a.status !== 202 || a.answeredAt >= dueAt)) {
+      postedAfterDue += 1;
+      continue;
+    }
+    if (sent.length > 1) duplicates += 1;
+    if (paidAck.has(p.id)) {
+      if (sent.length > 0) smsForPaid += 1;
+    } else if (sent.length === 0) {
+      missing += 1;
+    } else {
+      lags.push(sent[0] - dueAt);
+    }
+  }
+  const times = run.messages.map((m) => Date.parse(m.receivedAt));
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  return {
+    size: run.size,
+    workers: run.workers,
+    run: run.run,
+    dueRate: run.dueRate,
+    unpaid: run.payments.length - run.paid.length,
+    paid: run.paid.length,
+    lagP50Ms: round(percentile(lags, 50)),
+    lagP99Ms: round(percentile(lags, 99)),
+    lagMaxMs: round(lags.reduce((a, b) => Math.max(a, b), -Infinity)),
+    lagMinMs: round(lags.reduce((a, b) => Math.min(a, b), Infinity)),
+    lateOverOneSecond: lags.filter((l) => l > 1_000).length,
+    missingSms: missing,
+    duplicateSms: duplicates,
+    smsForPaid,
+    postedAfterDue,
+    intakeErrors: [...run.waitingAcks, ...run.paidAcks].filter((a) => a.status !== 202).length,
+    schedulePerSecond: NaN,
+    smsPerSecond: span > 0 ? round(times.length / span) : NaN,
+    workerPeakRssMiB: NaN,
+    firingCpuPercent: {},
+  };
+}
+
+/** Each payment's due time, as the workflow recorded it in its `waiting` transition. */
+async function dueTimes(stack: Stack): Promise<Map<string, number>> {
+  const rows = await stack
+    .db('recovery_events')
+    .where({ transition: 'waiting' })
+    .select<{ payment_id: string; detail: string }[]>('payment_id', 'detail');
+  return new Map(
+    rows.map((r) => [r.payment_id, Date.parse((JSON.parse(r.detail) as { dueAt: string }).dueAt)]),
+  );
+}
+
+async function emulatorMessages(url: string): Promise<{ to: string; receivedAt: string }[]> {
+  const res = await fetch(`${url}/__emulator/messages`);
+  if (!res.ok) throw new Error(`emulator answered ${res.status}`);
+  return (await res.json()) as { to: string; receivedAt: string }[];
+}
+
+function summariseTimers(runs: TimerResult[]) {
+  const keys = [...new Set(runs.map((r) => `${r.size}:${r.workers}`))];
+  return keys.map((key) => {
+    const [size, workers] = key.split(':').map(Number);
+    const at = runs.filter((r) => r.size === size && r.workers === workers);
+    const of = (pick: (r: TimerResult) => number) => spread(at.map(pick));
+    return {
+      size,
+      workers,
+      dueRate: at[0].dueRate,
+      schedulePerSecond: of((r) => r.schedulePerSecond),
+      lagP50Ms: of((r) => r.lagP50Ms),
+      lagP99Ms: of((r) => r.lagP99Ms),
+      lagMaxMs: of((r) => r.lagMaxMs),
+      lateOverOneSecond: of((r) => r.lateOverOneSecond),
+      missingSms: of((r) => r.missingSms),
+      smsForPaid: of((r) => r.smsForPaid),
+      paid: of((r) => r.paid),
+      postedAfterDue: of((r) => r.postedAfterDue),
+      intakeErrors: of((r) => r.intakeErrors),
+      smsPerSecond: of((r) => r.smsPerSecond),
+      workerPeakRssMiB: of((r) => r.workerPeakRssMiB),
+    };
+  });
+}
+
+function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
+  return table(
+    [
+      'recoveries',
+      'workers',
+      'due per s',
+      'scheduled per s',
+      'lag p50 ms',
+      'lag p99 ms',
+      'lag max ms',
+      'late > 1 s',
+      'unpaid without SMS',
+      'paid',
+      'SMS to paid',
+      'SMS/s',
+      'worker peak RSS MiB',
+    ],
+    rows.map((r) => [
+      r.size,
+      r.workers,
+      r.dueRate > 0 ? r.dueRate : 'all at once',
+      formatSpread(r.schedulePerSecond, 1),
+      formatSpread(r.lagP50Ms),
+      formatSpread(r.lagP99Ms),
+      formatSpread(r.lagMaxMs),
+      formatSpread(r.lateOverOneSecond),
+      formatSpread(r.missingSms),
+      formatSpread(r.paid),
+      formatSpread(r.smsForPaid),
+      formatSpread(r.smsPerSecond, 1),
+      formatSpread(r.workerPeakRssMiB),
+    ]),
+  );
+}

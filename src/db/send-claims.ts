@@ -43,6 +43,12 @@ export async function releaseSendSlot(db: Db, workflowId: string, step: number):
   await db('sms_send_claims').where({ workflow_id: workflowId, step }).delete();
 }
 
+/** Steps that will never send give their slots back. */
+export async function releaseSendSlots(db: Db, workflowId: string, steps: number[]): Promise<void> {
+  if (steps.length === 0) return;
+  await db('sms_send_claims').where({ workflow_id: workflowId }).whereIn('step', steps).delete();
+}
+
 /**
  * PostgreSQL: a transaction-scoped advisory lock per number. SQLite needs none: the
  * embedded database has one connection, so its transactions already run one at a time.

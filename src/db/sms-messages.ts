@@ -114,6 +114,45 @@ export async function markFailed(
     });
 }
 
+/** How a row reads that its recovery ended before it was sent (`cancelled`). */
+export const STOPPED_BEFORE_SENDING = 'stopped before sending';
+
+/**
+ * The recovery is over (`ending` is its final transition): its rows still `pending` will
+ * never be sent. The activity marks its own row when it sees a stop; this covers the row
+ * of an activity the server cancelled during a retry's backoff, or whose retries ran out,
+ * which never ran again to say so. A row whose earlier Twilio call got no clear answer
+ * keeps `outcome_unknown_since`, and its message says the SMS may exist. Returns the steps
+ * settled as certainly unsent, whose send slots can be given back.
+ */
+export async function settleUnsent(
+  db: Db,
+  workflowId: string,
+  status: 'failed' | 'cancelled',
+  ending: string,
+): Promise<number[]> {
+  const pending = () => db('sms_messages').where({ workflow_id: workflowId, status: 'pending' });
+  const why =
+    status === 'cancelled'
+      ? `${STOPPED_BEFORE_SENDING}: the recovery ended (${ending})`
+      : `not sent: the recovery ended (${ending})`;
+  const unsent = (await pending().whereNull('outcome_unknown_since').select('step')).map(
+    (row: { step: unknown }) => Number(row.step),
+  );
+  const updatedAt = new Date();
+  await pending()
+    .whereNull('outcome_unknown_since')
+    .update({ status, error_message: why, updated_at: updatedAt });
+  await pending()
+    .whereNotNull('outcome_unknown_since')
+    .update({
+      status,
+      error_message: `${why}; an earlier Twilio call got no clear answer: the SMS may exist`,
+      updated_at: updatedAt,
+    });
+  return unsent;
+}
+
 export async function smsForPayment(db: Db, gateway: string, paymentId: string): Promise<SmsRow[]> {
   const rows = await db('sms_messages')
     .where({ gateway, payment_id: paymentId })

@@ -73,6 +73,17 @@ async function untilRetrying(handle: WorkflowHandle, attempts: number): Promise<
   );
 }
 
+/**
+ * The step's row, whichever side stopped the send (the activity before its call, or the
+ * server cancelling it during its backoff), says that no SMS went out: never `pending`.
+ */
+async function expectSettledUnsent(paymentId: string): Promise<void> {
+  const rows = await smsForPayment(stack.testDb.db, 'tribopay', paymentId);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ status: 'cancelled', twilioSid: null });
+  expect(rows[0].errorMessage).toMatch(/^stopped before sending/);
+}
+
 async function transitionsOf(paymentId: string) {
   return transitionsForPayment(stack.testDb.db, 'tribopay', paymentId);
 }
@@ -97,6 +108,7 @@ describe('a terminal status while the SMS is being retried', () => {
     await stack.env.sleep(2 * 3_600_000);
     expect(sentTo(phone.e164)).toHaveLength(0);
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+    await expectSettledUnsent(id);
   });
 
   test('a paid webhook during the retries means no SMS, ever', async () => {
@@ -118,6 +130,7 @@ describe('a terminal status while the SMS is being retried', () => {
     });
     await stack.env.sleep(2 * 3_600_000);
     expect(sentTo(phone.e164)).toHaveLength(0);
+    await expectSettledUnsent(id);
   });
 
   test('a paid webhook while Twilio is still answering lets at most that SMS out, and the recovery is not recovered', async () => {

@@ -3,7 +3,7 @@
  * history: pure formatting, shared by the workflow (current details) and the client (the
  * summary set at start). Intl's time-zone data is part of the runtime, so it replays.
  */
-import type { RecoveryStatus } from './definitions';
+import type { RecoveryStatus } from '../src/domain/recovery-status';
 
 export interface DetailsClock {
   /** Times are shown in this zone (the quiet hours' zone when configured, else UTC). */

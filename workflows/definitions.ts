@@ -5,6 +5,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Gateway, PaymentMethod, PaymentStatus } from '../src/domain/payment-event';
+import type { RecoveryStatus } from '../src/domain/recovery-status';
 import type { QuietHours } from './quiet-hours';
 
 export const WORKFLOW_TYPE = 'paymentRecovery';
@@ -57,19 +58,6 @@ export interface PaymentUpdate {
   pixCode?: string | null;
 }
 
-export const RECOVERY_STATUSES = [
-  'waiting',
-  'held',
-  'sending',
-  'sms_sent',
-  'cancelled',
-  'sms_failed',
-  'skipped',
-  'recovered',
-  'not_recovered',
-] as const;
-export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
-
 export interface SmsOutcome {
   status: 'sent' | 'failed' | 'skipped';
   step?: number;
@@ -116,5 +104,4 @@ export const NON_RETRYABLE_SMS_ERRORS = [
   'TwilioPermanentError',
   'TwilioNotConfigured',
   'InvalidSmsBody',
-  'InvalidRecipient',
 ];

@@ -24,8 +24,8 @@ import {
   type PaymentUpdate,
   type RecoveryInput,
   type RecoveryState,
-  type RecoveryStatus,
 } from './definitions';
+import type { RecoveryStatus } from '../src/domain/recovery-status';
 import { currentDetails, SMS_ACTIVITY_SUMMARY, type DetailsClock } from './current-details';
 import { recoveryStart } from './due-time';
 import { quietHoursEnd } from './quiet-hours';

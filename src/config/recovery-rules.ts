@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { QuietHours } from '../../workflows/quiet-hours';
 import { parseDuration } from './duration';
-import { blankToUndefined } from './blank';
+import { blankToUndefined } from '../domain/formats';
 
 /** `10m` or `10m,3h`: each step's delay after the previous step fell due. */
 export const recoverySteps = z.preprocess(

@@ -1,7 +1,7 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { sampleMessage, validateTemplate } from '../sms/template';
-import { blankToUndefined } from './blank';
+import { blankToUndefined } from '../domain/formats';
 
 const items = (text: string) =>
   text

@@ -2,7 +2,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { flag, positiveCount, quietHoursWindow, recoverySteps, timeZone } from './recovery-rules';
-import { blankToUndefined } from './blank';
+import {
+  ACCOUNT_SID,
+  ACCOUNT_SID_HINT,
+  blankToUndefined,
+  E164,
+  E164_HINT,
+  MESSAGING_SERVICE_SID,
+  MESSAGING_SERVICE_SID_HINT,
+} from '../domain/formats';
 import { parsePayloadKeys } from '../temporal/payload-keys';
 import { countryList, hostList, smsTemplate } from './safety';
 
@@ -221,25 +229,13 @@ export const envSchema = z.object({
   ATTRIBUTION_WINDOW: duration('24h'),
   TWILIO_ACCOUNT_SID: z.preprocess(
     blankToUndefined,
-    z
-      .string()
-      .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters')
-      .optional(),
+    z.string().regex(ACCOUNT_SID, ACCOUNT_SID_HINT).optional(),
   ),
   TWILIO_AUTH_TOKEN: optionalString,
-  TWILIO_PHONE_NUMBER: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +5511987654321')
-      .optional(),
-  ),
+  TWILIO_PHONE_NUMBER: z.preprocess(blankToUndefined, z.string().regex(E164, E164_HINT).optional()),
   TWILIO_MESSAGING_SERVICE_SID: z.preprocess(
     blankToUndefined,
-    z
-      .string()
-      .regex(/^MG[0-9a-fA-F]{32}$/, 'expected "MG" followed by 32 hexadecimal characters')
-      .optional(),
+    z.string().regex(MESSAGING_SERVICE_SID, MESSAGING_SERVICE_SID_HINT).optional(),
   ),
   TWILIO_API_URL: httpUrl,
   TWILIO_TIMEOUT: duration('10s', MAX_TWILIO_TIMEOUT_MS),

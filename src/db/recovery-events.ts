@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { FINAL_RECOVERY_STATUSES } from '../domain/recovery-status';
 import { toDate, type Db } from './connect';
 
 export interface TransitionRecord {
@@ -26,15 +27,6 @@ export interface RecoveryEventRow {
   occurredAt: Date;
   recordedAt: Date;
 }
-
-/** Transitions after which a payment's recovery is over for good. */
-export const FINAL_TRANSITIONS = [
-  'cancelled',
-  'sms_failed',
-  'skipped',
-  'recovered',
-  'not_recovered',
-];
 
 export async function insertTransition(
   db: Db | Knex.Transaction,
@@ -70,17 +62,8 @@ export async function transitionsForPayment(
 export function finalTransitions(db: Db, gateway: string, paymentId: string) {
   return db('recovery_events')
     .where({ gateway, payment_id: paymentId })
-    .whereIn('transition', FINAL_TRANSITIONS)
+    .whereIn('transition', FINAL_RECOVERY_STATUSES)
     .select('id');
-}
-
-export async function recoveryFinished(
-  db: Db,
-  gateway: string,
-  paymentId: string,
-): Promise<boolean> {
-  const row = await finalTransitions(db, gateway, paymentId).first();
-  return row !== undefined;
 }
 
 function fromRow(row: Record<string, unknown>): RecoveryEventRow {

@@ -1,4 +1,4 @@
-import { STATUS_RANK, statusRank, UNKNOWN_RANK } from '../sms-status/status-order';
+import { SMS_STATUS_RANK, smsStatusRank, UNKNOWN_SMS_RANK } from '../domain/sms-status';
 import { toDate, type Db } from './connect';
 
 export interface SmsRow {
@@ -189,7 +189,7 @@ export async function recordStatusReport(
   const rank = storedRankSql();
   const updated = await db('sms_messages')
     .where({ twilio_sid: report.sid })
-    .whereRaw(`${rank.sql} < ?`, [...rank.bindings, statusRank(report.status)])
+    .whereRaw(`${rank.sql} < ?`, [...rank.bindings, smsStatusRank(report.status)])
     .update(changes);
   if (updated > 0) return 'recorded';
   const known: unknown = await db('sms_messages').where({ twilio_sid: report.sid }).first('id');
@@ -202,10 +202,10 @@ export async function recordStatusReport(
  * parameters in a CASE as text and compare them as strings.
  */
 function storedRankSql(): { sql: string; bindings: (string | number)[] } {
-  const entries = Object.entries(STATUS_RANK);
+  const entries = Object.entries(SMS_STATUS_RANK);
   const whens = entries.map(([, rank]) => `when ? then ${Math.trunc(rank)}`).join(' ');
   return {
-    sql: `(case ?? ${whens} else ${UNKNOWN_RANK} end)`,
+    sql: `(case ?? ${whens} else ${UNKNOWN_SMS_RANK} end)`,
     bindings: ['status', ...entries.map(([status]) => status)],
   };
 }

@@ -1,3 +1,4 @@
+import { E164 } from './formats';
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 
 export type PhoneRejection =
@@ -54,8 +55,6 @@ function isAllowed(phone: PhoneNumber, allowed: AllowedCountries): boolean {
   if (phone.country && allowed.countries.includes(phone.country)) return true;
   return allowed.prefixes.some((prefix) => phone.number.startsWith(prefix));
 }
-
-const E164 = /^\+[1-9]\d{7,14}$/;
 
 /**
  * The E.164 key a number is stored under, for looking it up rather than messaging it: any

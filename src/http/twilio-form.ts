@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import twilio from 'twilio';
+import { FORM_CONTENT_TYPE } from '../domain/formats';
 import { calledUrl } from '../sms-status/callback-url';
 import type { Logger } from '../logging';
 import { HttpError } from './errors';
@@ -7,13 +8,12 @@ import { readRawBody } from './raw-body';
 import type { TwilioCallbackSettings } from './routes/twilio-status';
 
 /** What Twilio posts to our webhooks: status callbacks and inbound replies. */
-const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export async function readTwilioForm(
   ctx: Koa.Context,
   maxBytes: number,
 ): Promise<Record<string, string | string[]>> {
-  if (!FORM_TYPE.test(ctx.get('content-type'))) {
+  if (!FORM_CONTENT_TYPE.test(ctx.get('content-type'))) {
     throw new HttpError(415, 'expected Content-Type: application/x-www-form-urlencoded');
   }
   const form = new URLSearchParams((await readRawBody(ctx, maxBytes)).toString('utf8'));

@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect';
 import { outboxBacklog, type OutboxBacklog } from '../db/outbox';
-import { FINAL_TRANSITIONS } from '../db/recovery-events';
+import { FINAL_RECOVERY_STATUSES } from '../domain/recovery-status';
 import { GATEWAYS, type Gateway } from '../domain/payment-event';
+import { SETTLED_SMS_STATUSES, type SmsStatus } from '../domain/sms-status';
 import { loadRevenue } from '../monitoring/revenue';
 
 export interface SmsCount {
@@ -23,9 +24,6 @@ export interface AuditCounts {
 
 export const REVENUE_WINDOW_MS = 24 * 3_600_000;
 
-/** Statuses an SMS ends in once Twilio (or its carrier) has decided; `cancelled` never went out. */
-const SETTLED = ['delivered', 'undelivered', 'failed'];
-
 /**
  * Read-only counts for the metrics endpoint. They live here rather than in src/db because
  * they exist only for the gauges and are shaped by them: two grouped scans on indexed columns,
@@ -34,7 +32,7 @@ const SETTLED = ['delivered', 'undelivered', 'failed'];
 export async function readAuditCounts(db: Db, now = new Date()): Promise<AuditCounts> {
   const [recoveries, sms, revenue, outbox] = await Promise.all([
     db('recovery_events')
-      .whereIn('transition', FINAL_TRANSITIONS)
+      .whereIn('transition', FINAL_RECOVERY_STATUSES)
       .groupBy('transition')
       .select('transition')
       .count({ count: '*' }) as Promise<{ transition: string; count: number | string }[]>,
@@ -66,7 +64,7 @@ export function deliveryRatio(sms: SmsCount[]): number | null {
   let delivered = 0;
   let settled = 0;
   for (const { status, count } of sms) {
-    if (!SETTLED.includes(status)) continue;
+    if (!SETTLED_SMS_STATUSES.includes(status as SmsStatus)) continue;
     settled += count;
     if (status === 'delivered') delivered += count;
   }

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/connect';
-import { FINAL_TRANSITIONS } from '../db/recovery-events';
+import { FINAL_RECOVERY_STATUSES } from '../domain/recovery-status';
 import type { Logger } from '../logging';
 import { CLOSED_BY_HAND, type ClosedByHandCounts } from '../temporal/executions';
 import { deliveryRatio, readAuditCounts, type AuditCounts } from './audit-counts';
@@ -48,7 +48,7 @@ export function registerAuditGauges(registry: Registry, options: AuditGaugeOptio
       const counts = await read();
       this.reset();
       if (!counts) return;
-      for (const outcome of FINAL_TRANSITIONS)
+      for (const outcome of FINAL_RECOVERY_STATUSES)
         this.set({ outcome }, counts.recoveries.get(outcome) ?? 0);
     },
   });

@@ -2,11 +2,8 @@ import { z } from 'zod';
 import { SUPPRESSION_REASONS } from '../db/suppressions';
 import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../domain/payment-event';
 import { CLOSED_BY_HAND, type ExecutionStatus, type ExecutionView } from '../temporal/executions';
-import {
-  RECOVERY_STATUSES,
-  type RecoveryState,
-  type SmsOutcome,
-} from '../../workflows/definitions';
+import { RECOVERY_STATUSES } from '../domain/recovery-status';
+import type { RecoveryState, SmsOutcome } from '../../workflows/definitions';
 
 /**
  * What the monitoring API (and the CLI) show, as JSON: these schemas are both the
@@ -234,12 +231,12 @@ export const statsSchema = z
       ),
     }),
     recoveries: z.object({
-      scheduled: count,
-      cancelled: count,
-      sent: count,
-      failed: count,
-      recovered: count,
-      notRecovered: count,
+      waiting: count.meta({ description: 'Recoveries that entered `waiting` in the window' }),
+      cancelled: count.meta({ description: 'Recoveries that reached `cancelled`' }),
+      smsSent: count.meta({ description: 'Recoveries that reached `sms_sent`' }),
+      smsFailed: count.meta({ description: 'Recoveries that reached `sms_failed`' }),
+      recovered: count.meta({ description: 'Recoveries that reached `recovered`' }),
+      notRecovered: count.meta({ description: 'Recoveries that reached `not_recovered`' }),
       closedByHand: z
         .object({ terminated: count, cancelled: count, timedOut: count })
         .nullable()

@@ -1,4 +1,6 @@
 import type { Db } from '../db/connect';
+import type { RecoveryStatus } from '../domain/recovery-status';
+import { SENT_OR_BEYOND } from '../domain/sms-status';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import { loadRevenue } from './revenue';
 import type { Stats } from './shapes';
@@ -6,21 +8,15 @@ import { withinRange, type TimeRange } from './time-range';
 
 type Counted = Record<string, unknown> & { n: unknown };
 
-/** Recovery transitions, under the names the stats report them by. */
+/** The recovery statuses the stats count, each under its camel-cased name in the JSON. */
 const RECOVERY_COUNTS = {
-  scheduled: 'waiting',
+  waiting: 'waiting',
   cancelled: 'cancelled',
-  sent: 'sms_sent',
-  failed: 'sms_failed',
+  smsSent: 'sms_sent',
+  smsFailed: 'sms_failed',
   recovered: 'recovered',
   notRecovered: 'not_recovered',
-} as const;
-
-/**
- * Twilio's statuses once a message has left Twilio for the carrier; `delivered` among
- * them is what reached the handset. `failed` is excluded: Twilio never sent those.
- */
-const SENT_OR_BEYOND = ['sent', 'delivered', 'undelivered'];
+} as const satisfies Record<string, RecoveryStatus>;
 
 /** Where stats learn of recoveries closed by hand: Temporal's visibility. */
 export type ClosedByHandSource = Pick<RecoveryClient, 'closedByHand'>;

@@ -3,7 +3,7 @@ import type { RecoveryEventRow } from '../db/recovery-events';
 import type { SmsRow } from '../db/sms-messages';
 import type { Gateway, PaymentMethod, PaymentStatus } from '../domain/payment-event';
 import { maskPhone, maskPhonesIn } from '../domain/phone';
-import type { RecoveryStatus } from '../../workflows/definitions';
+import type { RecoveryStatus } from '../domain/recovery-status';
 import type { EventDetail, EventSummary, SmsView, TransitionView } from './shapes';
 
 /** Lists mask phone numbers (LGPD); single-item views show them whole. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { StatusReport } from '../db/sms-messages';
-import { isCallbackStatus } from './status-order';
-
-const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+import { blankToUndefined, MESSAGE_SID, MESSAGE_SID_HINT } from '../domain/formats';
+import { isReportedSmsStatus } from '../domain/sms-status';
 
 /**
  * The fields of Twilio's message status callback that we record. Twilio posts more
@@ -10,7 +9,7 @@ const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
  * `Price`/`PriceUnit` are not in every callback, so they are taken only when present.
  */
 const callbackSchema = z.object({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'expected a Twilio message SID (SM…)'),
+  MessageSid: z.string().regex(MESSAGE_SID, MESSAGE_SID_HINT),
   MessageStatus: z.string().min(1).max(32),
   ErrorCode: z.preprocess(
     blankToUndefined,
@@ -53,7 +52,7 @@ export function parseStatusCallback(params: Record<string, unknown>): ParsedCall
     };
   }
   const { MessageSid, MessageStatus, ErrorCode, Price, PriceUnit } = parsed.data;
-  if (!isCallbackStatus(MessageStatus)) return { ok: true, report: null, status: MessageStatus };
+  if (!isReportedSmsStatus(MessageStatus)) return { ok: true, report: null, status: MessageStatus };
   return {
     ok: true,
     report: {

@@ -1,4 +1,4 @@
-import type { Gateway, PaymentEvent } from '../domain/payment-event';
+import type { Gateway } from '../domain/payment-event';
 import { adapters } from '../gateways';
 
 /**
@@ -150,16 +150,6 @@ function checkBody(body: string): string {
     );
   }
   return text;
-}
-
-/** The event's values for the template; a checkout page beats a bare PIX code. */
-export function templateVarsFor(event: PaymentEvent): TemplateVars {
-  return {
-    customerName: event.customer.name,
-    amountCentavos: event.amountCentavos,
-    gateway: event.gateway,
-    link: event.checkoutUrl ?? event.pixCode,
-  };
 }
 
 /**

@@ -1,11 +1,10 @@
 import twilio from 'twilio';
 import { z } from 'zod';
+import { ACCOUNT_SID, ACCOUNT_SID_HINT } from '../domain/formats';
 
 /** What it takes to reach Twilio, or a Twilio-compatible emulator when `apiUrl` is set. */
 export const twilioClientConfigSchema = z.object({
-  accountSid: z
-    .string()
-    .regex(/^AC[0-9a-fA-F]{32}$/, 'expected "AC" followed by 32 hexadecimal characters'),
+  accountSid: z.string().regex(ACCOUNT_SID, ACCOUNT_SID_HINT),
   authToken: z.string().min(1, 'must not be empty'),
   apiUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** How long one HTTP call may take before the client gives up on it. */

@@ -1,3 +1,4 @@
+import { E164, MESSAGING_SERVICE_SID } from '../domain/formats';
 import { apiErrors } from './errors';
 
 /** What a valid create request asks for, once Twilio's rules have been checked. */
@@ -10,8 +11,6 @@ export interface CreateRequest {
   statusCallback: string | null;
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
-const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 const MAX_BODY_CHARS = 1600;
 
 function present(value: string | undefined): string | null {

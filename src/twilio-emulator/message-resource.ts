@@ -4,14 +4,6 @@ import type { EmulatedMessage } from './types';
 
 export const API_VERSION = '2010-04-01';
 
-export function messagesPath(accountSid: string): string {
-  return `/${API_VERSION}/Accounts/${accountSid}/Messages.json`;
-}
-
-export function messagePath(accountSid: string, sid: string): string {
-  return `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`;
-}
-
 /**
  * The JSON Twilio returns for a Message (`api.v2010.account.message` in the published
  * contract): every field present, counts as strings, dates RFC 2822, unknowns null.

@@ -1,5 +1,6 @@
 import { createDb } from '../../src/db/connect';
-import { FINAL_TRANSITIONS, insertTransition } from '../../src/db/recovery-events';
+import { insertTransition } from '../../src/db/recovery-events';
+import { FINAL_RECOVERY_STATUSES } from '../../src/domain/recovery-status';
 import { recordStatusReport } from '../../src/db/sms-messages';
 import { createMetrics } from '../../src/metrics/metrics';
 import { acceptedSms } from '../sms-status/callbacks';
@@ -42,7 +43,7 @@ async function smsEndingIn(status: string, errorCode: number | null = null): Pro
 describe('gauges read from the audit tables', () => {
   test('with no rows: every outcome at zero, no SMS series, and a delivery ratio of NaN rather than a made-up 0', async () => {
     const text = await createMetrics({ audit: { db: testDb.db, cacheMs: 0 } }).registry.metrics();
-    for (const outcome of FINAL_TRANSITIONS) {
+    for (const outcome of FINAL_RECOVERY_STATUSES) {
       expect(sampleValue(text, 'pix_recovery_recoveries', { outcome })).toBe(0);
     }
     expect(text).not.toMatch(/^pix_recovery_sms_messages\{/m);

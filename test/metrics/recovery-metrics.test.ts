@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { FINAL_TRANSITIONS } from '../../src/db/recovery-events';
+import { FINAL_RECOVERY_STATUSES } from '../../src/domain/recovery-status';
 import { smsForPayment } from '../../src/db/sms-messages';
 import { startWorker } from '../../src/runtime/worker';
 import { startRecoveryStack, type RecoveryStack } from '../sms-status/recovery-stack';
@@ -104,9 +104,9 @@ describe('metrics after recoveries', () => {
     }
     const finals = await stack.testDb
       .db('recovery_events')
-      .whereIn('transition', FINAL_TRANSITIONS)
+      .whereIn('transition', FINAL_RECOVERY_STATUSES)
       .select<{ transition: string }[]>('transition');
-    for (const outcome of FINAL_TRANSITIONS) {
+    for (const outcome of FINAL_RECOVERY_STATUSES) {
       expect(sampleValue(text, 'pix_recovery_recoveries', { outcome })).toBe(
         finals.filter((f) => f.transition === outcome).length,
       );

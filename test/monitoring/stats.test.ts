@@ -118,10 +118,10 @@ describe('stats', () => {
       },
     });
     expect(stats.recoveries).toEqual({
-      scheduled: 9,
+      waiting: 9,
       cancelled: 3,
-      sent: 5,
-      failed: 1,
+      smsSent: 5,
+      smsFailed: 1,
       recovered: 2,
       notRecovered: 1,
       // The time-skipping server has no visibility store to count them: unknown, not 0.
@@ -150,7 +150,7 @@ describe('stats', () => {
     const stats = statsSchema.parse(reply.json);
     expect(stats.window).toEqual({ from, to });
     expect(stats.webhooks.total).toBe(7);
-    expect(stats.recoveries.scheduled).toBe(50);
+    expect(stats.recoveries.waiting).toBe(50);
     expect(stats.sms).toMatchObject({
       total: 25,
       delivered: 20,

@@ -1,4 +1,3 @@
-import type { PaymentEvent } from '../../src/domain/payment-event';
 import {
   DEFAULT_TEMPLATE,
   InvalidSmsBodyError,
@@ -7,7 +6,6 @@ import {
   formatBrl,
   renderSms,
   renderTemplate,
-  templateVarsFor,
   validateTemplate,
   type TemplateVars,
 } from '../../src/sms/template';
@@ -145,38 +143,5 @@ describe('a custom template', () => {
 
   it('that renders only whitespace is refused as empty', () => {
     expect(() => renderSms('  {first_name}  ', nobody)).toThrow(/empty/);
-  });
-});
-
-describe('template values from a payment event', () => {
-  const event: PaymentEvent = {
-    gateway: 'ghostpay',
-    paymentId: 'p',
-    method: 'pix',
-    rawMethod: 'PIX',
-    status: 'waiting',
-    rawStatus: 'PENDING',
-    amountCentavos: 4990,
-    customer: { name: 'João', email: null, phone: '11987654321' },
-    checkoutUrl: null,
-    pixCode: '000201pixcode',
-    createdAt: null,
-    updatedAt: null,
-    paidAt: null,
-  };
-
-  it('use the checkout page as the link when there is one', () => {
-    expect(templateVarsFor({ ...event, checkoutUrl: 'https://pay.example/c' }).link).toBe(
-      'https://pay.example/c',
-    );
-  });
-
-  it('fall back to the PIX copy-and-paste code', () => {
-    expect(templateVarsFor(event)).toEqual({
-      customerName: 'João',
-      amountCentavos: 4990,
-      gateway: 'ghostpay',
-      link: '000201pixcode',
-    });
   });
 });

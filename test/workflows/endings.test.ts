@@ -8,12 +8,8 @@ import { suppress } from '../../src/db/suppressions';
 import { insertWebhookEvent } from '../../src/db/webhook-events';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
-import {
-  stateQuery,
-  recoveryWorkflowId,
-  type PaymentUpdate,
-  type RecoveryStatus,
-} from '../../workflows/definitions';
+import { stateQuery, recoveryWorkflowId, type PaymentUpdate } from '../../workflows/definitions';
+import type { RecoveryStatus } from '../../src/domain/recovery-status';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
 

@@ -6,7 +6,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import type { Gateway } from '../../src/domain/payment-event';
-import { recoveryFinished, transitionsForPayment } from '../../src/db/recovery-events';
+import { paymentHistory } from '../../src/db/payment-history';
+import { transitionsForPayment } from '../../src/db/recovery-events';
 import { createPaymentStatusSources } from '../../src/source-of-truth';
 import { createRecoveryClient, type RecoverySettings } from '../../src/temporal/recovery-client';
 import { startTribopayEmulator, type TribopayEmulator } from '../../src/tribopay-emulator';
@@ -116,7 +117,7 @@ describe('a paid webhook that never arrived', () => {
       },
     });
     // Finished for good: a late waiting delivery starts nothing (the intake's "recovery finished").
-    expect(await recoveryFinished(testDb.db, 'tribopay', id)).toBe(true);
+    expect((await paymentHistory(testDb.db, 'tribopay', id)).recoveryFinished).toBe(true);
     expect(await recoveries().signal('tribopay', id, waiting)).toMatchObject({
       signalled: false,
     });

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect';
 import { firstSighting } from '../../db/inbound-messages';
 import { suppress } from '../../db/suppressions';
 import { DEFAULT_OPT_OUT_REPLY, isOptOutReply } from '../../inbound-messages/opt-out';
+import { E164 } from '../../domain/formats';
 import { maskPhone } from '../../domain/phone';
 import type { Logger } from '../../logging';
 import { HttpError } from '../errors';
@@ -11,7 +12,6 @@ import type { TwilioCallbackSettings } from './twilio-status';
 
 export const INBOUND_PATH = '/api/webhooks/twilio/inbound/';
 const MAX_INBOUND_BYTES = 64 * 1024;
-const E164 = /^\+[1-9]\d{6,14}$/;
 /** Twilio's are SM/MM + 32 hex; anything id-like up to the column's width is taken. */
 const MESSAGE_SID = /^[A-Z]{2}[0-9A-Za-z]{1,62}$/;
 

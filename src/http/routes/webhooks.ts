@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
+import { JSON_CONTENT_TYPE } from '../../domain/formats';
 import { GATEWAYS, type Gateway } from '../../domain/payment-event';
 import { decodeBody } from '../../gateways/decode-body';
 import { parseDelivery } from '../../gateways';
@@ -29,8 +30,6 @@ export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
   recipients?: RecipientPolicy;
   metrics?: Metrics;
 }
-
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   const router = new Router();
@@ -87,7 +86,7 @@ async function readDelivery(
   recipients: RecipientPolicy | undefined,
 ) {
   const contentType = ctx.get('content-type') || null;
-  if (!contentType || !JSON_TYPE.test(contentType)) {
+  if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) {
     throw new HttpError(415, 'expected Content-Type: application/json');
   }
   const rawBody = decodeBody(await readRawBody(ctx), contentType);

@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import type { z } from 'zod';
+import { JSON_CONTENT_TYPE } from '../../domain/formats';
 import { HttpError, type FieldIssue } from '../errors';
 import { readRawBody } from '../raw-body';
 
@@ -40,15 +41,13 @@ export function parseParams<S extends z.ZodType>(ctx: Koa.Context, schema: S): z
   throw new HttpError(400, 'invalid path parameters', issuesOf(parsed.error));
 }
 
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
-
 /** A small JSON body: 415 for another type, 400 when it isn't JSON, 422 naming each bad field. */
 export async function parseJsonBody<S extends z.ZodType>(
   ctx: Koa.Context,
   schema: S,
   limitBytes: number,
 ): Promise<z.output<S>> {
-  if (!JSON_TYPE.test(ctx.get('content-type')))
+  if (!JSON_CONTENT_TYPE.test(ctx.get('content-type')))
     throw new HttpError(415, 'expected Content-Type: application/json');
   const raw = await readRawBody(ctx, limitBytes);
   let body: unknown;

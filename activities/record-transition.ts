@@ -1,17 +1,14 @@
-import {
-  FINAL_TRANSITIONS,
-  insertTransition,
-  type TransitionRecord,
-} from '../src/db/recovery-events';
+import { insertTransition, type TransitionRecord } from '../src/db/recovery-events';
 import { releaseSendSlots } from '../src/db/send-claims';
 import { settleUnsent } from '../src/db/sms-messages';
+import { isFinalRecoveryStatus } from '../src/domain/recovery-status';
 import type { ActivityDeps } from '.';
 
 export function createRecordTransition({ db, logger }: ActivityDeps) {
   return async function recordTransition(record: TransitionRecord): Promise<void> {
     await db.transaction(async (trx) => {
       await insertTransition(trx, record);
-      if (!FINAL_TRANSITIONS.includes(record.transition)) return;
+      if (!isFinalRecoveryStatus(record.transition)) return;
       // Retries ran out or Twilio refused: the step's row ends failed. Any other ending
       // leaves no send to come: a row still pending was stopped before it was sent.
       const status = record.transition === 'sms_failed' ? 'failed' : 'cancelled';

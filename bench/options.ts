@@ -36,6 +36,11 @@ export interface BenchOptions {
   serviceDist: string;
   /** Set in (or, with an empty value, removed from) the API's and the worker's environment. */
   serviceEnv: Record<string, string>;
+  /**
+   * With names: every run of intake, timers and resident measures the service twice, as
+   * given and then with these set (or unset), and reports the pair and their ratio per run.
+   */
+  compareEnv: Record<string, string>;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -66,6 +71,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --service-env K=V     set K (or with K= unset it) in the API's and worker's environment;
                         repeatable: e.g. --service-env MALLOC_ARENA_MAX= to measure glibc's
                         default against the service's MALLOC_ARENA_MAX=2
+  --compare-env K=V     intake, timers, resident: in every run, measure the service as
+                        given, then again with K=V (or K= unset), and report the pair with
+                        its per-run ratios; repeatable: e.g. --compare-env PAYLOAD_ENCRYPTION=off
   --out DIR             where result files go (default bench/results)
   --help
 `;
@@ -95,15 +103,16 @@ function store(value: string, name: string): TemporalStore {
   throw new Error(`${name} expects memory, file or file-wal`);
 }
 
-function envAssignment(value: string): [string, string] {
+function envAssignment(flag: string, value: string): [string, string] {
   const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(value);
-  if (!match) throw new Error(`--service-env expects NAME=VALUE, e.g. MALLOC_ARENA_MAX=4`);
+  if (!match) throw new Error(`${flag} expects NAME=VALUE, e.g. MALLOC_ARENA_MAX=4`);
   return [match[1], match[2]];
 }
 
 export function parseOptions(argv: string[], root: string): BenchOptions | null {
   const given = new Map<string, string>();
   const serviceEnv: string[] = [];
+  const compareEnv: string[] = [];
   const known = new Set([
     'quick',
     'keep',
@@ -123,6 +132,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     'temporal-store',
     'service-dist',
     'service-env',
+    'compare-env',
     'out',
   ]);
   for (let i = 0; i < argv.length; i += 1) {
@@ -137,8 +147,8 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     if (!known.has(flag.slice(2))) throw new Error(`unknown option ${flag}; ${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--service-env') {
-      serviceEnv.push(value);
+    if (flag === '--service-env' || flag === '--compare-env') {
+      (flag === '--service-env' ? serviceEnv : compareEnv).push(value);
       continue;
     }
     given.set(flag.slice(2), value);
@@ -184,6 +194,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     keep: given.has('keep') || given.has('profile'),
     profile: given.has('profile'),
     serviceDist: path.resolve(root, given.get('service-dist') ?? 'dist'),
-    serviceEnv: Object.fromEntries(serviceEnv.map(envAssignment)),
+    serviceEnv: Object.fromEntries(serviceEnv.map((v) => envAssignment('--service-env', v))),
+    compareEnv: Object.fromEntries(compareEnv.map((v) => envAssignment('--compare-env', v))),
   };
 }

@@ -16,6 +16,7 @@ import { progress, table, writeResult } from '../report';
 import { freePort } from '../ports';
 import { BENCH_DB, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, round, spread, type Spread } from '../stats';
+import { AS_GIVEN, ratioPerRun, variants } from '../variants';
 
 /** Long enough that no SMS falls due while the intake is measured. */
 const DELAY = '1h';
@@ -33,6 +34,8 @@ interface Phase<T> {
 
 export interface IntakeMeasurement {
   run: number;
+  /** The service's configuration (`as given` unless `--compare-env`). */
+  variant: string;
   concurrency: number;
   full: Phase<LoadResult>;
   bare: Phase<BareResult>;
@@ -46,6 +49,7 @@ export interface IntakeMeasurement {
 }
 
 export interface IntakeSummaryRow {
+  variant: string;
   concurrency: number;
   fullPerSecond: Spread;
   fullP50Ms: Spread;
@@ -68,31 +72,44 @@ export async function benchIntake(options: BenchOptions) {
   const startedAt = Date.now();
   const measurements: IntakeMeasurement[] = [];
   for (let run = 1; run <= options.runs; run += 1) {
-    progress(`intake run ${run}/${options.runs}: starting the stack`);
-    const stack = await startStack({
-      recoveryDelay: DELAY,
-      label: `intake-${run}`,
-      temporalStore: options.temporalStore,
-      profile: options.profile,
-      serviceDist: options.serviceDist,
-      serviceEnv: options.serviceEnv,
-    });
-    const koa = await startKoa(run);
-    const noTemporal = await startWithoutTemporal(stack, run, options.serviceDist);
-    const bare = await startBare(stack, `i${run}b`);
-    try {
-      measurements.push(...(await measureRun(options, run, stack, { koa, noTemporal, bare })));
-    } finally {
-      await bare.stop();
-      await noTemporal.stop();
-      await koa.stop();
-      await stack.stop();
+    for (const [v, variant] of variants(options).entries()) {
+      measurements.push(...(await intakeRun(variant.options, run, v, variant.name)));
     }
   }
   const summary = summarise(options, measurements);
   const file = writeResult(options, 'intake', { summary, measurements }, startedAt);
   progress(`intake results: ${file}`);
-  return { summary, markdown: markdown(summary) };
+  return { summary, markdown: markdown(summary, measurements) };
+}
+
+async function intakeRun(
+  options: BenchOptions,
+  run: number,
+  v: number,
+  variant: string,
+): Promise<IntakeMeasurement[]> {
+  const label = v === 0 ? `intake-${run}` : `intake-${run}-v${v}`;
+  progress(`${label}: starting the stack (${variant})`);
+  const stack = await startStack({
+    recoveryDelay: DELAY,
+    label,
+    temporalStore: options.temporalStore,
+    profile: options.profile,
+    serviceDist: options.serviceDist,
+    serviceEnv: options.serviceEnv,
+  });
+  const koa = await startKoa(label);
+  const noTemporal = await startWithoutTemporal(stack, label, options.serviceDist);
+  const bare = await startBare(stack, `i${run}v${v}b`);
+  try {
+    const refs = { koa, noTemporal, bare };
+    return await measureRun(options, { run, variant, tag: `i${run}v${v}` }, stack, refs);
+  } finally {
+    await bare.stop();
+    await noTemporal.stop();
+    await koa.stop();
+    await stack.stop();
+  }
 }
 
 interface References {
@@ -103,11 +120,11 @@ interface References {
 
 async function measureRun(
   options: BenchOptions,
-  run: number,
+  { run, variant, tag }: { run: number; variant: string; tag: string },
   stack: Stack,
   refs: References,
 ): Promise<IntakeMeasurement[]> {
-  const nextPayment = paymentFactory(`i${run}h`);
+  const nextPayment = paymentFactory(`${tag}h`);
   const apiTarget = {
     url: `${stack.apiUrl}/api/webhooks/tribopay/`,
     headers: { 'content-type': 'application/json', 'x-webhook-token': stack.webhookSecret },
@@ -117,7 +134,7 @@ async function measureRun(
   const target = (t: HttpTarget) => ({ ...apiTarget, url: `${t.url}/api/webhooks/tribopay/` });
   const started = { count: 0 };
   await warmUp(
-    run,
+    tag,
     stack,
     started,
     apiTarget,
@@ -158,6 +175,7 @@ async function measureRun(
     const perWebhook = (cpuSeconds: number) => round((cpuSeconds * 1000) / full.result.accepted, 2);
     const m: IntakeMeasurement = {
       run,
+      variant,
       concurrency,
       full,
       bare: limit,
@@ -170,7 +188,7 @@ async function measureRun(
       ratioToKoa: full.result.acceptedPerSecond / koa.result.acceptedPerSecond,
     };
     progress(
-      `intake run ${run} c=${concurrency}: stack ${round(full.result.acceptedPerSecond)}/s ` +
+      `intake run ${run}${variant === AS_GIVEN ? '' : ` (${variant})`} c=${concurrency}: stack ${round(full.result.acceptedPerSecond)}/s ` +
         `p50 ${round(full.result.latencyP50Ms)} ms p99 ${round(full.result.latencyP99Ms)} ms ` +
         `errors ${full.result.errors}; bare ${round(limit.result.perSecond)}/s ` +
         `(${round(m.ratioToBare * 100)}%); Koa ${round(koa.result.acceptedPerSecond)}/s ` +
@@ -313,15 +331,15 @@ async function startBare(stack: Stack, tag: string): Promise<Bare> {
  * quick), then real PIX ones; the references and the bare client get their share too.
  */
 async function warmUp(
-  run: number,
+  tag: string,
   stack: Stack,
   started: { count: number },
   apiTarget: Omit<Hammer, 'connections' | 'durationSeconds'>,
   references: Omit<Hammer, 'connections' | 'durationSeconds'>[],
   bare: Bare,
 ): Promise<void> {
-  progress(`intake run ${run}: warming up`);
-  const card = paymentFactory(`i${run}w`);
+  progress(`intake ${tag}: warming up`);
+  const card = paymentFactory(`${tag}w`);
   const warm = { connections: 32, durationSeconds: WARMUP_SECONDS };
   await hammer({ ...apiTarget, ...warm, nextBody: () => waitingBody(card(), 'credit_card') });
   started.count += (await hammer({ ...apiTarget, ...warm })).accepted;
@@ -340,7 +358,7 @@ interface HttpTarget {
 /** The service's API with the Temporal call a no-op, on the stack's database. */
 async function startWithoutTemporal(
   stack: Stack,
-  run: number,
+  label: string,
   serviceDist: string,
 ): Promise<HttpTarget> {
   const port = await freePort();
@@ -350,14 +368,14 @@ async function startWithoutTemporal(
     {
       env: { ...stack.env, BENCH_PORT: String(port), BENCH_SERVICE_DIST: serviceDist },
       cwd: ROOT,
-      logFile: path.join(scratch, `no-temporal-${run}.log`),
+      logFile: path.join(scratch, `no-temporal-${label}.log`),
     },
   );
   await child.waitFor(/API without Temporal listening/, 30_000);
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
 }
 
-async function startKoa(run: number): Promise<HttpTarget> {
+async function startKoa(label: string): Promise<HttpTarget> {
   const port = await freePort();
   const child = startProcess(
     process.execPath,
@@ -365,7 +383,7 @@ async function startKoa(run: number): Promise<HttpTarget> {
     {
       env: { PATH: process.env.PATH ?? '', BENCH_PORT: String(port) },
       cwd: ROOT,
-      logFile: path.join(scratch, `koa-${run}.log`),
+      logFile: path.join(scratch, `koa-${label}.log`),
     },
   );
   await child.waitFor(/koa ceiling listening/, 20_000);
@@ -373,36 +391,104 @@ async function startKoa(run: number): Promise<HttpTarget> {
 }
 
 function summarise(options: BenchOptions, ms: IntakeMeasurement[]): IntakeSummaryRow[] {
-  return options.intake.concurrency.map((concurrency) => {
-    const at = ms.filter((m) => m.concurrency === concurrency);
-    const of = (pick: (m: IntakeMeasurement) => number) => spread(at.map(pick));
-    return {
-      concurrency,
-      fullPerSecond: of((m) => m.full.result.acceptedPerSecond),
-      fullP50Ms: of((m) => m.full.result.latencyP50Ms),
-      fullP99Ms: of((m) => m.full.result.latencyP99Ms),
-      fullErrors: of((m) => m.full.result.errors),
-      barePerSecond: of((m) => m.bare.result.perSecond),
-      bareP99Ms: of((m) => m.bare.result.latencyP99Ms),
-      koaPerSecond: of((m) => m.koa.result.acceptedPerSecond),
-      koaP99Ms: of((m) => m.koa.result.latencyP99Ms),
-      noTemporalPerSecond: of((m) => m.noTemporal.result.acceptedPerSecond),
-      noTemporalP99Ms: of((m) => m.noTemporal.result.latencyP99Ms),
-      noTemporalApiCpuMs: of(
-        (m) => (m.noTemporal.cpuSeconds.api * 1000) / m.noTemporal.result.accepted,
+  return variants(options).flatMap(({ name: variant }) =>
+    options.intake.concurrency.map((concurrency) =>
+      summariseAt(
+        variant,
+        concurrency,
+        ms.filter((m) => m.variant === variant && m.concurrency === concurrency),
       ),
-      ratioToBare: of((m) => m.ratioToBare * 100),
-      ratioToKoa: of((m) => m.ratioToKoa * 100),
-      cpuMsPerWebhook: Object.fromEntries(
-        CPU_PARTS.map((name) => [name, of((m) => m.cpuMsPerWebhook[name])]),
-      ),
-    };
-  });
+    ),
+  );
+}
+
+function summariseAt(
+  variant: string,
+  concurrency: number,
+  at: IntakeMeasurement[],
+): IntakeSummaryRow {
+  const of = (pick: (m: IntakeMeasurement) => number) => spread(at.map(pick));
+  return {
+    variant,
+    concurrency,
+    fullPerSecond: of((m) => m.full.result.acceptedPerSecond),
+    fullP50Ms: of((m) => m.full.result.latencyP50Ms),
+    fullP99Ms: of((m) => m.full.result.latencyP99Ms),
+    fullErrors: of((m) => m.full.result.errors),
+    barePerSecond: of((m) => m.bare.result.perSecond),
+    bareP99Ms: of((m) => m.bare.result.latencyP99Ms),
+    koaPerSecond: of((m) => m.koa.result.acceptedPerSecond),
+    koaP99Ms: of((m) => m.koa.result.latencyP99Ms),
+    noTemporalPerSecond: of((m) => m.noTemporal.result.acceptedPerSecond),
+    noTemporalP99Ms: of((m) => m.noTemporal.result.latencyP99Ms),
+    noTemporalApiCpuMs: of(
+      (m) => (m.noTemporal.cpuSeconds.api * 1000) / m.noTemporal.result.accepted,
+    ),
+    ratioToBare: of((m) => m.ratioToBare * 100),
+    ratioToKoa: of((m) => m.ratioToKoa * 100),
+    cpuMsPerWebhook: Object.fromEntries(
+      CPU_PARTS.map((name) => [name, of((m) => m.cpuMsPerWebhook[name])]),
+    ),
+  };
 }
 
 const CPU_PARTS = ['api', 'postgres', 'worker', 'temporal', 'bench'];
 
-function markdown(rows: IntakeSummaryRow[]): string {
+function markdown(rows: IntakeSummaryRow[], ms: IntakeMeasurement[]): string {
+  const names = [...new Set(rows.map((r) => r.variant))];
+  if (names.length === 1) return variantMarkdown(rows);
+  const sections = names.map(
+    (name) => `#### ${name}\n\n${variantMarkdown(rows.filter((r) => r.variant === name))}`,
+  );
+  return [...sections, comparisonMarkdown(names.slice(1), rows, ms)].join('\n\n');
+}
+
+/** Each changed variant against the service as given: ratios taken within each run. */
+function comparisonMarkdown(
+  changed: string[],
+  rows: IntakeSummaryRow[],
+  ms: IntakeMeasurement[],
+): string {
+  const key = (m: IntakeMeasurement) => String(m.run);
+  const row = (variant: string, concurrency: number) =>
+    rows.find((r) => r.variant === variant && r.concurrency === concurrency);
+  const lines = changed.flatMap((variant) =>
+    [...new Set(rows.map((r) => r.concurrency))].map((c) => {
+      const at = ms.filter((m) => m.concurrency === c);
+      const ratio = (pick: (m: IntakeMeasurement) => number) =>
+        formatSpread(ratioPerRun(at, variant, key, pick), 1, '%');
+      const ofBare = (name: string) => {
+        const r = row(name, c);
+        return r ? formatSpread(r.ratioToBare, 0, '%') : 'n/a';
+      };
+      return [
+        variant,
+        c,
+        ofBare(AS_GIVEN),
+        ofBare(variant),
+        ratio((m) => m.ratioToBare),
+        ratio((m) => m.full.result.acceptedPerSecond),
+        ratio((m) => m.full.result.latencyP99Ms),
+        ratio((m) => m.koa.result.acceptedPerSecond),
+      ];
+    }),
+  );
+  return `#### Compared with the service ${AS_GIVEN}, per run\n\n${table(
+    [
+      'variant',
+      'concurrency',
+      '% of bare, as given',
+      '% of bare, variant',
+      'variant ÷ as given: % of bare',
+      'webhooks/s',
+      'p99',
+      'Koa ceiling (the machine)',
+    ],
+    lines,
+  )}`;
+}
+
+function variantMarkdown(rows: IntakeSummaryRow[]): string {
   const throughput = table(
     [
       'concurrency',

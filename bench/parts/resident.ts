@@ -9,6 +9,7 @@ import { cpuPercent } from '../proc-stats';
 import { sleep } from '../processes';
 import { progress, table, writeResult } from '../report';
 import { formatSpread, round, spread } from '../stats';
+import { AS_GIVEN, ratioPerRun, variants } from '../variants';
 import {
   DELAY,
   each,
@@ -23,6 +24,8 @@ import { startupTimes, summariseStartup, type StartupResult } from './worker-sta
 export interface ResidentResult {
   size: number;
   run: number;
+  /** The service's configuration (`as given` unless `--compare-env`). */
+  variant: string;
   baseline: Record<string, number>;
   /** With `size` recoveries waiting, MiB. */
   rssMiB: Record<string, number>;
@@ -42,26 +45,38 @@ export async function benchResident(options: BenchOptions) {
   const resident: ResidentResult[] = [];
   let startup: StartupResult[] = [];
   for (let run = 1; run <= options.resident.runs; run += 1) {
-    const out = await residentRun(options, run, run === 1);
-    resident.push(out.resident);
-    if (out.startup.length > 0) startup = out.startup;
+    // Start-up times once, with the service as given.
+    for (const [v, variant] of variants(options).entries()) {
+      const out = await residentRun(variant.options, run, v, run === 1 && v === 0);
+      resident.push({ ...out.resident, variant: variant.name });
+      if (out.startup.length > 0) startup = out.startup;
+    }
   }
-  const summary = { resident: summariseResident(resident), startup: summariseStartup(startup) };
+  const names = [...new Set(resident.map((r) => r.variant))];
+  const summary = {
+    resident: names.map((name) => summariseResident(resident.filter((r) => r.variant === name))),
+    startup: summariseStartup(startup),
+  };
   const file = writeResult(options, 'resident', { summary, resident, startup }, startedAt);
   progress(`resident results: ${file}`);
-  return { markdown: residentMarkdown(summary.resident, summary.startup) };
+  const sections = summary.resident.map((r, i) => {
+    const md = residentMarkdown(r, i === 0 ? summary.startup : []);
+    return names.length > 1 ? `#### ${r.variant}\n\n${md}` : md;
+  });
+  if (names.length > 1) sections.push(comparisonMarkdown(names.slice(1), resident));
+  return { markdown: sections.join('\n\n') };
 }
 
-async function residentRun(options: BenchOptions, run: number, withStartup: boolean) {
+async function residentRun(options: BenchOptions, run: number, v: number, withStartup: boolean) {
   const size = options.resident.size;
-  const label = `resident-${size}-${run}`;
+  const label = `resident-${size}-${run}${v === 0 ? '' : `-v${v}`}`;
   const stack = await stackFor(options, label);
   try {
     await sleep(1_000);
     const pids = pidsOf(stack);
     const baseline = sampleAll(pids);
     const began = Date.now();
-    const payments = Array.from({ length: size }, paymentFactory(`r${size}x${run}`));
+    const payments = Array.from({ length: size }, paymentFactory(`r${size}x${run}v${v}`));
     progress(
       `${label}: posting ${size} waiting deliveries at ${options.scheduleRate}/s (RECOVERY_DELAY ${DELAY})`,
     );
@@ -74,7 +89,7 @@ async function residentRun(options: BenchOptions, run: number, withStartup: bool
     const idleFrom = sampleAll(pids);
     await sleep(options.resident.idleSeconds * 1000);
     const idleTo = sampleAll(pids);
-    const result: ResidentResult = {
+    const result: Omit<ResidentResult, 'variant'> = {
       size,
       run,
       baseline: each((n) => baseline[n].rssMiB),
@@ -110,6 +125,7 @@ function summariseResident(runs: ResidentResult[]) {
   const per = (pick: (r: ResidentResult) => Record<string, number>) =>
     Object.fromEntries(names.map((n) => [n, of((r) => pick(r)[n])]));
   return {
+    variant: runs[0].variant,
     size: runs[0].size,
     rssMiB: per((r) => r.rssMiB),
     baselineMiB: per((r) => r.baseline),
@@ -154,4 +170,24 @@ function residentMarkdown(
     );
   }
   return parts.join('\n\n');
+}
+
+/** Each changed variant against the service as given: ratios taken within each run. */
+function comparisonMarkdown(changed: string[], runs: ResidentResult[]): string {
+  const key = (r: ResidentResult) => String(r.run);
+  const lines = changed.map((variant) => {
+    const ratio = (pick: (r: ResidentResult) => number) =>
+      formatSpread(ratioPerRun(runs, variant, key, pick), 1, '%');
+    return [
+      variant,
+      ratio((r) => r.rssMiB.worker),
+      ratio((r) => r.baseline.worker),
+      ratio((r) => r.workerPeakRssMiB),
+      ratio((r) => r.cpuSecondsPer1000.worker),
+    ];
+  });
+  return `Compared with the service ${AS_GIVEN}, per run (variant ÷ as given):\n\n${table(
+    ['variant', 'worker RSS', 'worker RSS at start', 'worker peak RSS', 'worker CPU per 1,000'],
+    lines,
+  )}`;
 }

@@ -15,6 +15,7 @@ import { sleep } from '../processes';
 import { progress, table, writeResult } from '../report';
 import { TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, percentile, round, spread } from '../stats';
+import { AS_GIVEN, ratioPerRun, variants } from '../variants';
 import {
   CONCURRENCY,
   DELAY_MS,
@@ -38,6 +39,8 @@ export interface TimerResult {
   /** Worker processes polling the task queue while the SMS fell due. */
   workers: number;
   run: number;
+  /** The service's configuration (`as given` unless `--compare-env`). */
+  variant: string;
   /** Recoveries falling due per second (0: all at once). */
   dueRate: number;
   unpaid: number;
@@ -70,16 +73,22 @@ export async function benchTimers(options: BenchOptions) {
   const timers: TimerResult[] = [];
   for (const size of options.timers.sizes) {
     for (let run = 1; run <= options.runs; run += 1) {
-      // Each worker count in turn within a run, so a pair is measured side by side.
+      // Each worker count and configuration in turn within a run, so a pair is measured
+      // side by side.
       for (const workers of options.timers.workers) {
-        timers.push(await timerRun(options, size, run, workers));
+        for (const [v, variant] of variants(options).entries()) {
+          const result = await timerRun(variant.options, size, run, workers, v);
+          timers.push({ ...result, variant: variant.name });
+        }
       }
     }
   }
   const summary = summariseTimers(timers);
+  const names = [...new Set(timers.map((t) => t.variant))];
   const file = writeResult(options, 'timers', { summary, runs: timers }, startedAt);
   progress(`timer results: ${file}`);
-  return { markdown: timersMarkdown(summary) };
+  const comparison = names.length > 1 ? `\n\n${comparisonMarkdown(names.slice(1), timers)}` : '';
+  return { markdown: `${timersMarkdown(summary, names.length > 1)}${comparison}` };
 }
 
 async function timerRun(
@@ -87,8 +96,9 @@ async function timerRun(
   size: number,
   run: number,
   workers: number,
-): Promise<TimerResult> {
-  const label = `timers-${size}-${run}-w${workers}`;
+  v: number,
+): Promise<Omit<TimerResult, 'variant'>> {
+  const label = `timers-${size}-${run}-w${workers}${v === 0 ? '' : `-v${v}`}`;
   const stack = await stackFor(options, label);
   const extra = Array.from({ length: workers - 1 }, (_, i) =>
     stack.spawnWorker(`${label}-worker-${i + 2}`, {
@@ -105,7 +115,7 @@ async function timerRun(
     const firstDue = began + postingMs * SCHEDULE_SLACK + 2 * SCHEDULE_MARGIN_MS;
     const dueRate = options.timers.rate;
     const plannedDue = (i: number) => firstDue + (dueRate > 0 ? (i / dueRate) * 1000 : 0);
-    const payments = Array.from({ length: size }, paymentFactory(`t${size}x${run}`)).map(
+    const payments = Array.from({ length: size }, paymentFactory(`t${size}x${run}v${v}`)).map(
       (p, i) => ({ ...p, createdAt: new Date(plannedDue(i) - DELAY_MS).toISOString() }),
     );
     progress(
@@ -184,7 +194,7 @@ function analyse(run: {
   paidAcks: Posted[];
   due: Map<string, number>;
   messages: { to: string; receivedAt: string }[];
-}): TimerResult {
+}): Omit<TimerResult, 'variant'> {
   const received = new Map<string, number[]>();
   for (const m of run.messages) {
     received.set(m.to, [...(received.get(m.to) ?? []), Date.parse(m.receivedAt)]);
@@ -257,12 +267,16 @@ async function emulatorMessages(url: string): Promise<{ to: string; receivedAt: 
 }
 
 function summariseTimers(runs: TimerResult[]) {
-  const keys = [...new Set(runs.map((r) => `${r.size}:${r.workers}`))];
+  const keys = [...new Set(runs.map((r) => `${r.size}:${r.workers}:${r.variant}`))];
   return keys.map((key) => {
-    const [size, workers] = key.split(':').map(Number);
-    const at = runs.filter((r) => r.size === size && r.workers === workers);
+    const [sizeText, workersText, variant] = key.split(/:(.*?):(.*)/s);
+    const [size, workers] = [Number(sizeText), Number(workersText)];
+    const at = runs.filter(
+      (r) => r.size === size && r.workers === workers && r.variant === variant,
+    );
     const of = (pick: (r: TimerResult) => number) => spread(at.map(pick));
     return {
+      variant,
       size,
       workers,
       dueRate: at[0].dueRate,
@@ -282,9 +296,11 @@ function summariseTimers(runs: TimerResult[]) {
   });
 }
 
-function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
+function timersMarkdown(rows: ReturnType<typeof summariseTimers>, byVariant: boolean): string {
+  const head = byVariant ? ['service'] : [];
   return table(
     [
+      ...head,
       'recoveries',
       'workers',
       'due per s',
@@ -300,6 +316,7 @@ function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
       'worker peak RSS MiB',
     ],
     rows.map((r) => [
+      ...(byVariant ? [r.variant] : []),
       r.size,
       r.workers,
       r.dueRate > 0 ? r.dueRate : 'all at once',
@@ -315,4 +332,31 @@ function timersMarkdown(rows: ReturnType<typeof summariseTimers>): string {
       formatSpread(r.workerPeakRssMiB),
     ]),
   );
+}
+
+/** Each changed variant against the service as given: lag ratios taken within each run. */
+function comparisonMarkdown(changed: string[], runs: TimerResult[]): string {
+  const key = (r: TimerResult) => `${r.size}:${r.workers}:${r.run}`;
+  const groups = [...new Set(runs.map((r) => `${r.size}:${r.workers}`))];
+  const lines = changed.flatMap((variant) =>
+    groups.map((group) => {
+      const at = runs.filter((r) => `${r.size}:${r.workers}` === group);
+      const ratio = (pick: (r: TimerResult) => number) =>
+        formatSpread(ratioPerRun(at, variant, key, pick), 1, '%');
+      const [size, workers] = group.split(':');
+      return [
+        variant,
+        size,
+        workers,
+        ratio((r) => r.lagP50Ms),
+        ratio((r) => r.lagP99Ms),
+        ratio((r) => r.lagMaxMs),
+        ratio((r) => r.smsPerSecond),
+      ];
+    }),
+  );
+  return `Compared with the service ${AS_GIVEN}, per run (variant ÷ as given):\n\n${table(
+    ['variant', 'recoveries', 'workers', 'lag p50', 'lag p99', 'lag max', 'SMS/s'],
+    lines,
+  )}`;
 }

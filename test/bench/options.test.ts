@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseOptions, PARTS } from '../../bench/options';
+import { ratioPerRun, variants } from '../../bench/variants';
 
 const ROOT = '/checkout';
 const parse = (...argv: string[]) => parseOptions(argv, ROOT);
@@ -18,6 +19,7 @@ test('with no arguments every part runs three times at the documented sizes', ()
     outDir: path.join(ROOT, 'bench/results'),
     serviceDist: path.join(ROOT, 'dist'),
     serviceEnv: {},
+    compareEnv: {},
   });
 });
 
@@ -55,6 +57,37 @@ test('--service-env sets and unsets names in the service environment, repeatably
   expect(
     parse('--service-env', 'MALLOC_ARENA_MAX=', '--service-env=LOG_LEVEL=warn')?.serviceEnv,
   ).toEqual({ MALLOC_ARENA_MAX: '', LOG_LEVEL: 'warn' });
+});
+
+test('--compare-env names a second configuration that every run also measures', () => {
+  const options = parse('--compare-env', 'PAYLOAD_ENCRYPTION=off', '--service-env', 'A=1');
+  expect(options).toMatchObject({
+    serviceEnv: { A: '1' },
+    compareEnv: { PAYLOAD_ENCRYPTION: 'off' },
+  });
+  expect(variants(options!).map((v) => [v.name, v.options.serviceEnv])).toEqual([
+    ['as given', { A: '1' }],
+    ['PAYLOAD_ENCRYPTION=off', { A: '1', PAYLOAD_ENCRYPTION: 'off' }],
+  ]);
+  expect(variants(parse()!).map((v) => v.name)).toEqual(['as given']);
+  expect(() => parse('--compare-env', 'off')).toThrow(/--compare-env expects NAME=VALUE/);
+});
+
+test('a variant is compared with the service as given within each run', () => {
+  const rows = [
+    { variant: 'as given', run: 1, rps: 100 },
+    { variant: 'X=1', run: 1, rps: 95 },
+    { variant: 'as given', run: 2, rps: 200 },
+    { variant: 'X=1', run: 2, rps: 210 },
+  ];
+  const ratio = ratioPerRun(
+    rows,
+    'X=1',
+    (r) => String(r.run),
+    (r) => r.rps,
+  );
+  expect(ratio.runs).toEqual([95, 105]);
+  expect(ratio.median).toBe(100);
 });
 
 test.each([

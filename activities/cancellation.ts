@@ -8,7 +8,7 @@ import { stateQuery } from '../workflows/definitions';
  * heartbeats before its Twilio call and while the call runs. Outside a worker (activity
  * tests calling the function directly) there is no context and nothing to honour.
  */
-function currentContext(): Context | null {
+export function currentContext(): Context | null {
   try {
     return Context.current();
   } catch {
@@ -39,7 +39,7 @@ export async function sendStopped(workflowId: string): Promise<boolean> {
 }
 
 /** A worker always has one; an activity run by a test harness without a client has none. */
-function clientOf(ctx: Context): Client | null {
+export function clientOf(ctx: Context): Client | null {
   try {
     return ctx.client;
   } catch {

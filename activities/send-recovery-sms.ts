@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { reportFailedAttempt } from './attempt-report';
 import { keepAlive, sendStopped } from './cancellation';
 import type { Gateway, PaymentStatus } from '../src/domain/payment-event';
 import { maskPhone } from '../src/domain/phone';
@@ -9,6 +10,7 @@ import {
   countAttempt,
   markAccepted,
   markFailed,
+  STOPPED_BEFORE_SENDING,
   type SmsRow,
 } from '../src/db/sms-messages';
 import { claimSendSlot, releaseSendSlot } from '../src/db/send-claims';
@@ -59,54 +61,63 @@ export type SendSmsResult =
  * the settling time has passed (unless the step no longer sends at all).
  */
 export function createSendRecoverySms(deps: ActivityDeps) {
-  const { db, sms, logger } = deps;
   return async function sendRecoverySms(input: SendSmsInput): Promise<SendSmsResult> {
-    const body = renderBody(deps, input);
-    const row = await claimSmsRow(db, { ...input, toE164: input.to, body });
-    const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
-
-    if (row.twilioSid) return sentResult(row.twilioSid, row.status, row.sentAt);
-    const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row) : null;
-    if (earlier) {
-      log.warn({ sid: earlier.sid }, 'an earlier attempt had reached Twilio; not sending again');
-      await markAccepted(db, row.id, earlier.sid, earlier.status);
-      return { outcome: 'sent', sid: earlier.sid, twilioStatus: earlier.status };
-    }
-    const blocked = await sendBlocked(deps, input, log);
-    if (blocked) {
-      // An earlier attempt that met a transient Twilio error may hold a frequency-cap slot.
-      await releaseSendSlot(db, row.workflowId, row.step);
-      await markFailed(db, row.id, 'cancelled', { code: null, message: skipMessage(blocked) });
-      log.info(blocked, 'recovery SMS not sent');
-      return { outcome: 'skipped', ...blocked };
-    }
-
-    if (await sendStopped(input.workflowId)) {
-      await releaseSendSlot(db, row.workflowId, row.step);
-      await markFailed(db, row.id, 'cancelled', { code: null, message: STOPPED_MESSAGE });
-      log.info('recovery SMS not sent: the workflow applied a terminal status');
-      return { outcome: 'skipped', reason: 'payment_ended' };
-    }
-    await settleDoubt(deps, row, log);
-    await countAttempt(db, row.id, new Date(attemptClock()));
     try {
-      // Once the call is made it is allowed to finish: the workflow learns its outcome.
-      const accepted = await keepAlive(() =>
-        sms.send({ to: row.toE164, body: row.body, statusCallback: deps.statusCallbackUrl }),
-      );
-      const acceptedAt = new Date();
-      observeTimerLag(deps.metrics, input.dueAt);
-      await markAccepted(db, row.id, accepted.sid, accepted.status);
-      log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
-      return sentResult(accepted.sid, accepted.status, acceptedAt);
+      return await sendStep(deps, input);
     } catch (err) {
-      await noteOutcome(deps, row, err, log);
-      throw await failure(deps, row, err);
+      await reportFailedAttempt(input, err, deps.logger.child({ workflowId: input.workflowId }));
+      throw err;
     }
   };
 }
 
-const STOPPED_MESSAGE = 'stopped before sending: the payment ended';
+async function sendStep(deps: ActivityDeps, input: SendSmsInput): Promise<SendSmsResult> {
+  const { db, sms, logger } = deps;
+  const body = renderBody(deps, input);
+  const row = await claimSmsRow(db, { ...input, toE164: input.to, body });
+  const log = logger.child({ workflowId: input.workflowId, to: maskPhone(row.toE164) });
+
+  if (row.twilioSid) return sentResult(row.twilioSid, row.status, row.sentAt);
+  const earlier = row.attempts > 0 ? await lookUpEarlierAttempt(deps, row) : null;
+  if (earlier) {
+    log.warn({ sid: earlier.sid }, 'an earlier attempt had reached Twilio; not sending again');
+    await markAccepted(db, row.id, earlier.sid, earlier.status);
+    return { outcome: 'sent', sid: earlier.sid, twilioStatus: earlier.status };
+  }
+  const blocked = await sendBlocked(deps, input, log);
+  if (blocked) {
+    // An earlier attempt that met a transient Twilio error may hold a frequency-cap slot.
+    await releaseSendSlot(db, row.workflowId, row.step);
+    await markFailed(db, row.id, 'cancelled', { code: null, message: skipMessage(blocked) });
+    log.info(blocked, 'recovery SMS not sent');
+    return { outcome: 'skipped', ...blocked };
+  }
+
+  if (await sendStopped(input.workflowId)) {
+    await releaseSendSlot(db, row.workflowId, row.step);
+    await markFailed(db, row.id, 'cancelled', { code: null, message: STOPPED_MESSAGE });
+    log.info('recovery SMS not sent: the workflow applied a terminal status');
+    return { outcome: 'skipped', reason: 'payment_ended' };
+  }
+  await settleDoubt(deps, row, log);
+  await countAttempt(db, row.id, new Date(attemptClock()));
+  try {
+    // Once the call is made it is allowed to finish: the workflow learns its outcome.
+    const accepted = await keepAlive(() =>
+      sms.send({ to: row.toE164, body: row.body, statusCallback: deps.statusCallbackUrl }),
+    );
+    const acceptedAt = new Date();
+    observeTimerLag(deps.metrics, input.dueAt);
+    await markAccepted(db, row.id, accepted.sid, accepted.status);
+    log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
+    return sentResult(accepted.sid, accepted.status, acceptedAt);
+  } catch (err) {
+    await noteOutcome(deps, row, err, log);
+    throw await failure(deps, row, err);
+  }
+}
+
+const STOPPED_MESSAGE = `${STOPPED_BEFORE_SENDING}: the payment ended`;
 
 function sentResult(sid: string, twilioStatus: string, acceptedAt: Date | null): SendSmsResult {
   return {

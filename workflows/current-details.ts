@@ -4,6 +4,7 @@
  * summary set at start). Intl's time-zone data is part of the runtime, so it replays.
  */
 import type { RecoveryStatus } from '../src/domain/recovery-status';
+import type { SmsAttemptFailure } from './definitions';
 
 export interface DetailsClock {
   /** Times are shown in this zone (the quiet hours' zone when configured, else UTC). */
@@ -14,6 +15,7 @@ export type DetailsEvent =
   | { kind: 'waiting'; step: number; untilMs: number }
   | { kind: 'held'; step: number; untilMs: number }
   | { kind: 'sending'; step: number }
+  | { kind: 'retrying'; failure: SmsAttemptFailure }
   | { kind: 'sent'; step: number; sid: string }
   | { kind: 'finished'; status: RecoveryStatus; detail: Record<string, unknown> };
 
@@ -47,12 +49,22 @@ export function currentDetails(event: DetailsEvent, clock: DetailsClock): string
     case 'held':
       return `step ${event.step}: held by quiet hours until ${formatTime(event.untilMs, clock.timeZone)}`;
     case 'sending':
-      return `step ${event.step}: sending (attempts and the last Twilio error: see the pending sendRecoverySms activity)`;
+      return `step ${event.step}: sending`;
+    case 'retrying':
+      return retryingLine(event.failure);
     case 'sent':
       return `step ${event.step}: SMS sent ${event.sid}; watching for the payment`;
     case 'finished':
       return finishedLine(event.status, event.detail);
   }
+}
+
+/** `step 1: sending, attempt 7: Twilio 503 20503 (Service unavailable); retrying with backoff` */
+function retryingLine(failure: SmsAttemptFailure): string {
+  const { step, attempt, errorType, errorCode, httpStatus, reason } = failure;
+  const code = [httpStatus, errorCode].filter((part) => part !== undefined).join(' ');
+  const cause = code ? `Twilio ${code} (${reason})` : `${errorType} (${reason})`;
+  return `step ${step}: sending, attempt ${attempt}: ${cause}; retrying with backoff`;
 }
 
 function finishedLine(status: RecoveryStatus, detail: Record<string, unknown>): string {

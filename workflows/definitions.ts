@@ -11,6 +11,7 @@ import type { QuietHours } from './quiet-hours';
 export const WORKFLOW_TYPE = 'paymentRecovery';
 export const PAYMENT_STATUS_SIGNAL = 'paymentStatus';
 export const STATE_QUERY = 'state';
+export const SMS_ATTEMPT_FAILED_SIGNAL = 'smsAttemptFailed';
 
 /** One workflow per payment: every delivery for it converges on this ID. */
 export function recoveryWorkflowId(gateway: Gateway, paymentId: string): string {
@@ -68,6 +69,23 @@ export interface SmsOutcome {
   at: string;
 }
 
+/**
+ * An attempt of the SMS activity that failed and will be retried, as the activity reports
+ * it to its workflow: the workflow can't see a running activity's retries by itself.
+ * No phone number: Twilio's message is masked before it is sent.
+ */
+export interface SmsAttemptFailure {
+  step: number;
+  /** Temporal's attempt number (1 for the first call). */
+  attempt: number;
+  /** The activity's error type (`TwilioTransientError`, `SmsOutcomeSettling`…). */
+  errorType: string;
+  errorCode?: number | string;
+  httpStatus?: number;
+  reason: string;
+  at: string;
+}
+
 export interface RecoveryState {
   gateway: Gateway;
   paymentId: string;
@@ -82,12 +100,15 @@ export interface RecoveryState {
   heldUntil?: string | null;
   smsSent?: number;
   sms: SmsOutcome | null;
+  /** While the step's SMS is being retried: its last failed attempt; null otherwise. */
+  failedAttempt?: SmsAttemptFailure | null;
   paidAt: string | null;
   updatesApplied: number;
 }
 
 export const paymentStatusSignal = defineSignal<[PaymentUpdate]>(PAYMENT_STATUS_SIGNAL);
 export const stateQuery = defineQuery<RecoveryState>(STATE_QUERY);
+export const smsAttemptFailedSignal = defineSignal<[SmsAttemptFailure]>(SMS_ATTEMPT_FAILED_SIGNAL);
 
 export const RECOVERY_STATUS_KEY = defineSearchAttributeKey(
   'RecoveryStatus',

@@ -20,8 +20,10 @@ import {
   NON_RETRYABLE_SMS_ERRORS,
   paymentStatusSignal,
   RECOVERY_STATUS_KEY,
+  smsAttemptFailedSignal,
   stateQuery,
   type PaymentUpdate,
+  type SmsAttemptFailure,
   type RecoveryInput,
   type RecoveryState,
 } from './definitions';
@@ -91,6 +93,7 @@ export async function paymentRecovery(input: RecoveryInput): Promise<RecoverySta
   const recovery = new Recovery(input);
   setHandler(paymentStatusSignal, (update) => recovery.apply(update));
   setHandler(stateQuery, () => recovery.snapshot());
+  setHandler(smsAttemptFailedSignal, (failure) => recovery.noteFailedAttempt(failure));
   return recovery.run();
 }
 
@@ -132,11 +135,32 @@ class Recovery {
       steps: this.steps.length,
       heldUntil: null,
       smsSent: 0,
+      failedAttempt: null,
     };
   }
 
   snapshot(): RecoveryState {
-    return { ...this.state, sms: this.state.sms && { ...this.state.sms } };
+    const { sms, failedAttempt } = this.state;
+    return {
+      ...this.state,
+      sms: sms && { ...sms },
+      failedAttempt: failedAttempt && { ...failedAttempt },
+    };
+  }
+
+  /**
+   * The SMS activity reports each attempt that failed and will be retried. Only the step
+   * being sent takes it, and only a later attempt: a report that arrives after the step
+   * ended, or late, changes nothing. Signals are not commands, so histories recorded
+   * before these reports replay unchanged.
+   */
+  noteFailedAttempt(failure: SmsAttemptFailure): void {
+    if (!failure || typeof failure.attempt !== 'number') return;
+    const current = this.state.failedAttempt;
+    if (this.state.status !== 'sending' || failure.step !== this.state.step) return;
+    if (current && current.attempt >= failure.attempt) return;
+    this.state.failedAttempt = { ...failure };
+    this.show({ kind: 'retrying', failure });
   }
 
   apply(update: PaymentUpdate): void {
@@ -425,6 +449,7 @@ class Recovery {
 
   private async transition(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
     this.state.status = status;
+    if (status !== 'sending') this.state.failedAttempt = null;
     upsertSearchAttributes([{ key: RECOVERY_STATUS_KEY, value: status }]);
     await this.record(status, detail);
   }

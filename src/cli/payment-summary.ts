@@ -1,4 +1,5 @@
 import type { PaymentView } from '../monitoring/shapes';
+import type { RecoveryState } from '../../workflows/definitions';
 import { formatBrl } from '../sms/template';
 
 /** Why the view has no live state, in an operator's words. */
@@ -54,6 +55,7 @@ function workflowLines({ workflowId, workflow, links }: PaymentView): string[] {
           `sms         ${[sms.status, sms.sid, sms.twilioStatus, sms.reason].filter(Boolean).join(' ')} at ${sms.at}`,
         ]
       : []),
+    ...(state.failedAttempt ? [`retrying    ${failedAttemptLine(state.failedAttempt)}`] : []),
     ...(state.paidAt ? [`paid at     ${state.paidAt}`] : []),
   ];
 }
@@ -89,4 +91,11 @@ function section(title: string, count: number, lines: string[]): string {
   return [`${title} (${count === 0 ? 'none' : count})`, ...lines.map((line) => `  ${line}`)].join(
     '\n',
   );
+}
+
+/** `attempt 3 at …: Twilio 503 20503 (Service unavailable)` */
+function failedAttemptLine(failure: NonNullable<RecoveryState['failedAttempt']>): string {
+  const code = [failure.httpStatus, failure.errorCode].filter((part) => part !== undefined);
+  const cause = code.length ? `Twilio ${code.join(' ')}` : failure.errorType;
+  return `attempt ${failure.attempt} at ${failure.at}: ${cause} (${failure.reason})`;
 }

@@ -3,7 +3,7 @@ import { SUPPRESSION_REASONS } from '../db/suppressions';
 import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../domain/payment-event';
 import { CLOSED_BY_HAND, type ExecutionStatus, type ExecutionView } from '../temporal/executions';
 import { RECOVERY_STATUSES } from '../domain/recovery-status';
-import type { RecoveryState, SmsOutcome } from '../../workflows/definitions';
+import type { RecoveryState, SmsAttemptFailure, SmsOutcome } from '../../workflows/definitions';
 
 /**
  * What the monitoring API (and the CLI) show, as JSON: these schemas are both the
@@ -103,6 +103,16 @@ const smsOutcomeSchema = z.object({
   at: z.string(),
 } satisfies Record<keyof SmsOutcome, z.ZodType>);
 
+const smsAttemptFailureSchema = z.object({
+  step: z.int(),
+  attempt: z.int(),
+  errorType: z.string(),
+  errorCode: z.union([z.int(), z.string()]).optional(),
+  httpStatus: z.int().optional(),
+  reason: z.string(),
+  at: z.string(),
+} satisfies Record<keyof SmsAttemptFailure, z.ZodType>);
+
 /**
  * The workflow's own `RecoveryState`, answered by its `state` query. `satisfies` makes a
  * field added to the workflow fail to compile here until it is described.
@@ -119,6 +129,10 @@ export const recoveryStateSchema = z
     heldUntil: z.string().nullable().optional(),
     smsSent: count.optional(),
     sms: smsOutcomeSchema.nullable(),
+    failedAttempt: smsAttemptFailureSchema
+      .nullable()
+      .optional()
+      .describe('While the SMS is retried: its last failed attempt (Twilio code, masked message)'),
     paidAt: z.string().nullable(),
     updatesApplied: count,
   } satisfies Record<keyof RecoveryState, z.ZodType>)

@@ -111,6 +111,48 @@ describe('a terminal status while the SMS is being retried', () => {
     await expectSettledUnsent(id);
   });
 
+  test('while Twilio answers 503, the state and the Web UI current details name the attempt and Twilio code, masked', async () => {
+    const phone = newPhone();
+    const id = newPaymentId('retry-details');
+    stack.emulator.failForNumber(phone.e164, {
+      kind: 'error',
+      httpStatus: 503,
+      code: 20503,
+      message: `Service unavailable for ${phone.e164}`,
+    });
+    await postTribopay(id, 'waiting_payment', phone.national);
+    const handle = handleOf(id);
+    await untilRetrying(handle, 3);
+
+    const state = await eventually(
+      async () => {
+        const s = await handle.query<RecoveryState>('state');
+        return (s.failedAttempt?.attempt ?? 0) >= 2 ? s : null;
+      },
+      20_000,
+      'the failed attempts in the state',
+    );
+    expect(state).toMatchObject({
+      status: 'sending',
+      failedAttempt: {
+        step: 1,
+        errorType: 'TwilioTransientError',
+        errorCode: 20503,
+        httpStatus: 503,
+      },
+    });
+    const { currentDetails } = await handle.query<{ currentDetails: string }>(
+      '__temporal_workflow_metadata',
+    );
+    expect(currentDetails).toMatch(
+      /^step 1: sending, attempt \d+: Twilio 503 20503 \(Service unavailable for \+55 21 9\*+-\d{4}\); retrying with backoff$/,
+    );
+    expect(currentDetails).not.toContain(phone.national);
+
+    await handle.signal(paymentStatusSignal, { status: 'paid' });
+    expect((await handle.result()).failedAttempt).toBeNull();
+  });
+
   test('a paid webhook during the retries means no SMS, ever', async () => {
     const phone = newPhone();
     const id = newPaymentId('retry-hook');

@@ -5,6 +5,7 @@ import type { PayloadKey } from '../temporal/payload-keys';
 import { quietHoursFrom, stepTemplatesFrom } from './recovery-rules';
 import type { AllowedCountries } from '../domain/phone';
 import { defaultSqliteFile, envSchema, type Env } from './schema';
+import type { GatewaySettings } from '../gateways/settings';
 
 export type { AllowedCountries } from '../domain/phone';
 
@@ -101,6 +102,11 @@ export interface Config {
   /** Audit rows older than this are anonymised (DATA_RETENTION). */
   dataRetentionMs: number;
   webhookSecret?: string;
+  /** Each gateway's own webhook and API settings (src/gateways/settings.ts). */
+  stripe: GatewaySettings['stripe'];
+  pagarme: GatewaySettings['pagarme'];
+  mercadopago: GatewaySettings['mercadopago'];
+  asaas: GatewaySettings['asaas'];
   apiToken?: string;
   publicUrl?: string;
   logLevel: Env['LOG_LEVEL'];
@@ -329,6 +335,18 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     codecToken: env.CODEC_TOKEN,
     dataRetentionMs: env.DATA_RETENTION,
     webhookSecret: env.WEBHOOK_SECRET,
+    stripe: Object.freeze({ webhookSecrets: Object.freeze(env.STRIPE_WEBHOOK_SECRET) }),
+    pagarme: Object.freeze({ jwksUrl: env.PAGARME_WEBHOOK_JWKS_URL }),
+    mercadopago: Object.freeze({
+      webhookSecret: env.MERCADOPAGO_WEBHOOK_SECRET,
+      accessToken: env.MERCADOPAGO_ACCESS_TOKEN,
+      apiUrl: env.MERCADOPAGO_API_URL,
+    }),
+    asaas: Object.freeze({
+      webhookToken: env.ASAAS_WEBHOOK_TOKEN,
+      apiKey: env.ASAAS_API_KEY,
+      apiUrl: env.ASAAS_API_URL,
+    }),
     apiToken: env.API_TOKEN,
     publicUrl: env.PUBLIC_URL,
     logLevel: env.LOG_LEVEL,

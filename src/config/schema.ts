@@ -92,6 +92,39 @@ const TRIBOPAY_DEFAULT_API_URL = 'https://api.tribopay.com.br/api/public/v1';
 const MAX_GATEWAY_TIMEOUT_MS = 10_000;
 
 /**
+ * Where Pagar.me publishes its webhook signing keys (its official WooCommerce module reads
+ * them there; the documentation we could reach does not say, hence the setting).
+ */
+const PAGARME_DEFAULT_JWKS_URL = 'https://hubapi.pagar.me/.well-known/jwks.json';
+
+/** An API's base URL, defaulting to the gateway's own; tests point it at an emulator. */
+const apiBase = (fallback: string) =>
+  z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).default(fallback));
+
+/**
+ * Secrets a rotation may hold two of (STRIPE_WEBHOOK_SECRET): comma-separated, each long
+ * enough to be a secret; the values never appear in an issue.
+ */
+const secretList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return [];
+      const items = text.split(',').map((item) => item.trim());
+      if (items.some((item) => item.length < 16 || /\s/.test(item))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected comma-separated secrets of at least 16 characters, without spaces',
+        });
+        return z.NEVER;
+      }
+      return items;
+    }),
+);
+
+/**
  * One Twilio call must give up well inside the SMS activity's 30-second attempt, which
  * also holds the gateway status check (at most 10 s), so the activity itself learns that
  * the outcome is unknown and records it before Temporal cuts the attempt.
@@ -261,6 +294,14 @@ export const envSchema = z.object({
     z.url({ protocol: /^https?$/ }).default(TRIBOPAY_DEFAULT_API_URL),
   ),
   TRIBOPAY_API_TIMEOUT: duration('3s', MAX_GATEWAY_TIMEOUT_MS),
+  STRIPE_WEBHOOK_SECRET: secretList,
+  PAGARME_WEBHOOK_JWKS_URL: apiBase(PAGARME_DEFAULT_JWKS_URL),
+  MERCADOPAGO_WEBHOOK_SECRET: secret,
+  MERCADOPAGO_ACCESS_TOKEN: apiCredential,
+  MERCADOPAGO_API_URL: apiBase('https://api.mercadopago.com'),
+  ASAAS_WEBHOOK_TOKEN: secret,
+  ASAAS_API_KEY: apiCredential,
+  ASAAS_API_URL: apiBase('https://api.asaas.com'),
   /** id:base64 AES-256 keys; the first encrypts Temporal payloads, all decrypt. Never echoed. */
   PAYLOAD_KEYS: z.preprocess(
     blankToUndefined,

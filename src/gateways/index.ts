@@ -1,13 +1,24 @@
 import type { Gateway, PaymentEvent } from '../domain/payment-event';
 import type { GatewayAdapter } from './adapter';
 import { clipEvent } from './clip';
+import type { GatewayModule } from './gateway';
 import { ghostpay } from './ghostpay';
 import { tribopay } from './tribopay';
 
 export type { GatewayAdapter } from './adapter';
+export type { GatewayModule } from './gateway';
 
-/** Adding a gateway: one adapter module, one line here (the type forces it), its tests. */
-export const adapters: Record<Gateway, GatewayAdapter> = { tribopay, ghostpay };
+/**
+ * The registry: every gateway the service accepts, each a folder under src/gateways/.
+ * Routes, OpenAPI, `simulate-webhook`, status checks and enrichment all read it. The keys
+ * are `GATEWAYS` (src/domain/payment-event.ts, which the workflows can import without
+ * pulling in this folder), so the compiler refuses a name without its module.
+ */
+export const GATEWAY_MODULES: Readonly<Record<Gateway, GatewayModule>> = { tribopay, ghostpay };
+
+export const adapters = Object.fromEntries(
+  Object.entries(GATEWAY_MODULES).map(([name, module]) => [name, module.adapter]),
+) as Record<Gateway, GatewayAdapter>;
 
 export interface DeliveryIssue {
   /** Dotted path into the body (`transaction.amount`); `(root)` for the body itself. */

@@ -69,6 +69,7 @@ export async function startApi(
     db,
     logger,
     webhookSecret: config.webhookSecret,
+    gateways: config,
     webhookAuthOff: !config.webhookAuth,
     recipients: config.recipients,
     metrics: metrics ?? createMetrics({ audit: { db, logger }, process: true }),

@@ -1,6 +1,6 @@
-import type { Config } from '../config';
+import { GATEWAY_MODULES } from '../gateways';
+import type { GatewaySettings } from '../gateways/settings';
 import type { PaymentStatusSources } from './source';
-import { createTribopayStatusSource } from './tribopay';
 
 export type {
   CheckFailure,
@@ -9,11 +9,13 @@ export type {
   ReportedStatus,
 } from './source';
 export { StatusCheckError } from './source';
-export { TRIBOPAY_TOKEN_PARAM, TRIBOPAY_TRANSACTION_PATH, transactionUrl } from './tribopay';
 
 /** The gateways whose API is configured; every other gateway is decided by its webhooks. */
-export function createPaymentStatusSources(
-  config: Pick<Config, 'tribopayApi'>,
-): PaymentStatusSources {
-  return config.tribopayApi ? { tribopay: createTribopayStatusSource(config.tribopayApi) } : {};
+export function createPaymentStatusSources(settings: GatewaySettings): PaymentStatusSources {
+  const sources: PaymentStatusSources = {};
+  for (const module of Object.values(GATEWAY_MODULES)) {
+    const source = module.statusSource?.(settings);
+    if (source) sources[module.name] = source;
+  }
+  return sources;
 }

@@ -12,7 +12,7 @@ import { insertWebhookEvent } from '../../src/db/webhook-events';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
 import { createPaymentStatusSources } from '../../src/source-of-truth';
-import { startTribopayEmulator, type TribopayEmulator } from '../../src/tribopay-emulator';
+import { startTribopayEmulator, type TribopayEmulator } from '../../src/gateways/tribopay/emulator';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { emulatorSender } from '../helpers/recovery-worker';

@@ -10,7 +10,7 @@ import { paymentHistory } from '../../src/db/payment-history';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { createPaymentStatusSources } from '../../src/source-of-truth';
 import { createRecoveryClient, type RecoverySettings } from '../../src/temporal/recovery-client';
-import { startTribopayEmulator, type TribopayEmulator } from '../../src/tribopay-emulator';
+import { startTribopayEmulator, type TribopayEmulator } from '../../src/gateways/tribopay/emulator';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import {
   recoveryWorkflowId,

@@ -10,15 +10,17 @@ import {
   requiredText,
   validateOptions,
 } from '../options';
-import { webhookBody, gatewayMethod, gatewayStatus, knownStatuses } from '../simulated-webhooks';
+import { GATEWAY_MODULES } from '../../gateways';
+import { gatewayStatus, knownStatuses } from '../simulated-statuses';
 
 const help = `Usage: pix-recovery simulate-webhook --gateway <gateway> --status <status> [options]
 
-Posts a delivery shaped like the gateway's own (TriboPay postback, GhostPay body) to a
-running API, with X-Webhook-Token when WEBHOOK_SECRET is set, and prints the answer.
+Posts a webhook shaped like the gateway's own (TriboPay postback, GhostPay body) to a
+running API, authenticated as that gateway does it with the same settings the API reads
+(X-Webhook-Token when WEBHOOK_SECRET is set), and prints the answer.
 
 Options:
-  --gateway <gateway>   tribopay or ghostpay
+  --gateway <gateway>   ${Object.keys(GATEWAY_MODULES).join(', ')}
   --status <status>     waiting, paid, refused, cancelled, refunded, chargedback, or the
                         gateway's own spelling (waiting_payment, PENDING, APPROVED, ...)
   --phone <number>      customer phone, sent as typed; without it a waiting payment is
@@ -63,9 +65,10 @@ export const simulateWebhook: Command = {
       },
     });
     const input = validateOptions('simulate-webhook', schema, values);
-    const status = gatewayStatus(input.gateway, input.status);
+    const { simulation } = GATEWAY_MODULES[input.gateway];
+    const status = gatewayStatus(simulation, input.status);
     if (status === null) {
-      const known = knownStatuses(input.gateway).join(', ');
+      const known = knownStatuses(simulation).join(', ');
       throw new CliError(
         `simulate-webhook: --status: ${input.gateway} has no status "${input.status}"; known: ${known}`,
         2,
@@ -73,15 +76,23 @@ export const simulateWebhook: Command = {
     }
     const config = loadConfig(ctx.env);
     const id = input.id ?? `sim-${randomUUID().slice(0, 8)}`;
-    const body = webhookBody(input.gateway, {
+    const at = new Date();
+    const body = simulation.body({
       id,
       status,
-      method: gatewayMethod(input.gateway, input.method),
+      method: simulation.method(input.method),
       amountCentavos: input.amount,
       name: input.name,
       phone: input.phone,
-      at: new Date(),
+      at,
     });
+    const rawBody = JSON.stringify(body);
+    const signed = await simulation.sign(rawBody, config, at);
+    if ('unavailable' in signed) {
+      throw new CliError(
+        `simulate-webhook: cannot sign a ${input.gateway} delivery: ${signed.unavailable}`,
+      );
+    }
     const url = apiUrl(
       input.url ?? `http://127.0.0.1:${config.port}`,
       `/api/webhooks/${input.gateway}/`,
@@ -90,11 +101,8 @@ export const simulateWebhook: Command = {
     ctx.out(`POST ${url}`);
     const answer = await request(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(config.webhookSecret ? { 'x-webhook-token': config.webhookSecret } : {}),
-      },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...signed.headers },
+      body: rawBody,
     });
     ctx.out(`HTTP ${answer.status} ${answer.statusText}`);
     ctx.out(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body, null, 2));

@@ -1,9 +1,11 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
 import { JSON_CONTENT_TYPE } from '../../domain/formats';
-import { GATEWAYS, type Gateway } from '../../domain/payment-event';
+import type { Gateway } from '../../domain/payment-event';
 import { decodeBody } from '../../gateways/decode-body';
-import { parseDelivery } from '../../gateways';
+import { GATEWAY_MODULES, parseDelivery } from '../../gateways';
+import type { WebhookRequest, WebhookVerifier } from '../../gateways/gateway';
+import { NO_GATEWAY_SETTINGS, type GatewaySettings } from '../../gateways/settings';
 import { withTrustedLinks } from '../../gateways/links';
 import type { RecipientPolicy } from '../../config';
 import {
@@ -15,15 +17,17 @@ import type { Metrics } from '../../metrics/metrics';
 import { noteOutcome, noteStatus, webhookInstruments } from '../../metrics/webhook-instruments';
 import { HttpError } from '../errors';
 import { readRawBody } from '../raw-body';
-import { secretsMatch } from '../secrets';
 
 export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
   /** The intake's relay to Temporal; createApp makes one when none is given. */
   relay?: IntakeDeps['relay'];
+  /** WEBHOOK_SECRET, the token TriboPay and GhostPay deliveries present. */
   webhookSecret?: string;
+  /** The other gateways' own settings; unset, their deliveries are refused. */
+  gateways?: Partial<Omit<GatewaySettings, 'webhookSecret'>>;
   /**
-   * true only for WEBHOOK_AUTH=off. Without it and without a secret, every webhook is
-   * refused: an open intake would let anyone make us text anyone.
+   * true only for WEBHOOK_AUTH=off. Without it, a gateway whose secret is not configured
+   * has every delivery refused: an open intake would let anyone make us text anyone.
    */
   webhookAuthOff?: boolean;
   /** Who may be texted and which links may go into an SMS; unset: Brazil only, no links. */
@@ -33,14 +37,26 @@ export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
 
 export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   const router = new Router();
-  for (const gateway of GATEWAYS) {
+  const settings = { ...NO_GATEWAY_SETTINGS, ...deps.gateways, webhookSecret: deps.webhookSecret };
+  for (const module of Object.values(GATEWAY_MODULES)) {
+    const gateway = module.name;
+    // Built once: a verifier may cache what it fetched (Pagar.me's keys).
+    const verifier = deps.webhookAuthOff ? null : module.auth.verifier(settings);
     // Gateways are configured with and without the trailing slash; both must work.
     router.post(
       [`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`],
       webhookInstruments(deps.metrics, gateway),
       async (ctx) => {
-        requireWebhookSecret(ctx, deps);
-        const delivery = await readDelivery(ctx, gateway, deps.recipients);
+        if (verifier && 'disabled' in verifier) {
+          throw new HttpError(
+            401,
+            `${module.adapter.displayName} webhooks are disabled: ${verifier.disabled}`,
+          );
+        }
+        // Signatures cover the exact bytes received, so the body is read raw, checked, then parsed.
+        const rawBody = await readRawBody(ctx);
+        if (verifier) await authenticate(ctx, verifier, rawBody);
+        const delivery = readDelivery(ctx, gateway, rawBody, deps.recipients);
         noteStatus(ctx, delivery.event.status);
         try {
           const allowedCountries = deps.recipients?.allowedCountries;
@@ -67,29 +83,29 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   return router;
 }
 
-function requireWebhookSecret(ctx: Koa.Context, deps: WebhookRouteDeps): void {
-  if (deps.webhookAuthOff) return;
-  if (!deps.webhookSecret) {
-    throw new HttpError(401, 'webhooks are disabled: set WEBHOOK_SECRET (16+ characters)');
-  }
-  // The header first; `?token=` only for gateways that cannot set headers (and is never logged).
-  const presented =
-    ctx.get('x-webhook-token') ||
-    (typeof ctx.query.token === 'string' ? ctx.query.token : undefined);
-  if (!secretsMatch(presented, deps.webhookSecret))
-    throw new HttpError(401, 'missing or wrong webhook token');
+/** 401 with the gateway's reason; nothing of the delivery is stored. */
+async function authenticate(ctx: Koa.Context, verifier: WebhookVerifier, rawBody: Buffer) {
+  const request: WebhookRequest = {
+    rawBody,
+    header: (name) => ctx.get(name),
+    query: (name) => (typeof ctx.query[name] === 'string' ? ctx.query[name] : undefined),
+    receivedAt: new Date(),
+  };
+  const verdict = await verifier.verify(request);
+  if (!verdict.ok) throw new HttpError(401, verdict.reason);
 }
 
-async function readDelivery(
+function readDelivery(
   ctx: Koa.Context,
   gateway: Gateway,
+  raw: Buffer,
   recipients: RecipientPolicy | undefined,
 ) {
   const contentType = ctx.get('content-type') || null;
   if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) {
     throw new HttpError(415, 'expected Content-Type: application/json');
   }
-  const rawBody = decodeBody(await readRawBody(ctx), contentType);
+  const rawBody = decodeBody(raw, contentType);
   let body: unknown;
   try {
     body = JSON.parse(rawBody);

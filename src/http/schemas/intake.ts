@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { GATEWAYS } from '../../domain/payment-event';
-import { adapters } from '../../gateways';
+import { GATEWAY_MODULES, type GatewayModule } from '../../gateways';
 import type { IntakeOutcome } from '../../intake/handle-webhook';
 import type { RouteDoc } from '../openapi';
 
@@ -52,8 +51,8 @@ export const healthSchema = z
   })
   .meta({ id: 'Health' });
 
-function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
-  const name = adapters[gateway].displayName;
+function webhookRoute({ name: gateway, adapter, auth }: GatewayModule): RouteDoc {
+  const name = adapter.displayName;
   return {
     method: 'post',
     path: `/api/webhooks/${gateway}/`,
@@ -62,10 +61,10 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
     summary: `${name} deliveries`,
     description: 'Unknown fields are kept in the raw body. Bodies may be UTF-8 or ISO-8859-1.',
     tag: 'webhooks',
-    security: 'webhookToken',
+    security: auth.security,
     body: {
       contentType: 'application/json',
-      schema: adapters[gateway].schema,
+      schema: adapter.schema,
       description: `A ${name} webhook body, in any of the shapes docs/gateways.md describes`,
     },
     responses: {
@@ -79,7 +78,7 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
         schema: intakeAnswerSchema,
       },
       400: { description: 'The body is not JSON' },
-      401: { description: 'WEBHOOK_SECRET is set and was not presented' },
+      401: { description: auth.refusal },
       413: { description: 'Larger than 1 MiB' },
       415: { description: 'Not application/json' },
       422: { description: 'JSON of the wrong shape; `issues` names each field' },
@@ -91,7 +90,7 @@ function webhookRoute(gateway: (typeof GATEWAYS)[number]): RouteDoc {
   };
 }
 
-export const WEBHOOK_ROUTES: RouteDoc[] = GATEWAYS.map(webhookRoute);
+export const WEBHOOK_ROUTES: RouteDoc[] = Object.values(GATEWAY_MODULES).map(webhookRoute);
 
 export const LIVEZ_ROUTE: RouteDoc = {
   method: 'get',

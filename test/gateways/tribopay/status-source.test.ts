@@ -4,15 +4,18 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../../src/config';
 import {
   createPaymentStatusSources,
   StatusCheckError,
   type CheckFailure,
   type PaymentStatusSource,
-} from '../../src/source-of-truth';
-import { startTribopayEmulator, type TribopayEmulator } from '../../src/tribopay-emulator';
-import { freePort } from '../helpers/ports';
+} from '../../../src/source-of-truth';
+import {
+  startTribopayEmulator,
+  type TribopayEmulator,
+} from '../../../src/gateways/tribopay/emulator';
+import { freePort } from '../../helpers/ports';
 
 const TIMEOUT_MS = 250;
 

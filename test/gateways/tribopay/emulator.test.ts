@@ -1,5 +1,8 @@
 /** The TriboPay API emulator itself, driven over plain HTTP the way the client calls it. */
-import { startTribopayEmulator, type TribopayEmulator } from '../../src/tribopay-emulator';
+import {
+  startTribopayEmulator,
+  type TribopayEmulator,
+} from '../../../src/gateways/tribopay/emulator';
 
 let emulator: TribopayEmulator;
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TRIBOPAY_TOKEN_PARAM, TRIBOPAY_TRANSACTION_PATH } from '../source-of-truth';
+import { TRIBOPAY_TOKEN_PARAM, TRIBOPAY_TRANSACTION_PATH } from '../status-source';
 import type {
   StatusRequest,
   TribopayEmulator,

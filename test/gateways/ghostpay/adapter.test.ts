@@ -1,6 +1,6 @@
-import type { PaymentEvent } from '../../src/domain/payment-event';
-import { decodeBody } from '../../src/gateways/decode-body';
-import { parseDelivery } from '../../src/gateways';
+import type { PaymentEvent } from '../../../src/domain/payment-event';
+import { decodeBody } from '../../../src/gateways/decode-body';
+import { parseDelivery } from '../../../src/gateways';
 
 function accepted(body: unknown): PaymentEvent {
   const result = parseDelivery('ghostpay', body);

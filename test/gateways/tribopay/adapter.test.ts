@@ -1,5 +1,5 @@
-import type { PaymentEvent } from '../../src/domain/payment-event';
-import { parseDelivery } from '../../src/gateways';
+import type { PaymentEvent } from '../../../src/domain/payment-event';
+import { parseDelivery } from '../../../src/gateways';
 
 function accepted(body: unknown): PaymentEvent {
   const result = parseDelivery('tribopay', body);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineAdapter } from './adapter';
-import { TRIBOPAY_EXAMPLES } from './examples';
+import { defineAdapter } from '../adapter';
+import { EXAMPLE_TIME } from '../fixtures';
+import { tribopayFlat, tribopayPostback } from './fixtures';
 import {
   centavos,
   FILLED_ID,
@@ -11,9 +12,9 @@ import {
   optionalText,
   optionalWord,
   timestamp,
-} from './fields';
-import { requireOneOf } from './one-of';
-import { toMethod, toStatus } from './vocabulary';
+} from '../fields';
+import { requireOneOf } from '../one-of';
+import { toMethod, toStatus } from '../vocabulary';
 
 const ID_PATHS = [['transaction', 'id'], ['transaction', 'hash'], ['hash'], ['id']] as const;
 const STATUS_PATHS = [['status'], ['transaction', 'status'], ['payment_status']] as const;
@@ -68,7 +69,10 @@ const schema = z
       '(`id`, `payment_status`, `payment_method`, `amount`, `customer{…}`, `created_at`, ' +
       '`updated_at`). A payment id and a status are required, each at any of its places.',
     allOf: [oneOfPaths(ID_PATHS, FILLED_ID), oneOfPaths(STATUS_PATHS, FILLED_WORD)],
-    inputExamples: TRIBOPAY_EXAMPLES,
+    inputExamples: [
+      tribopayPostback('tp-1001', {}, EXAMPLE_TIME),
+      tribopayFlat('tp-1001', {}, EXAMPLE_TIME),
+    ],
   });
 
 type Body = z.output<typeof schema>;

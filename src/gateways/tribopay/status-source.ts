@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { TribopayApiConfig } from '../config';
-import { toStatus } from '../gateways/vocabulary';
-import { StatusCheckError, type PaymentStatusSource, type ReportedStatus } from './source';
+import type { TribopayApiConfig } from '../../config';
+import { toStatus } from '../vocabulary';
+import {
+  StatusCheckError,
+  type PaymentStatusSource,
+  type ReportedStatus,
+} from '../../source-of-truth/source';
 
 /**
  * Where one transaction is read, under TRIBOPAY_API_URL. An assumption: TriboPay publishes

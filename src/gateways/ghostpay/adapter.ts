@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineAdapter } from './adapter';
-import { GHOSTPAY_EXAMPLES } from './examples';
+import { defineAdapter } from '../adapter';
+import { EXAMPLE_TIME } from '../fixtures';
+import { ghostpayWebhook } from './fixtures';
 import {
   centavos,
   nested,
@@ -9,8 +10,8 @@ import {
   requiredId,
   requiredWord,
   timestamp,
-} from './fields';
-import { toMethod, toStatus } from './vocabulary';
+} from '../fields';
+import { toMethod, toStatus } from '../vocabulary';
 
 /**
  * Only `paymentId` identifies the payment. `externalId`/`customId` are the seller's own
@@ -35,7 +36,7 @@ const schema = z
       '`paymentId` and `status` are required; `paymentMethod`, `totalValue` (centavos), ' +
       '`customer{name, email, phone}`, `checkoutUrl`, `pixCode` and the timestamps are read when present.',
     required: ['paymentId', 'status'],
-    inputExamples: GHOSTPAY_EXAMPLES,
+    inputExamples: [ghostpayWebhook('gp-1001', {}, EXAMPLE_TIME)],
   });
 
 type Body = z.output<typeof schema>;

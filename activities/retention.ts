@@ -1,12 +1,12 @@
 import type { Db } from '../src/db/connect';
+import { deleteOldSendClaims } from '../src/db/send-claims';
+import { smsToAnonymise } from '../src/db/sms-messages';
+import { webhookEventsToAnonymise } from '../src/db/webhook-events';
 import type { Logger } from '../src/logging';
 import {
   anonymiseSmsMessages,
   anonymiseWebhookEvents,
-  ERASED,
   type PhoneScrubber,
-  type SmsRowRef,
-  type WebhookRow,
 } from '../src/privacy/anonymise';
 
 export interface RetentionDeps {
@@ -29,31 +29,16 @@ export function createRetentionActivities(deps: RetentionDeps) {
   const { db, scrub } = deps;
   return {
     async anonymiseOldWebhookEvents(cutoff: string, limit: number): Promise<BatchResult> {
-      const rows: WebhookRow[] = await db('webhook_events')
-        .where('received_at', '<', new Date(cutoff))
-        .whereNot({ raw_body: ERASED })
-        .orderBy('id')
-        .limit(limit)
-        .select('id', 'phone_e164', 'normalized');
+      const rows = await webhookEventsToAnonymise(db, new Date(cutoff), limit);
       return { changed: await anonymiseWebhookEvents(db, rows, scrub) };
     },
     async anonymiseOldSmsMessages(cutoff: string, limit: number): Promise<BatchResult> {
-      const rows: SmsRowRef[] = await db('sms_messages')
-        .where('created_at', '<', new Date(cutoff))
-        .whereNot({ body: ERASED })
-        .orderBy('id')
-        .limit(limit)
-        .select('id', 'to_e164');
+      const rows = await smsToAnonymise(db, new Date(cutoff), limit);
       return { changed: await anonymiseSmsMessages(db, rows, scrub) };
     },
     /** A claim outlives its frequency window for nothing: it only counted sends inside it. */
     async deleteOldSendClaims(cutoff: string, limit: number): Promise<BatchResult> {
-      const ids = db('sms_send_claims')
-        .where('claimed_at', '<', new Date(cutoff))
-        .orderBy('id')
-        .limit(limit)
-        .select('id');
-      return { changed: await db('sms_send_claims').whereIn('id', ids).delete() };
+      return { changed: await deleteOldSendClaims(db, new Date(cutoff), limit) };
     },
   };
 }

@@ -37,7 +37,7 @@ async function rebuild(knex: Knex, key: (t: Knex.CreateTableBuilder) => void): P
     );
   await knex.schema.dropTable('suppressed_numbers');
   await knex.schema.renameTable('suppressed_numbers_next', 'suppressed_numbers');
-  if (knex.client.dialect === 'postgresql') {
+  if ((knex.client as { dialect?: string }).dialect === 'postgresql') {
     // PostgreSQL keeps the names it derived from the temporary table; give back the usual ones.
     await knex.raw('alter index suppressed_numbers_next_pkey rename to suppressed_numbers_pkey');
     await knex.raw(

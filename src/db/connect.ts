@@ -47,6 +47,11 @@ export function createDb(config: DatabaseConfig): Db {
   });
 }
 
+/** Whether `db` (a connection or a transaction) talks to PostgreSQL rather than SQLite. */
+export function isPostgres(db: Knex): boolean {
+  return (db.client as { dialect?: string }).dialect === 'postgresql';
+}
+
 /** A cheap round trip, for start-up checks and the health endpoint. */
 export async function pingDb(db: Db): Promise<void> {
   await db.raw('select 1');

@@ -1,6 +1,7 @@
 import type { PaymentUpdate } from '../../workflows/definitions';
 import type { Gateway } from '../domain/payment-event';
-import { toDate, type Db } from './connect';
+import { isPostgres, toDate } from './connect';
+import { table, type Queryable } from './rows';
 
 /** A delivery waiting to be handed to its payment's workflow. */
 export interface OutboxEntry {
@@ -23,8 +24,11 @@ export interface NewOutboxEntry {
   claimedUntil: Date | null;
 }
 
-export async function insertOutboxEntry(db: Db, entry: NewOutboxEntry): Promise<OutboxEntry> {
-  const [row] = await db('outbox')
+export async function insertOutboxEntry(
+  db: Queryable,
+  entry: NewOutboxEntry,
+): Promise<OutboxEntry> {
+  const [row] = await table(db, 'outbox')
     .insert({
       webhook_event_id: entry.webhookEventId,
       gateway: entry.gateway,
@@ -45,18 +49,18 @@ export async function insertOutboxEntry(db: Db, entry: NewOutboxEntry): Promise<
  * process, and one statement is atomic there.
  */
 export async function claimOutboxEntries(
-  db: Db,
+  db: Queryable,
   limit: number,
   until: Date,
   now = new Date(),
 ): Promise<OutboxEntry[]> {
-  const free = db('outbox')
+  const free = table(db, 'outbox')
     .select('id')
     .whereRaw('(claimed_until is null or claimed_until < ?)', [now])
     .orderBy('id')
     .limit(limit);
-  if ((db.client as { dialect: string }).dialect === 'postgresql') free.forUpdate().skipLocked();
-  const rows = await db('outbox')
+  if (isPostgres(db)) free.forUpdate().skipLocked();
+  const rows = await table(db, 'outbox')
     .whereIn('id', free)
     .update({ claimed_until: until, attempts: db.raw('attempts + 1') })
     .returning<Record<string, unknown>[]>([
@@ -77,22 +81,22 @@ export async function claimOutboxEntries(
  * given when the delivery was stored.
  */
 export async function completeOutboxEntry(
-  db: Db,
+  db: Queryable,
   entry: OutboxEntry,
   outcome: string | null,
   at = new Date(),
 ): Promise<void> {
   await db.transaction(async (trx) => {
-    await trx('outbox').where({ id: entry.id }).delete();
-    await trx('webhook_events')
+    await table(trx, 'outbox').where({ id: entry.id }).delete();
+    await table(trx, 'webhook_events')
       .where({ id: entry.webhookEventId })
       .update(outcome ? { handed_off_at: at, outcome } : { handed_off_at: at });
   });
 }
 
 /** The hand-off failed: the row is free for the next sweep, oldest first as before. */
-export async function releaseOutboxEntry(db: Db, id: number, error: string): Promise<void> {
-  await db('outbox')
+export async function releaseOutboxEntry(db: Queryable, id: number, error: string): Promise<void> {
+  await table(db, 'outbox')
     .where({ id })
     .update({ claimed_until: null, last_error: error.slice(0, 256) });
 }
@@ -103,8 +107,8 @@ export interface OutboxBacklog {
   oldestAgeSeconds: number | null;
 }
 
-export async function outboxBacklog(db: Db, now = new Date()): Promise<OutboxBacklog> {
-  const row = await db('outbox').first<{ pending: number | string; oldest: unknown }>(
+export async function outboxBacklog(db: Queryable, now = new Date()): Promise<OutboxBacklog> {
+  const row = await table(db, 'outbox').first<{ pending: number | string; oldest: unknown }>(
     db.raw('count(*) as pending'),
     db.raw('min(created_at) as oldest'),
   );

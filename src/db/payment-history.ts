@@ -1,4 +1,4 @@
-import type { Db } from './connect';
+import type { Queryable } from './rows';
 import { finalTransitions } from './recovery-events';
 import { endingDeliveries, routedDeliveries } from './webhook-events';
 
@@ -19,7 +19,7 @@ export interface PaymentHistory {
  * earlier). PostgreSQL answers booleans, SQLite 0 or 1.
  */
 export async function paymentHistory(
-  db: Db,
+  db: Queryable,
   gateway: string,
   paymentId: string,
   exceptId?: number,

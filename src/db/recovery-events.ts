@@ -1,6 +1,7 @@
-import type { Knex } from 'knex';
-import { FINAL_RECOVERY_STATUSES } from '../domain/recovery-status';
-import { toDate, type Db } from './connect';
+import { FINAL_RECOVERY_STATUSES, type RecoveryStatus } from '../domain/recovery-status';
+import { toDate } from './connect';
+import { withinRange, type TimeRange } from './pages';
+import { table, type Count, type Queryable, type RecoveryEventRow as Row } from './rows';
 
 export interface TransitionRecord {
   /**
@@ -12,27 +13,25 @@ export interface TransitionRecord {
   workflowId: string;
   gateway: string;
   paymentId: string;
-  transition: string;
+  transition: RecoveryStatus;
   detail: Record<string, unknown>;
   occurredAt: string;
 }
 
-export interface RecoveryEventRow {
+/** A recorded transition, as the monitoring API shows it. */
+export interface RecoveryEvent {
   id: number;
   workflowId: string;
   gateway: string;
   paymentId: string;
-  transition: string;
+  transition: RecoveryStatus;
   detail: Record<string, unknown> | null;
   occurredAt: Date;
   recordedAt: Date;
 }
 
-export async function insertTransition(
-  db: Db | Knex.Transaction,
-  record: TransitionRecord,
-): Promise<void> {
-  await db('recovery_events')
+export async function insertTransition(db: Queryable, record: TransitionRecord): Promise<void> {
+  await table(db, 'recovery_events')
     .insert({
       event_key: record.eventKey,
       workflow_id: record.workflowId,
@@ -48,34 +47,123 @@ export async function insertTransition(
 }
 
 export async function transitionsForPayment(
-  db: Db,
+  db: Queryable,
   gateway: string,
   paymentId: string,
-): Promise<RecoveryEventRow[]> {
-  const rows = await db('recovery_events')
+): Promise<RecoveryEvent[]> {
+  const rows = await table(db, 'recovery_events')
     .where({ gateway, payment_id: paymentId })
     .orderBy('id', 'asc');
   return rows.map(fromRow);
 }
 
 /** This payment's transitions that ended its recovery for good. */
-export function finalTransitions(db: Db, gateway: string, paymentId: string) {
-  return db('recovery_events')
+export function finalTransitions(db: Queryable, gateway: string, paymentId: string) {
+  return table(db, 'recovery_events')
     .where({ gateway, payment_id: paymentId })
     .whereIn('transition', FINAL_RECOVERY_STATUSES)
     .select('id');
 }
 
-function fromRow(row: Record<string, unknown>): RecoveryEventRow {
+function fromRow(row: Row): RecoveryEvent {
   return {
     id: Number(row.id),
-    workflowId: String(row.workflow_id),
-    gateway: String(row.gateway),
-    paymentId: String(row.payment_id),
-    transition: String(row.transition),
-    detail:
-      typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+    workflowId: row.workflow_id,
+    gateway: row.gateway,
+    paymentId: row.payment_id,
+    transition: row.transition as RecoveryStatus,
+    detail: parseDetail(row.detail),
     occurredAt: toDate(row.occurred_at)!,
     recordedAt: toDate(row.recorded_at)!,
   };
+}
+
+function parseDetail(value: string | null): Record<string, unknown> | null {
+  if (value === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Recoveries that reached each status in the window (a workflow counts once per status). */
+export async function recoveryStatusCounts(
+  db: Queryable,
+  window: Required<TimeRange>,
+): Promise<Map<string, number>> {
+  const rows = await withinRange(table(db, 'recovery_events'), 'occurred_at', window)
+    .select('transition')
+    .countDistinct<{ transition: string; n: Count }[]>({ n: 'workflow_id' })
+    .groupBy('transition');
+  return new Map(rows.map((row) => [row.transition, Number(row.n)]));
+}
+
+/** Every finished recovery, by its final status (a repeated row counts again). */
+export async function finalStatusCounts(db: Queryable): Promise<Map<string, number>> {
+  const rows = await table(db, 'recovery_events')
+    .whereIn('transition', FINAL_RECOVERY_STATUSES)
+    .groupBy('transition')
+    .select('transition')
+    .count<{ transition: string; count: Count }[]>({ count: '*' });
+  return new Map(rows.map((row) => [row.transition, Number(row.count)]));
+}
+
+/** One row per workflow whose first recovery SMS went out inside the window. */
+function firstSmsIn(db: Queryable, window: Required<TimeRange>, gateways: readonly string[]) {
+  return table(db, 'recovery_events')
+    .where('transition', 'sms_sent')
+    .whereIn('gateway', gateways)
+    .select('workflow_id', 'gateway')
+    .groupBy('workflow_id', 'gateway')
+    .havingRaw('min(occurred_at) >= ? and min(occurred_at) < ?', [window.from, window.to]);
+}
+
+/** How many recoveries, per gateway, sent their first SMS inside the window. */
+export async function firstSmsByGateway(
+  db: Queryable,
+  window: Required<TimeRange>,
+  gateways: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await db
+    .from(firstSmsIn(db, window, gateways).as('c'))
+    .select('gateway')
+    .count<{ gateway: string; n: Count }[]>({ n: '*' })
+    .groupBy('gateway');
+  return new Map(rows.map((row) => [row.gateway, Number(row.n)]));
+}
+
+export interface CohortEnding {
+  workflowId: string;
+  gateway: string;
+  status: 'recovered' | 'not_recovered' | 'cancelled';
+  detail: Record<string, unknown>;
+}
+
+/**
+ * How the recoveries whose first SMS went out in the window ended, if they have. Newest
+ * first, so a step's `cancelled` recorded before the recovery's final row doesn't decide.
+ */
+export async function cohortEndings(
+  db: Queryable,
+  window: Required<TimeRange>,
+  gateways: readonly string[],
+): Promise<CohortEnding[]> {
+  const rows = await db<Row>('recovery_events as r')
+    .join(firstSmsIn(db, window, gateways).as('c'), 'c.workflow_id', 'r.workflow_id')
+    .whereIn('r.transition', ['recovered', 'not_recovered', 'cancelled'])
+    .select<Pick<Row, 'workflow_id' | 'gateway' | 'transition' | 'detail'>[]>(
+      'r.workflow_id',
+      'r.gateway',
+      'r.transition',
+      'r.detail',
+    )
+    .orderBy('r.id', 'desc');
+  return rows.map((row) => ({
+    workflowId: row.workflow_id,
+    gateway: row.gateway,
+    status: row.transition as CohortEnding['status'],
+    detail: parseDetail(row.detail) ?? {},
+  }));
 }

@@ -1,5 +1,7 @@
 import { SMS_STATUS_RANK, smsStatusRank, UNKNOWN_SMS_RANK } from '../domain/sms-status';
-import { toDate, type Db } from './connect';
+import { toDate } from './connect';
+import { keysetPage, withinRange, type PageRequest, type RowPage, type TimeRange } from './pages';
+import { ERASED, table, type Count, type Queryable, type SmsMessageRow } from './rows';
 
 export interface SmsRow {
   id: number;
@@ -37,9 +39,9 @@ export interface NewSms {
 }
 
 /** The one row of a recovery step: created on first use, the same row on every retry. */
-export async function claimSmsRow(db: Db, sms: NewSms): Promise<SmsRow> {
+export async function claimSmsRow(db: Queryable, sms: NewSms): Promise<SmsRow> {
   const now = new Date();
-  await db('sms_messages')
+  await table(db, 'sms_messages')
     .insert({
       workflow_id: sms.workflowId,
       step: sms.step,
@@ -54,10 +56,11 @@ export async function claimSmsRow(db: Db, sms: NewSms): Promise<SmsRow> {
     })
     .onConflict(['workflow_id', 'step'])
     .ignore();
-  const row = await db('sms_messages')
+  const row = await table(db, 'sms_messages')
     .where({ workflow_id: sms.workflowId, step: sms.step })
     .first();
-  return fromRow(row);
+  // Inserted above, or already there: the conflict was this row.
+  return smsFrom(row!);
 }
 
 /**
@@ -66,30 +69,30 @@ export async function claimSmsRow(db: Db, sms: NewSms): Promise<SmsRow> {
  * answers: marked now, so a worker that dies mid-call leaves the row as cautious as a
  * timeout would. An earlier unknown time is kept.
  */
-export async function countAttempt(db: Db, id: number, attemptAt?: Date): Promise<void> {
+export async function countAttempt(db: Queryable, id: number, attemptAt?: Date): Promise<void> {
   const unknown = attemptAt
     ? { outcome_unknown_since: db.raw('coalesce(outcome_unknown_since, ?)', [attemptAt]) }
     : {};
-  await db('sms_messages')
+  await table(db, 'sms_messages')
     .where({ id })
     .increment('attempts', 1)
     .update({ ...unknown, updated_at: new Date() });
 }
 
 /** Twilio answered this attempt clearly (refused it), and no earlier one was in doubt. */
-export async function clearOutcomeUnknown(db: Db, id: number): Promise<void> {
-  await db('sms_messages')
+export async function clearOutcomeUnknown(db: Queryable, id: number): Promise<void> {
+  await table(db, 'sms_messages')
     .where({ id })
     .update({ outcome_unknown_since: null, updated_at: new Date() });
 }
 
 export async function markAccepted(
-  db: Db,
+  db: Queryable,
   id: number,
   sid: string,
   twilioStatus: string,
 ): Promise<void> {
-  await db('sms_messages').where({ id }).update({
+  await table(db, 'sms_messages').where({ id }).update({
     twilio_sid: sid,
     status: twilioStatus,
     outcome_unknown_since: null, // the message's fate is known: it exists
@@ -99,12 +102,12 @@ export async function markAccepted(
 }
 
 export async function markFailed(
-  db: Db,
+  db: Queryable,
   id: number,
   status: 'failed' | 'cancelled',
   error: { code: number | null; message: string },
 ): Promise<void> {
-  await db('sms_messages')
+  await table(db, 'sms_messages')
     .where({ id })
     .update({
       status,
@@ -126,18 +129,19 @@ export const STOPPED_BEFORE_SENDING = 'stopped before sending';
  * settled as certainly unsent, whose send slots can be given back.
  */
 export async function settleUnsent(
-  db: Db,
+  db: Queryable,
   workflowId: string,
   status: 'failed' | 'cancelled',
   ending: string,
 ): Promise<number[]> {
-  const pending = () => db('sms_messages').where({ workflow_id: workflowId, status: 'pending' });
+  const pending = () =>
+    table(db, 'sms_messages').where({ workflow_id: workflowId, status: 'pending' });
   const why =
     status === 'cancelled'
       ? `${STOPPED_BEFORE_SENDING}: the recovery ended (${ending})`
       : `not sent: the recovery ended (${ending})`;
-  const unsent = (await pending().whereNull('outcome_unknown_since').select('step')).map(
-    (row: { step: unknown }) => Number(row.step),
+  const unsent = (await pending().whereNull('outcome_unknown_since').select('step')).map((row) =>
+    Number(row.step),
   );
   const updatedAt = new Date();
   await pending()
@@ -153,11 +157,15 @@ export async function settleUnsent(
   return unsent;
 }
 
-export async function smsForPayment(db: Db, gateway: string, paymentId: string): Promise<SmsRow[]> {
-  const rows = await db('sms_messages')
+export async function smsForPayment(
+  db: Queryable,
+  gateway: string,
+  paymentId: string,
+): Promise<SmsRow[]> {
+  const rows = await table(db, 'sms_messages')
     .where({ gateway, payment_id: paymentId })
     .orderBy('id', 'asc');
-  return rows.map(fromRow);
+  return rows.map(smsFrom);
 }
 
 /** What one Twilio status callback says about a message. */
@@ -177,7 +185,7 @@ export type StatusReportResult = 'recorded' | 'not_newer' | 'unknown_sid';
  * late can never move it back, and a final status never changes.
  */
 export async function recordStatusReport(
-  db: Db,
+  db: Queryable,
   report: StatusReport,
 ): Promise<StatusReportResult> {
   const now = new Date();
@@ -187,12 +195,14 @@ export async function recordStatusReport(
   if (report.priceUnit !== null) changes.price_unit = report.priceUnit;
   if (report.status === 'delivered') changes.delivered_at = now;
   const rank = storedRankSql();
-  const updated = await db('sms_messages')
+  const updated = await table(db, 'sms_messages')
     .where({ twilio_sid: report.sid })
     .whereRaw(`${rank.sql} < ?`, [...rank.bindings, smsStatusRank(report.status)])
     .update(changes);
   if (updated > 0) return 'recorded';
-  const known: unknown = await db('sms_messages').where({ twilio_sid: report.sid }).first('id');
+  const known: unknown = await table(db, 'sms_messages')
+    .where({ twilio_sid: report.sid })
+    .first('id');
   return known ? 'not_newer' : 'unknown_sid';
 }
 
@@ -210,23 +220,21 @@ function storedRankSql(): { sql: string; bindings: (string | number)[] } {
   };
 }
 
-export function fromRow(row: Record<string, unknown>): SmsRow {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+function smsFrom(row: SmsMessageRow): SmsRow {
   return {
     id: Number(row.id),
-    workflowId: String(row.workflow_id),
+    workflowId: row.workflow_id,
     step: Number(row.step),
-    gateway: String(row.gateway),
-    paymentId: String(row.payment_id),
-    toE164: String(row.to_e164),
-    body: String(row.body),
-    twilioSid: str(row.twilio_sid),
-    status: String(row.status),
-    errorCode: num(row.error_code),
-    errorMessage: str(row.error_message),
-    price: str(row.price),
-    priceUnit: str(row.price_unit),
+    gateway: row.gateway,
+    paymentId: row.payment_id,
+    toE164: row.to_e164,
+    body: row.body,
+    twilioSid: row.twilio_sid,
+    status: row.status,
+    errorCode: row.error_code === null ? null : Number(row.error_code),
+    errorMessage: row.error_message,
+    price: row.price,
+    priceUnit: row.price_unit,
     attempts: Number(row.attempts),
     outcomeUnknownSince: toDate(row.outcome_unknown_since),
     createdAt: toDate(row.created_at)!,
@@ -234,4 +242,131 @@ export function fromRow(row: Record<string, unknown>): SmsRow {
     sentAt: toDate(row.sent_at),
     deliveredAt: toDate(row.delivered_at),
   };
+}
+
+export interface SmsFilters extends TimeRange {
+  status?: string;
+  paymentId?: string;
+}
+
+/** SMS rows matching `filters`, newest first by creation. */
+export async function smsPage(
+  db: Queryable,
+  filters: SmsFilters,
+  page: PageRequest,
+): Promise<RowPage<SmsRow>> {
+  const query = withinRange(table(db, 'sms_messages'), 'created_at', filters);
+  if (filters.status !== undefined) void query.where('status', filters.status);
+  if (filters.paymentId !== undefined) void query.where('payment_id', filters.paymentId);
+  const { rows, nextAfter } = await keysetPage(db, query, {
+    table: 'sms_messages',
+    timeColumn: 'created_at',
+    page,
+  });
+  return { rows: rows.map(smsFrom), nextAfter };
+}
+
+/** Messages created in the window, by status. */
+export async function smsStatusCounts(
+  db: Queryable,
+  window: Required<TimeRange>,
+): Promise<Map<string, number>> {
+  const rows = await withinRange(table(db, 'sms_messages'), 'created_at', window)
+    .select('status')
+    .count<{ status: string; n: Count }[]>({ n: '*' })
+    .groupBy('status');
+  return new Map(rows.map((row) => [row.status, Number(row.n)]));
+}
+
+/** Twilio error codes of messages created in the window, most frequent first. */
+export async function twilioErrorCounts(
+  db: Queryable,
+  window: Required<TimeRange>,
+): Promise<{ code: number; count: number }[]> {
+  const rows = await withinRange(table(db, 'sms_messages'), 'created_at', window)
+    .whereNotNull('error_code')
+    .select('error_code')
+    .count<{ error_code: number | string; n: Count }[]>({ n: '*' })
+    .groupBy('error_code')
+    .orderBy([{ column: 'n', order: 'desc' }, { column: 'error_code' }]);
+  return rows.map((row) => ({ code: Number(row.error_code), count: Number(row.n) }));
+}
+
+/** Recovery SMS (test messages have no gateway) created in the window that reached the handset. */
+export async function deliveredSmsByGateway(
+  db: Queryable,
+  window: Required<TimeRange>,
+  gateways: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await withinRange(table(db, 'sms_messages'), 'created_at', window)
+    .where('status', 'delivered')
+    .whereIn('gateway', gateways)
+    .select('gateway')
+    .count<{ gateway: string; n: Count }[]>({ n: '*' })
+    .groupBy('gateway');
+  return new Map(rows.map((row) => [row.gateway, Number(row.n)]));
+}
+
+export interface SmsCount {
+  status: string;
+  /** Twilio's error code, '' when the message has none. */
+  errorCode: string;
+  count: number;
+}
+
+/** Every message ever recorded, by status and error code. */
+export async function smsCountsByStatusAndError(db: Queryable): Promise<SmsCount[]> {
+  const rows = await table(db, 'sms_messages')
+    .groupBy('status', 'error_code')
+    .select('status', 'error_code')
+    .count<{ status: string; error_code: number | string | null; count: Count }[]>({
+      count: '*',
+    });
+  return rows.map((row) => ({
+    status: row.status,
+    errorCode: row.error_code === null ? '' : String(row.error_code),
+    count: Number(row.count),
+  }));
+}
+
+/** What anonymising a message needs to read: its recipient. */
+export interface PersonalSmsData {
+  id: number;
+  toE164: string;
+}
+
+const personalData = (row: Pick<SmsMessageRow, 'id' | 'to_e164'>) => ({
+  id: Number(row.id),
+  toE164: row.to_e164,
+});
+
+export async function smsForPhone(db: Queryable, phoneE164: string): Promise<PersonalSmsData[]> {
+  const rows = await table(db, 'sms_messages')
+    .where({ to_e164: phoneE164 })
+    .select('id', 'to_e164');
+  return rows.map(personalData);
+}
+
+/** Messages created before `cutoff` whose text is not yet erased, oldest first. */
+export async function smsToAnonymise(
+  db: Queryable,
+  cutoff: Date,
+  limit: number,
+): Promise<PersonalSmsData[]> {
+  const rows = await table(db, 'sms_messages')
+    .where('created_at', '<', cutoff)
+    .whereNot({ body: ERASED })
+    .orderBy('id')
+    .limit(limit)
+    .select('id', 'to_e164');
+  return rows.map(personalData);
+}
+
+/** The text goes, so does Twilio's error text (it can name the number); the recipient is `toE164`. */
+export async function anonymiseSms(db: Queryable, id: number, toE164: string): Promise<void> {
+  await table(db, 'sms_messages').where({ id }).update({
+    to_e164: toE164,
+    body: ERASED,
+    error_message: null,
+  });
 }

@@ -1,5 +1,13 @@
-import { TERMINAL_STATUSES, type PaymentEvent } from '../domain/payment-event';
-import { toDate, type Db } from './connect';
+import {
+  TERMINAL_STATUSES,
+  type Gateway,
+  type PaymentEvent,
+  type PaymentMethod,
+  type PaymentStatus,
+} from '../domain/payment-event';
+import { toDate } from './connect';
+import { keysetPage, withinRange, type PageRequest, type RowPage, type TimeRange } from './pages';
+import { ERASED, table, type Count, type Queryable, type WebhookEventRow } from './rows';
 
 export interface NewWebhookEvent {
   event: PaymentEvent;
@@ -31,12 +39,12 @@ export interface Routing {
  * already stored; returns the stored row (for a repeat, the earlier one).
  */
 export async function insertWebhookEvent(
-  db: Db,
+  db: Queryable,
   e: NewWebhookEvent,
   routing: Routing | null = null,
 ): Promise<{ inserted: boolean; row: StoredWebhookEvent }> {
   const { event } = e;
-  const inserted = await db('webhook_events')
+  const inserted = await table(db, 'webhook_events')
     .insert({
       gateway: event.gateway,
       payment_id: event.paymentId,
@@ -60,13 +68,14 @@ export async function insertWebhookEvent(
     })
     .onConflict('dedup_key')
     .ignore()
-    .returning<Record<string, unknown>[]>(STORED_COLUMNS);
+    .returning<StoredColumns[]>(STORED_COLUMNS);
   // A new delivery comes back from the insert itself; only a repeat needs a second look.
   if (inserted.length > 0) return { inserted: true, row: summary(inserted[0]) };
-  const row = await db('webhook_events')
+  const row = await table(db, 'webhook_events')
     .where({ dedup_key: e.dedupKey })
-    .first<Record<string, unknown>>(...STORED_COLUMNS);
-  return { inserted: false, row: summary(row) };
+    .first<StoredColumns | undefined>(...STORED_COLUMNS);
+  // The conflict that skipped the insert is this row: it exists.
+  return { inserted: false, row: summary(row!) };
 }
 
 const STORED_COLUMNS = [
@@ -76,16 +85,17 @@ const STORED_COLUMNS = [
   'workflow_id',
   'received_at',
   'handed_off_at',
-];
+] as const;
+type StoredColumns = Pick<WebhookEventRow, (typeof STORED_COLUMNS)[number]>;
 
 export async function recordOutcome(
-  db: Db,
+  db: Queryable,
   id: number,
   outcome: string,
   workflowId: string | null,
   handedOff: boolean,
 ): Promise<void> {
-  await db('webhook_events')
+  await table(db, 'webhook_events')
     .where({ id })
     .update({ outcome, workflow_id: workflowId, handed_off_at: handedOff ? new Date() : null });
 }
@@ -94,8 +104,13 @@ export async function recordOutcome(
  * Other deliveries for this payment that were routed to its workflow (handed off, or
  * waiting in the outbox to be).
  */
-export function routedDeliveries(db: Db, gateway: string, paymentId: string, exceptId?: number) {
-  const query = db('webhook_events')
+export function routedDeliveries(
+  db: Queryable,
+  gateway: string,
+  paymentId: string,
+  exceptId?: number,
+) {
+  const query = table(db, 'webhook_events')
     .where({ gateway, payment_id: paymentId })
     .whereIn('outcome', ['scheduled', 'signalled']);
   if (exceptId !== undefined) query.whereNot({ id: exceptId });
@@ -103,16 +118,20 @@ export function routedDeliveries(db: Db, gateway: string, paymentId: string, exc
 }
 
 /** Deliveries for this payment that carried a status ending the sale. */
-export function endingDeliveries(db: Db, gateway: string, paymentId: string) {
-  return db('webhook_events')
+export function endingDeliveries(db: Queryable, gateway: string, paymentId: string) {
+  return table(db, 'webhook_events')
     .where({ gateway, payment_id: paymentId })
-    .whereIn('payment_status', TERMINAL_STATUSES as string[])
+    .whereIn('payment_status', TERMINAL_STATUSES)
     .select('id');
 }
 
 /** Whether any delivery for this payment carried a status that ends the sale. */
-export async function paymentEnded(db: Db, gateway: string, paymentId: string): Promise<boolean> {
-  const row = await endingDeliveries(db, gateway, paymentId).first();
+export async function paymentEnded(
+  db: Queryable,
+  gateway: string,
+  paymentId: string,
+): Promise<boolean> {
+  const row: unknown = await endingDeliveries(db, gateway, paymentId).first();
   return row !== undefined;
 }
 
@@ -123,19 +142,223 @@ export async function paymentEnded(db: Db, gateway: string, paymentId: string): 
  * keeps the full text either way. Cuts by code point, as varchar(n) counts them.
  */
 /** PostgreSQL text can't hold U+0000, so normalised copies drop it; raw_body keeps the JSON escape. */
-function clip(value: string | null, max: number): string | null {
+function clip<T extends string | null>(value: T, max: number): T {
   if (value === null) return value;
   const text = value.split('\u0000').join('');
-  return text.length <= max ? text : [...text].slice(0, max).join('');
+  return (text.length <= max ? text : [...text].slice(0, max).join('')) as T;
 }
 
-function summary(row: Record<string, unknown>): StoredWebhookEvent {
+function summary(row: StoredColumns): StoredWebhookEvent {
   return {
     id: Number(row.id),
-    dedupKey: String(row.dedup_key),
-    outcome: typeof row.outcome === 'string' ? row.outcome : null,
-    workflowId: typeof row.workflow_id === 'string' ? row.workflow_id : null,
+    dedupKey: row.dedup_key,
+    outcome: row.outcome,
+    workflowId: row.workflow_id,
     receivedAt: toDate(row.received_at)!,
     handedOffAt: toDate(row.handed_off_at),
   };
+}
+
+/** A stored webhook event, every column. */
+export interface WebhookEvent {
+  id: number;
+  gateway: Gateway;
+  paymentId: string;
+  paymentMethod: PaymentMethod | null;
+  rawMethod: string | null;
+  paymentStatus: PaymentStatus;
+  rawStatus: string;
+  amountCentavos: number | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  customerPhone: string | null;
+  phoneE164: string | null;
+  phoneError: string | null;
+  rawBody: string;
+  contentType: string | null;
+  /** The normalised PaymentEvent as stored (JSON). */
+  normalized: string;
+  outcome: string | null;
+  workflowId: string | null;
+  receivedAt: Date;
+  handedOffAt: Date | null;
+}
+
+/** Rows are written through the domain types above, so their words are the domain's. */
+function webhookEventFrom(row: WebhookEventRow): WebhookEvent {
+  return {
+    id: Number(row.id),
+    gateway: row.gateway as Gateway,
+    paymentId: row.payment_id,
+    paymentMethod: row.payment_method as PaymentMethod | null,
+    rawMethod: row.raw_method,
+    paymentStatus: row.payment_status as PaymentStatus,
+    rawStatus: row.raw_status,
+    amountCentavos: row.amount_centavos === null ? null : Number(row.amount_centavos),
+    customerName: row.customer_name,
+    customerEmail: row.customer_email,
+    customerPhone: row.customer_phone,
+    phoneE164: row.phone_e164,
+    phoneError: row.phone_error,
+    rawBody: row.raw_body,
+    contentType: row.content_type,
+    normalized: row.normalized,
+    outcome: row.outcome,
+    workflowId: row.workflow_id,
+    receivedAt: toDate(row.received_at)!,
+    handedOffAt: toDate(row.handed_off_at),
+  };
+}
+
+export interface EventFilters extends TimeRange {
+  gateway?: Gateway;
+  paymentId?: string;
+  paymentMethod?: PaymentMethod;
+  paymentStatus?: PaymentStatus;
+}
+
+/** Received webhook events matching `filters`, newest first. */
+export async function eventsPage(
+  db: Queryable,
+  filters: EventFilters,
+  page: PageRequest,
+): Promise<RowPage<WebhookEvent>> {
+  const equal = {
+    gateway: filters.gateway,
+    payment_id: filters.paymentId,
+    payment_method: filters.paymentMethod,
+    payment_status: filters.paymentStatus,
+  };
+  const query = withinRange(table(db, 'webhook_events'), 'received_at', filters);
+  for (const [column, value] of Object.entries(equal))
+    if (value !== undefined) void query.where(column, value);
+  const { rows, nextAfter } = await keysetPage(db, query, {
+    table: 'webhook_events',
+    timeColumn: 'received_at',
+    page,
+  });
+  return { rows: rows.map(webhookEventFrom), nextAfter };
+}
+
+export async function webhookEventById(db: Queryable, id: number): Promise<WebhookEvent | null> {
+  const row = await table(db, 'webhook_events').where({ id }).first();
+  return row ? webhookEventFrom(row) : null;
+}
+
+/** The payment's latest `limit` events, oldest of them first. */
+export async function latestEventsForPayment(
+  db: Queryable,
+  gateway: Gateway,
+  paymentId: string,
+  limit: number,
+): Promise<WebhookEvent[]> {
+  const rows = await table(db, 'webhook_events')
+    .where({ gateway, payment_id: paymentId })
+    .orderBy([
+      { column: 'received_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(limit);
+  return rows.map(webhookEventFrom).reverse();
+}
+
+export interface WebhookCount {
+  gateway: string;
+  paymentStatus: string;
+  count: number;
+}
+
+/** Events received in the window, by gateway and payment status. */
+export async function webhookCounts(
+  db: Queryable,
+  window: Required<TimeRange>,
+): Promise<WebhookCount[]> {
+  const rows = await withinRange(table(db, 'webhook_events'), 'received_at', window)
+    .select('gateway', 'payment_status')
+    .count<{ gateway: string; payment_status: string; n: Count }[]>({ n: '*' })
+    .groupBy('gateway', 'payment_status');
+  return rows.map((row) => ({
+    gateway: row.gateway,
+    paymentStatus: row.payment_status,
+    count: Number(row.n),
+  }));
+}
+
+/** Distinct PIX payments with an event received in the window, per gateway. */
+export async function pixPaymentsSeen(
+  db: Queryable,
+  window: Required<TimeRange>,
+  gateways: readonly Gateway[],
+): Promise<Map<string, number>> {
+  const rows = await withinRange(table(db, 'webhook_events'), 'received_at', window)
+    .where('payment_method', 'pix')
+    .whereIn('gateway', gateways)
+    .select('gateway')
+    .countDistinct<{ gateway: string; n: Count }[]>({ n: 'payment_id' })
+    .groupBy('gateway');
+  return new Map(rows.map((row) => [row.gateway, Number(row.n)]));
+}
+
+/** What anonymising an event needs to read: its phone and its normalised copy. */
+export interface PersonalWebhookData {
+  id: number;
+  phoneE164: string | null;
+  normalized: string;
+}
+
+const personalData = (row: Pick<WebhookEventRow, 'id' | 'phone_e164' | 'normalized'>) => ({
+  id: Number(row.id),
+  phoneE164: row.phone_e164,
+  normalized: row.normalized,
+});
+
+export async function webhookEventsForPhone(
+  db: Queryable,
+  phoneE164: string,
+): Promise<PersonalWebhookData[]> {
+  const rows = await table(db, 'webhook_events')
+    .where({ phone_e164: phoneE164 })
+    .select('id', 'phone_e164', 'normalized');
+  return rows.map(personalData);
+}
+
+/** Events received before `cutoff` that still hold personal data, oldest first. */
+export async function webhookEventsToAnonymise(
+  db: Queryable,
+  cutoff: Date,
+  limit: number,
+): Promise<PersonalWebhookData[]> {
+  const rows = await table(db, 'webhook_events')
+    .where('received_at', '<', cutoff)
+    .whereNot({ raw_body: ERASED })
+    .orderBy('id')
+    .limit(limit)
+    .select('id', 'phone_e164', 'normalized');
+  return rows.map(personalData);
+}
+
+/** The body goes, so do name and e-mail; the phone columns keep what the caller gives. */
+export async function anonymiseWebhookEvent(
+  db: Queryable,
+  id: number,
+  kept: { customerPhone: string | null; phoneE164: string | null; normalized: string },
+): Promise<void> {
+  await table(db, 'webhook_events').where({ id }).update({
+    raw_body: ERASED,
+    customer_name: null,
+    customer_email: null,
+    customer_phone: kept.customerPhone,
+    phone_e164: kept.phoneE164,
+    normalized: kept.normalized,
+  });
+}
+
+/** Workflows with an event for the number that is not yet anonymised. */
+export async function workflowsForPhone(db: Queryable, phoneE164: string): Promise<string[]> {
+  const rows = await table(db, 'webhook_events')
+    .where({ phone_e164: phoneE164 })
+    .whereNot({ raw_body: ERASED })
+    .whereNotNull('workflow_id')
+    .distinct('workflow_id');
+  return rows.map((row) => row.workflow_id!);
 }

@@ -48,7 +48,7 @@ export function errorHandler(logger: Logger): Koa.Middleware {
           // 5xx details stay in the log; the client gets a generic message and the id.
           message:
             known.status >= 500 && !(err instanceof HttpError) ? 'internal error' : known.message,
-          requestId: ctx.state.requestId,
+          requestId: ctx.state.requestId as string | undefined,
           ...(known.issues ? { issues: known.issues } : {}),
         },
       };

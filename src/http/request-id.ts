@@ -7,8 +7,9 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 export function requestId(): Koa.Middleware {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
-    ctx.state.requestId = SAFE_ID.test(incoming) ? incoming : randomUUID();
-    ctx.set('X-Request-Id', ctx.state.requestId);
+    const id = SAFE_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
     await next();
   };
 }

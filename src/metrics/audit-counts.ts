@@ -1,19 +1,13 @@
 import type { Db } from '../db/connect';
 import { outboxBacklog, type OutboxBacklog } from '../db/outbox';
-import { FINAL_RECOVERY_STATUSES } from '../domain/recovery-status';
+import { finalStatusCounts } from '../db/recovery-events';
+import { smsCountsByStatusAndError, type SmsCount } from '../db/sms-messages';
 import { GATEWAYS, type Gateway } from '../domain/payment-event';
 import { SETTLED_SMS_STATUSES, type SmsStatus } from '../domain/sms-status';
 import { loadRevenue } from '../monitoring/revenue';
 
-export interface SmsCount {
-  status: string;
-  /** Twilio's error code, '' when the message has none. */
-  errorCode: string;
-  count: number;
-}
-
 export interface AuditCounts {
-  /** Finished recoveries by final transition (cancelled, sms_failed, recovered, …). */
+  /** Finished recoveries by final status (cancelled, sms_failed, recovered, …). */
   recoveries: Map<string, number>;
   sms: SmsCount[];
   /** Centavos recovered in the last 24 hours, by gateway (as `stats` counts them). */
@@ -25,33 +19,19 @@ export interface AuditCounts {
 export const REVENUE_WINDOW_MS = 24 * 3_600_000;
 
 /**
- * Read-only counts for the metrics endpoint. They live here rather than in src/db because
- * they exist only for the gauges and are shaped by them: two grouped scans on indexed columns,
- * and the last 24 hours of `stats`' revenue.
+ * Read-only counts for the metrics endpoint: two grouped scans on indexed columns, the
+ * outbox's backlog, and the last 24 hours of `stats`' revenue.
  */
 export async function readAuditCounts(db: Db, now = new Date()): Promise<AuditCounts> {
   const [recoveries, sms, revenue, outbox] = await Promise.all([
-    db('recovery_events')
-      .whereIn('transition', FINAL_RECOVERY_STATUSES)
-      .groupBy('transition')
-      .select('transition')
-      .count({ count: '*' }) as Promise<{ transition: string; count: number | string }[]>,
-    db('sms_messages')
-      .groupBy('status', 'error_code')
-      .select('status', 'error_code')
-      .count({ count: '*' }) as Promise<
-      { status: string; error_code: number | null; count: number | string }[]
-    >,
+    finalStatusCounts(db),
+    smsCountsByStatusAndError(db),
     loadRevenue(db, { from: new Date(now.getTime() - REVENUE_WINDOW_MS), to: now }),
     outboxBacklog(db),
   ]);
   return {
-    recoveries: new Map(recoveries.map((row) => [row.transition, Number(row.count)])),
-    sms: sms.map((row) => ({
-      status: row.status,
-      errorCode: row.error_code === null ? '' : String(row.error_code),
-      count: Number(row.count),
-    })),
+    recoveries,
+    sms,
     recoveredCentavos: new Map(
       GATEWAYS.map((gateway) => [gateway, revenue.byGateway[gateway].recoveredCentavos]),
     ),

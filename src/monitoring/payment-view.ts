@@ -2,6 +2,7 @@ import { isGrpcDeadlineError } from '@temporalio/client';
 import type { Db } from '../db/connect';
 import { transitionsForPayment } from '../db/recovery-events';
 import { smsForPayment } from '../db/sms-messages';
+import { latestEventsForPayment } from '../db/webhook-events';
 import type { Gateway } from '../domain/payment-event';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import { recoveryWorkflowId } from '../../workflows/definitions';
@@ -36,7 +37,7 @@ export async function loadPaymentView(
   const [workflow, execution, events, transitions, sms] = await Promise.all([
     liveState(deps, gateway, paymentId),
     executionOf(deps, gateway, paymentId),
-    latestEvents(deps.db, gateway, paymentId),
+    latestEventsForPayment(deps.db, gateway, paymentId, MAX_EVENTS),
     transitionsForPayment(deps.db, gateway, paymentId),
     smsForPayment(deps.db, gateway, paymentId),
   ]);
@@ -106,19 +107,4 @@ async function liveState(
       reason: isGrpcDeadlineError(err) ? 'temporal_timeout' : 'temporal_error',
     };
   }
-}
-
-async function latestEvents(
-  db: Db,
-  gateway: Gateway,
-  paymentId: string,
-): Promise<Record<string, unknown>[]> {
-  const rows = (await db('webhook_events')
-    .where({ gateway, payment_id: paymentId })
-    .orderBy([
-      { column: 'received_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(MAX_EVENTS)) as Record<string, unknown>[];
-  return rows.reverse();
 }

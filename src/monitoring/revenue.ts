@@ -1,10 +1,11 @@
 import type { Db } from '../db/connect';
+import type { TimeRange } from '../db/pages';
+import { cohortEndings, firstSmsByGateway } from '../db/recovery-events';
+import { deliveredSmsByGateway } from '../db/sms-messages';
+import { pixPaymentsSeen } from '../db/webhook-events';
 import { GATEWAYS } from '../domain/payment-event';
 import { formatBrl } from '../sms/template';
 import type { RevenueLine, Stats } from './shapes';
-import { withinRange, type TimeRange } from './time-range';
-
-type Row = Record<string, unknown>;
 
 interface Tally {
   pixChargesSeen: number;
@@ -34,40 +35,34 @@ const emptyTally = (): Tally => ({
  */
 export async function loadRevenue(db: Db, window: Required<TimeRange>): Promise<Stats['revenue']> {
   const tallies = new Map<string, Tally>(GATEWAYS.map((g) => [g, emptyTally()]));
-  const tally = (gateway: unknown): Tally | undefined => tallies.get(String(gateway));
 
-  const [charges, attempted, delivered, outcomes] = await Promise.all([
-    pixChargesSeen(db, window),
-    db
-      .from(firstSmsIn(db, window).as('c'))
-      .select('gateway')
-      .count<Row[]>({ n: '*' })
-      .groupBy('gateway'),
-    deliveredSms(db, window),
-    outcomesOfCohort(db, window),
+  const [charges, attempted, delivered, endings] = await Promise.all([
+    pixPaymentsSeen(db, window, GATEWAYS),
+    firstSmsByGateway(db, window, GATEWAYS),
+    deliveredSmsByGateway(db, window, GATEWAYS),
+    cohortEndings(db, window, GATEWAYS),
   ]);
-  for (const row of charges) tally(row.gateway)!.pixChargesSeen = Number(row.n);
-  for (const row of attempted) {
-    const t = tally(row.gateway);
-    if (t) t.recoveriesAttempted = Number(row.n);
+  for (const [gateway, t] of tallies) {
+    t.pixChargesSeen = charges.get(gateway) ?? 0;
+    t.recoveriesAttempted = attempted.get(gateway) ?? 0;
+    t.smsDelivered = delivered.get(gateway) ?? 0;
   }
-  for (const row of delivered) tally(row.gateway)!.smsDelivered = Number(row.n);
 
   const seen = new Set<string>();
-  for (const row of outcomes) {
-    const t = tally(row.gateway);
+  for (const ending of endings) {
+    const t = tallies.get(ending.gateway);
     // A workflow ends once; a repeated row (a re-recorded transition) must not count twice.
-    if (!t || seen.has(String(row.workflow_id))) continue;
-    seen.add(String(row.workflow_id));
+    if (!t || seen.has(ending.workflowId)) continue;
+    seen.add(ending.workflowId);
     // `cancelled` after an SMS: paid before Twilio accepted it, so not a recovery.
-    if (row.transition !== 'recovered') {
+    if (ending.status !== 'recovered') {
       t.notRecovered += 1;
       continue;
     }
     t.recovered += 1;
-    const detail = parseDetail(row.detail);
-    if (typeof detail.amountCentavos === 'number') t.recoveredCentavos += detail.amountCentavos;
-    if (typeof detail.msFromSmsToPaid === 'number') t.msToPay.push(detail.msFromSmsToPaid);
+    const { amountCentavos, msFromSmsToPaid } = ending.detail;
+    if (typeof amountCentavos === 'number') t.recoveredCentavos += amountCentavos;
+    if (typeof msFromSmsToPaid === 'number') t.msToPay.push(msFromSmsToPaid);
   }
 
   const total = [...tallies.values()].reduce(addTally, emptyTally());
@@ -77,57 +72,6 @@ export async function loadRevenue(db: Db, window: Required<TimeRange>): Promise<
       [...tallies].map(([gateway, t]) => [gateway, toLine(t)]),
     ) as Stats['revenue']['byGateway'],
   };
-}
-
-async function pixChargesSeen(db: Db, window: Required<TimeRange>): Promise<Row[]> {
-  return withinRange(db('webhook_events'), 'received_at', window)
-    .where('payment_method', 'pix')
-    .whereIn('gateway', GATEWAYS)
-    .select('gateway')
-    .countDistinct<Row[]>({ n: 'payment_id' })
-    .groupBy('gateway');
-}
-
-/** Recovery SMS (test messages have no gateway) created in the window that reached the handset. */
-async function deliveredSms(db: Db, window: Required<TimeRange>): Promise<Row[]> {
-  return withinRange(db('sms_messages'), 'created_at', window)
-    .where('status', 'delivered')
-    .whereIn('gateway', GATEWAYS)
-    .select('gateway')
-    .count<Row[]>({ n: '*' })
-    .groupBy('gateway');
-}
-
-/** One row per workflow whose first recovery SMS went out inside the window. */
-function firstSmsIn(db: Db, window: Required<TimeRange>) {
-  return db('recovery_events')
-    .where('transition', 'sms_sent')
-    .whereIn('gateway', GATEWAYS)
-    .select('workflow_id', 'gateway')
-    .groupBy('workflow_id', 'gateway')
-    .havingRaw('min(occurred_at) >= ? and min(occurred_at) < ?', [window.from, window.to]);
-}
-
-/**
- * How those workflows ended, if they have: recovered (with amount and time) or not. Newest
- * first, so a step's `cancelled` recorded before the recovery's final row doesn't decide.
- */
-async function outcomesOfCohort(db: Db, window: Required<TimeRange>): Promise<Row[]> {
-  return db('recovery_events as r')
-    .join(firstSmsIn(db, window).as('c'), 'c.workflow_id', 'r.workflow_id')
-    .whereIn('r.transition', ['recovered', 'not_recovered', 'cancelled'])
-    .select('r.workflow_id', 'r.gateway', 'r.transition', 'r.detail')
-    .orderBy('r.id', 'desc');
-}
-
-function parseDetail(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'string') return {};
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 function addTally(sum: Tally, t: Tally): Tally {

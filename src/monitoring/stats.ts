@@ -1,12 +1,13 @@
 import type { Db } from '../db/connect';
+import type { TimeRange } from '../db/pages';
+import { recoveryStatusCounts } from '../db/recovery-events';
+import { smsStatusCounts, twilioErrorCounts as errorCounts } from '../db/sms-messages';
+import { webhookCounts as countWebhooks } from '../db/webhook-events';
 import type { RecoveryStatus } from '../domain/recovery-status';
 import { SENT_OR_BEYOND } from '../domain/sms-status';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import { loadRevenue } from './revenue';
 import type { Stats } from './shapes';
-import { withinRange, type TimeRange } from './time-range';
-
-type Counted = Record<string, unknown> & { n: unknown };
 
 /** The recovery statuses the stats count, each under its camel-cased name in the JSON. */
 const RECOVERY_COUNTS = {
@@ -48,17 +49,14 @@ export async function loadStats(
 }
 
 async function webhookCounts(db: Db, window: Required<TimeRange>): Promise<Stats['webhooks']> {
-  const rows = await withinRange(db('webhook_events'), 'received_at', window)
-    .select('gateway', 'payment_status')
-    .count<Counted[]>({ n: '*' })
-    .groupBy('gateway', 'payment_status');
+  const counts = await countWebhooks(db, window);
   const byGateway: Stats['webhooks']['byGateway'] = {};
-  for (const row of rows) {
-    const gateway = (byGateway[String(row.gateway)] ??= { total: 0, byStatus: {} });
-    gateway.total += Number(row.n);
-    gateway.byStatus[String(row.payment_status)] = Number(row.n);
+  for (const { gateway, paymentStatus, count } of counts) {
+    const line = (byGateway[gateway] ??= { total: 0, byStatus: {} });
+    line.total += count;
+    line.byStatus[paymentStatus] = count;
   }
-  return { total: rows.reduce((sum, row) => sum + Number(row.n), 0), byGateway };
+  return { total: counts.reduce((sum, { count }) => sum + count, 0), byGateway };
 }
 
 async function recoveryCounts(
@@ -95,28 +93,21 @@ async function auditRecoveryCounts(
   db: Db,
   window: Required<TimeRange>,
 ): Promise<Omit<Stats['recoveries'], 'closedByHand'>> {
-  const rows = await withinRange(db('recovery_events'), 'occurred_at', window)
-    .select('transition')
-    .countDistinct<Counted[]>({ n: 'workflow_id' })
-    .groupBy('transition');
-  const byTransition = new Map(rows.map((row) => [String(row.transition), Number(row.n)]));
-  const entries = Object.entries(RECOVERY_COUNTS).map(([name, transition]) => [
+  const byStatus = await recoveryStatusCounts(db, window);
+  const entries = Object.entries(RECOVERY_COUNTS).map(([name, status]) => [
     name,
-    byTransition.get(transition) ?? 0,
+    byStatus.get(status) ?? 0,
   ]);
   return Object.fromEntries(entries) as Omit<Stats['recoveries'], 'closedByHand'>;
 }
 
 async function smsCounts(db: Db, window: Required<TimeRange>): Promise<Stats['sms']> {
-  const rows = await withinRange(db('sms_messages'), 'created_at', window)
-    .select('status')
-    .count<Counted[]>({ n: '*' })
-    .groupBy('status');
-  const byStatus = Object.fromEntries(rows.map((row) => [String(row.status), Number(row.n)]));
+  const counts = await smsStatusCounts(db, window);
+  const byStatus = Object.fromEntries(counts);
   const delivered = byStatus.delivered ?? 0;
   const sentOrBeyond = SENT_OR_BEYOND.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
   return {
-    total: rows.reduce((sum, row) => sum + Number(row.n), 0),
+    total: [...counts.values()].reduce((sum, n) => sum + n, 0),
     byStatus,
     delivered,
     sentOrBeyond,
@@ -128,11 +119,5 @@ async function twilioErrorCounts(
   db: Db,
   window: Required<TimeRange>,
 ): Promise<Stats['twilioErrors']> {
-  const rows = await withinRange(db('sms_messages'), 'created_at', window)
-    .whereNotNull('error_code')
-    .select('error_code')
-    .count<Counted[]>({ n: '*' })
-    .groupBy('error_code')
-    .orderBy([{ column: 'n', order: 'desc' }, { column: 'error_code' }]);
-  return rows.map((row) => ({ code: Number(row.error_code), count: Number(row.n) }));
+  return errorCounts(db, window);
 }

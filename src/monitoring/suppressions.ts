@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect';
-import { fromRow, type Suppression, type SuppressionReason } from '../db/suppressions';
+import type { PageRequest } from '../db/pages';
+import { suppressionsPage, type Suppression, type SuppressionReason } from '../db/suppressions';
 import { maskPhone } from '../domain/phone';
-import { keysetPage, type PageRequest } from './cursor';
+import { nextCursor } from './cursor';
 import type { Page, SuppressionView } from './shapes';
 import { maskText, type PhoneDisplay } from './views';
 
@@ -11,15 +12,11 @@ export async function listSuppressions(
   filters: { reason?: SuppressionReason },
   page: PageRequest,
 ): Promise<Page<SuppressionView>> {
-  const query = db('suppressed_numbers');
-  if (filters.reason !== undefined) void query.where('reason', filters.reason);
-  const { rows, next } = await keysetPage(db, query, {
-    table: 'suppressed_numbers',
-    timeColumn: 'created_at',
-    list: 'suppressions',
-    page,
-  });
-  return { items: rows.map((row) => suppressionView(fromRow(row), 'masked')), next };
+  const { rows, nextAfter } = await suppressionsPage(db, filters, page);
+  return {
+    items: rows.map((entry) => suppressionView(entry, 'masked')),
+    next: nextCursor('suppressions', nextAfter),
+  };
 }
 
 export function suppressionView(entry: Suppression, display: PhoneDisplay): SuppressionView {

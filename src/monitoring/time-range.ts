@@ -1,20 +1,4 @@
-import type { Knex } from 'knex';
-
-/** `from` inclusive, `to` exclusive, so consecutive windows never count a row twice. */
-export interface TimeRange {
-  from?: Date;
-  to?: Date;
-}
-
-export function withinRange(
-  query: Knex.QueryBuilder,
-  column: string,
-  range: TimeRange,
-): Knex.QueryBuilder {
-  if (range.from) void query.where(column, '>=', range.from);
-  if (range.to) void query.where(column, '<', range.to);
-  return query;
-}
+import type { TimeRange } from '../db/pages';
 
 export const DEFAULT_STATS_WINDOW_MS = 24 * 3_600_000;
 

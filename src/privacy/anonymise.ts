@@ -1,5 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { Db } from '../db/connect';
+import { anonymiseSms, type PersonalSmsData } from '../db/sms-messages';
+import { anonymiseWebhookEvent, type PersonalWebhookData } from '../db/webhook-events';
 import { maskPhone } from '../domain/phone';
 import type { PaymentEvent } from '../domain/payment-event';
 import type { PayloadKey } from '../temporal/payload-keys';
@@ -34,33 +36,19 @@ export function phoneScrubber(keys: readonly PayloadKey[]): PhoneScrubber {
   };
 }
 
-/** A row already anonymised: its raw body is gone. */
-export const ERASED = '';
-
-export interface WebhookRow {
-  id: number;
-  phone_e164: string | null;
-  normalized: string;
-}
-
 /** Drops the raw body and the customer's name, e-mail and PIX code; the phone keeps only its hash. */
 export async function anonymiseWebhookEvents(
   db: Db,
-  rows: WebhookRow[],
+  rows: PersonalWebhookData[],
   scrub: PhoneScrubber,
 ): Promise<number> {
   for (const row of rows) {
-    const phone = row.phone_e164 && !row.phone_e164.startsWith('#') ? row.phone_e164 : null;
-    await db('webhook_events')
-      .where({ id: row.id })
-      .update({
-        raw_body: ERASED,
-        customer_name: null,
-        customer_email: null,
-        customer_phone: phone ? scrub.masked(phone) : null,
-        phone_e164: phone ? scrub.token(phone) : row.phone_e164,
-        normalized: JSON.stringify(scrubbedEvent(row.normalized, phone, scrub)),
-      });
+    const phone = row.phoneE164 && !row.phoneE164.startsWith('#') ? row.phoneE164 : null;
+    await anonymiseWebhookEvent(db, row.id, {
+      customerPhone: phone ? scrub.masked(phone) : null,
+      phoneE164: phone ? scrub.token(phone) : row.phoneE164,
+      normalized: JSON.stringify(scrubbedEvent(row.normalized, phone, scrub)),
+    });
   }
   return rows.length;
 }
@@ -80,25 +68,18 @@ function scrubbedEvent(text: string, phone: string | null, scrub: PhoneScrubber)
   };
 }
 
-export interface SmsRowRef {
-  id: number;
-  to_e164: string;
-}
-
 /** The message text carried the name and link; Twilio's error text can carry the number. */
 export async function anonymiseSmsMessages(
   db: Db,
-  rows: SmsRowRef[],
+  rows: PersonalSmsData[],
   scrub: PhoneScrubber,
 ): Promise<number> {
   for (const row of rows) {
-    await db('sms_messages')
-      .where({ id: row.id })
-      .update({
-        to_e164: row.to_e164.startsWith('#') ? row.to_e164 : scrub.token(row.to_e164),
-        body: ERASED,
-        error_message: null,
-      });
+    await anonymiseSms(
+      db,
+      row.id,
+      row.toE164.startsWith('#') ? row.toE164 : scrub.token(row.toE164),
+    );
   }
   return rows.length;
 }

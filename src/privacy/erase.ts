@@ -1,15 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
+import { deleteSendClaimsForPhone } from '../db/send-claims';
+import { smsForPhone } from '../db/sms-messages';
 import { suppress } from '../db/suppressions';
+import { webhookEventsForPhone, workflowsForPhone } from '../db/webhook-events';
 import type { Logger } from '../logging';
-import {
-  anonymiseSmsMessages,
-  anonymiseWebhookEvents,
-  ERASED,
-  type PhoneScrubber,
-  type SmsRowRef,
-  type WebhookRow,
-} from './anonymise';
+import { anonymiseSmsMessages, anonymiseWebhookEvents, type PhoneScrubber } from './anonymise';
 
 /** What one erasure did, table by table; a repeat finds nothing left to do. */
 export interface ErasureResult {
@@ -40,17 +36,13 @@ export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<
   const { db } = deps;
   const suppressed = await suppress(db, phoneE164, 'manual', ERASURE_REASON);
   const recoveriesEnded = await endRecoveries(deps, phoneE164);
-  const webhookRows: WebhookRow[] = await db('webhook_events')
-    .where({ phone_e164: phoneE164 })
-    .select('id', 'phone_e164', 'normalized');
-  const smsRows: SmsRowRef[] = await db('sms_messages')
-    .where({ to_e164: phoneE164 })
-    .select('id', 'to_e164');
+  const webhookRows = await webhookEventsForPhone(db, phoneE164);
+  const smsRows = await smsForPhone(db, phoneE164);
   const result: ErasureResult = {
     tables: {
       webhook_events: await anonymiseWebhookEvents(db, webhookRows, deps.scrub),
       sms_messages: await anonymiseSmsMessages(db, smsRows, deps.scrub),
-      sms_send_claims: await db('sms_send_claims').where({ phone_e164: phoneE164 }).delete(),
+      sms_send_claims: await deleteSendClaimsForPhone(db, phoneE164),
       suppressed_numbers: suppressed ? 1 : 0,
     },
     recoveriesEnded,
@@ -62,14 +54,9 @@ export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<
 
 /** Cancels each running recovery that has a delivery for the number (recorded in its history). */
 async function endRecoveries(deps: ErasureDeps, phoneE164: string): Promise<number> {
-  const rows: { workflow_id: string }[] = await deps
-    .db('webhook_events')
-    .where({ phone_e164: phoneE164 })
-    .whereNot({ raw_body: ERASED })
-    .whereNotNull('workflow_id')
-    .distinct('workflow_id');
+  const workflowIds = await workflowsForPhone(deps.db, phoneE164);
   const cancelled = await Promise.all(
-    rows.map(async ({ workflow_id: workflowId }) => {
+    workflowIds.map(async (workflowId) => {
       const handle = deps.temporal.workflow.getHandle(workflowId);
       const status = await handle.describe().then(
         (d) => d.status.name,

@@ -1,3 +1,4 @@
+import type { RecoveryStatus } from '../../src/domain/recovery-status';
 /**
  * A recovery's final transition settles the SMS rows it left `pending`: an activity the
  * server cancelled during its backoff, or whose retries ran out, never ran again to mark
@@ -61,7 +62,7 @@ async function recoveryWithRows(steps: number[]) {
       maxPerWindow: 10,
     });
   }
-  const end = (transition: string) =>
+  const end = (transition: RecoveryStatus) =>
     recordTransition({
       eventKey: `${workflowId}:run:${steps.at(-1)}:${transition}`,
       workflowId,

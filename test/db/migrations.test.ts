@@ -5,6 +5,7 @@ import { createDb, type Db } from '../../src/db/connect';
 import { migrateLatest, migrateRollbackAll } from '../../src/db/migrate';
 import { migrationSource } from '../../migrations';
 import { pgTestDb } from '../helpers/db';
+import type { SuppressedNumberRow } from '../../src/db/rows';
 
 const MIGRATIONS = [
   '20261129000100_audit_trail',
@@ -216,7 +217,9 @@ describe.each([
     await db('suppressed_numbers').insert([entry('+5511900000002', 2), entry('+5511900000001', 1)]);
 
     await db.migrate.up({ migrationSource });
-    const rows = await db('suppressed_numbers').orderBy('id').select('id', 'phone_e164', 'detail');
+    const rows = await db<SuppressedNumberRow>('suppressed_numbers')
+      .orderBy('id')
+      .select('id', 'phone_e164', 'detail');
     expect(rows.map((r) => [Number(r.id), r.phone_e164, r.detail])).toEqual([
       [1, '+5511900000001', 'added at 1'],
       [2, '+5511900000002', 'added at 2'],

@@ -1,3 +1,4 @@
+import type { RecoveryStatus } from '../../src/domain/recovery-status';
 import { paymentHistory } from '../../src/db/payment-history';
 import { insertTransition } from '../../src/db/recovery-events';
 import { insertWebhookEvent, recordOutcome } from '../../src/db/webhook-events';
@@ -79,7 +80,7 @@ describe.each([
   });
 
   it('a final transition means the recovery finished; a waiting one does not', async () => {
-    const transition = (name: string, n: number) =>
+    const transition = (name: RecoveryStatus, n: number) =>
       insertTransition(target.db, {
         eventKey: `recovery:tribopay:over:run:${n}`,
         workflowId: 'recovery:tribopay:over',

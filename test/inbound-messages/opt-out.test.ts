@@ -3,6 +3,7 @@ import { INBOUND_PATH } from '../../src/http/routes/twilio-inbound';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import { callbackApp, newSid, postCallback } from '../sms-status/callbacks';
+import type { SuppressedNumberRow } from '../../src/db/rows';
 
 describe('opt-out replies', () => {
   test.each([
@@ -41,7 +42,7 @@ describe('POST /api/webhooks/twilio/inbound/', () => {
   });
 
   const suppressed = async (number: string) =>
-    testDb.db('suppressed_numbers').where({ phone_e164: number }).first();
+    testDb.db<SuppressedNumberRow>('suppressed_numbers').where({ phone_e164: number }).first();
 
   test('a signed "Pare!" puts the number on the suppression list and answers a TwiML confirmation', async () => {
     const reply = await postCallback(

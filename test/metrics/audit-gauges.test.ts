@@ -1,6 +1,6 @@
 import { createDb } from '../../src/db/connect';
 import { insertTransition } from '../../src/db/recovery-events';
-import { FINAL_RECOVERY_STATUSES } from '../../src/domain/recovery-status';
+import { FINAL_RECOVERY_STATUSES, type RecoveryStatus } from '../../src/domain/recovery-status';
 import { recordStatusReport } from '../../src/db/sms-messages';
 import { createMetrics } from '../../src/metrics/metrics';
 import { acceptedSms } from '../sms-status/callbacks';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 afterAll(() => testDb?.drop());
 
-async function finished(outcome: string): Promise<void> {
+async function finished(outcome: RecoveryStatus): Promise<void> {
   seq += 1;
   await insertTransition(testDb.db, {
     eventKey: `gauge-test:${seq}`,

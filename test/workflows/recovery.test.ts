@@ -61,6 +61,8 @@ function result(paymentId: string): Promise<RecoveryState> {
   return env.client.workflow.getHandle(recoveryWorkflowId('tribopay', paymentId)).result();
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function messagesTo(phone = PHONE) {
   return emulator.messages().filter((m) => m.to === phone);
 }
@@ -221,14 +223,38 @@ describe('the recovery workflow under time skipping', () => {
     expect(row).toMatchObject({ attempts: 1, twilioSid: sent[0].sid });
   });
 
-  test('the state query reports the due time while the recovery waits', async () => {
+  test('the state query reports the due time: the delay after the first webhook, to the millisecond', async () => {
     const id = newPaymentId();
-    await recoveries.signal('tribopay', id, waiting());
+    const receivedAt = await env.currentTimeMs();
+    await recoveries.signal('tribopay', id, waiting({ receivedAt: iso(receivedAt) }));
     await env.sleep(1_000);
     const state = await recoveries.state('tribopay', id);
     expect(state).toMatchObject({ status: 'waiting', lastPaymentStatus: 'waiting', sms: null });
-    expect(Date.parse(state!.dueAt!)).toBeGreaterThan(0);
+    expect(state!.dueAt).toBe(iso(receivedAt + DELAY_MS));
     await recoveries.signal('tribopay', id, paid);
     await result(id);
+  });
+
+  test('a charge created before its first webhook falls due the delay after its creation, and not before', async () => {
+    const id = newPaymentId();
+    const receivedAt = await env.currentTimeMs();
+    const createdAt = receivedAt - 4 * 60_000;
+    await recoveries.signal(
+      'tribopay',
+      id,
+      waiting({ receivedAt: iso(receivedAt), createdAt: iso(createdAt) }),
+    );
+    await env.sleep(1_000);
+    expect((await recoveries.state('tribopay', id))!.dueAt).toBe(iso(createdAt + DELAY_MS));
+
+    // Time skipping stops just short of the due time: nothing has gone out yet.
+    await env.sleep(createdAt + DELAY_MS - (await env.currentTimeMs()) - 1_000);
+    expect(messagesTo()).toHaveLength(0);
+    expect((await result(id)).sms?.status).toBe('sent');
+    expect(messagesTo()).toHaveLength(1);
+    const transitions = await transitionsForPayment(testDb.db, 'tribopay', id);
+    const sendingAt = transitions.find((t) => t.transition === 'sending')!.occurredAt.getTime();
+    expect(sendingAt).toBeGreaterThanOrEqual(createdAt + DELAY_MS);
+    expect(sendingAt).toBeLessThan(createdAt + DELAY_MS + 1_000);
   });
 });

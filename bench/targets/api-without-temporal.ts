@@ -26,6 +26,7 @@ const noTemporal: RecoveryClient = {
   state: async () => null,
   execution: async () => null,
   closedByHand: async () => ({ terminated: 0, cancelled: 0, timed_out: 0 }),
+  listClosedByHand: async () => [],
 };
 
 async function run(): Promise<void> {

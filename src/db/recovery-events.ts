@@ -1,7 +1,14 @@
-import { FINAL_RECOVERY_STATUSES, type RecoveryStatus } from '../domain/recovery-status';
-import { toDate } from './connect';
+import {
+  FINAL_RECOVERY_STATUSES,
+  isFinalRecoveryStatus,
+  type RecoveryStatus,
+} from '../domain/recovery-status';
+import type { ClosedRecovery } from '../temporal/executions';
+import { toDate, type Db } from './connect';
 import { withinRange, type TimeRange } from './pages';
 import { table, type Count, type Queryable, type RecoveryEventRow as Row } from './rows';
+import { releaseSendSlots } from './send-claims';
+import { settleUnsent } from './sms-messages';
 
 export interface TransitionRecord {
   /**
@@ -44,6 +51,54 @@ export async function insertTransition(db: Queryable, record: TransitionRecord):
     })
     .onConflict('event_key')
     .ignore();
+}
+
+/**
+ * Writes a transition. A final one also settles, in the same transaction, the SMS rows the
+ * recovery left `pending` (sms_failed: failed; any other ending: cancelled), and gives back
+ * the send slots of those certainly unsent.
+ */
+export async function writeTransition(db: Db, record: TransitionRecord): Promise<void> {
+  await db.transaction(async (trx) => {
+    await insertTransition(trx, record);
+    if (!isFinalRecoveryStatus(record.transition)) return;
+    const status = record.transition === 'sms_failed' ? 'failed' : 'cancelled';
+    const unsent = await settleUnsent(trx, record.workflowId, status, record.transition);
+    await releaseSendSlots(trx, record.workflowId, unsent);
+  });
+}
+
+/**
+ * A recovery Temporal reports terminated, cancelled or timed out: its workflow could write
+ * no final row, so `closed_by_hand` is written for it, once per run (the key), with how it
+ * closed. From then on the intake answers its waiting deliveries `ignored: recovery
+ * finished` and the audit views count it as over.
+ */
+export async function recordClosedByHand(
+  db: Db,
+  closed: ClosedRecovery & { gateway: string; paymentId: string },
+): Promise<void> {
+  await writeTransition(db, {
+    eventKey: `${closed.workflowId}:${closed.runId}:closed_by_hand`,
+    workflowId: closed.workflowId,
+    gateway: closed.gateway,
+    paymentId: closed.paymentId,
+    transition: 'closed_by_hand',
+    detail: { executionStatus: closed.status, closedAt: closed.closedAt },
+    occurredAt: closed.closedAt ?? new Date().toISOString(),
+  });
+}
+
+/** Of these workflows, those that already have their `closed_by_hand` row. */
+export async function closedByHandRecorded(
+  db: Queryable,
+  workflowIds: string[],
+): Promise<Set<string>> {
+  const rows = await table(db, 'recovery_events')
+    .where('transition', 'closed_by_hand')
+    .whereIn('workflow_id', workflowIds)
+    .select('workflow_id');
+  return new Set(rows.map((row) => row.workflow_id));
 }
 
 export async function transitionsForPayment(
@@ -137,7 +192,7 @@ export async function firstSmsByGateway(
 export interface CohortEnding {
   workflowId: string;
   gateway: string;
-  status: 'recovered' | 'not_recovered' | 'cancelled';
+  status: 'recovered' | 'not_recovered' | 'cancelled' | 'closed_by_hand';
   detail: Record<string, unknown>;
 }
 
@@ -152,7 +207,7 @@ export async function cohortEndings(
 ): Promise<CohortEnding[]> {
   const rows = await db<Row>('recovery_events as r')
     .join(firstSmsIn(db, window, gateways).as('c'), 'c.workflow_id', 'r.workflow_id')
-    .whereIn('r.transition', ['recovered', 'not_recovered', 'cancelled'])
+    .whereIn('r.transition', ['recovered', 'not_recovered', 'cancelled', 'closed_by_hand'])
     .select<Pick<Row, 'workflow_id' | 'gateway' | 'transition' | 'detail'>[]>(
       'r.workflow_id',
       'r.gateway',

@@ -13,6 +13,9 @@ export const RECOVERY_STATUSES = [
   'skipped',
   'recovered',
   'not_recovered',
+  // Never set by the workflow: recorded for it when Temporal reports it terminated,
+  // cancelled or timed out by an operator, so the audit trail says it is over.
+  'closed_by_hand',
 ] as const;
 export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
 
@@ -23,6 +26,7 @@ export const FINAL_RECOVERY_STATUSES = [
   'skipped',
   'recovered',
   'not_recovered',
+  'closed_by_hand',
 ] as const satisfies readonly RecoveryStatus[];
 export type FinalRecoveryStatus = (typeof FINAL_RECOVERY_STATUSES)[number];
 

@@ -5,7 +5,10 @@ import {
   releaseOutboxEntry,
   type OutboxEntry,
 } from '../db/outbox';
+import { recordClosedByHand } from '../db/recovery-events';
 import type { Logger } from '../logging';
+import { closedByHandOf, type ExecutionView } from '../temporal/executions';
+import { recoveryWorkflowId } from '../../workflows/definitions';
 import type { RecoveryClient } from '../temporal/recovery-client';
 
 export interface OutboxRelaySettings {
@@ -85,6 +88,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       await releaseOutboxEntry(deps.db, entry.id, (err as Error).message).catch(() => {});
       return false;
     }
+    if (!signalled.signalled) await noteClosedByHand(entry, signalled.execution);
     // Recorded even if this write fails: the claim then runs out and the row goes again,
     // which the workflow ignores (it drops an event id it has seen).
     await completeOutboxEntry(
@@ -98,6 +102,25 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       ),
     );
     return true;
+  }
+
+  /**
+   * Temporal refused the delivery because an operator closed the recovery: written before
+   * the delivery's outcome, so once a refusal is recorded every later waiting delivery is
+   * answered `ignored: recovery finished` by the intake itself. A failed write is logged;
+   * the next refusal or monitoring read writes it.
+   */
+  async function noteClosedByHand(entry: OutboxEntry, execution: ExecutionView): Promise<void> {
+    const workflowId = recoveryWorkflowId(entry.gateway, entry.paymentId);
+    const closed = closedByHandOf(workflowId, execution);
+    if (!closed) return;
+    const { gateway, paymentId } = entry;
+    await recordClosedByHand(deps.db, { ...closed, gateway, paymentId }).catch((err: Error) =>
+      deps.logger.error(
+        { outboxId: entry.id, err: err.message },
+        'outbox: could not record the recovery closed by hand',
+      ),
+    );
   }
 
   async function sweepOnce(): Promise<number> {

@@ -1,9 +1,10 @@
 import { isGrpcDeadlineError } from '@temporalio/client';
 import type { Db } from '../db/connect';
-import { transitionsForPayment } from '../db/recovery-events';
+import { recordClosedByHand, transitionsForPayment } from '../db/recovery-events';
 import { smsForPayment } from '../db/sms-messages';
 import { latestEventsForPayment } from '../db/webhook-events';
 import type { Gateway } from '../domain/payment-event';
+import { closedByHandOf } from '../temporal/executions';
 import type { RecoveryClient } from '../temporal/recovery-client';
 import { recoveryWorkflowId } from '../../workflows/definitions';
 import type { PaymentView } from './shapes';
@@ -27,6 +28,8 @@ const STATE_TIMEOUT_MS = 3_000;
  * One payment's recovery as JSON: the live workflow state (null with a reason when Temporal
  * can't say), its webhook events, transitions and SMS, phones in full, and where to look
  * in the Temporal Web UI. Never throws for Temporal's sake; database errors do propagate.
+ * A recovery Temporal reports closed by hand gets its `closed_by_hand` row here if nothing
+ * wrote it yet (the write is idempotent).
  */
 export async function loadPaymentView(
   deps: PaymentViewDeps,
@@ -34,10 +37,15 @@ export async function loadPaymentView(
   paymentId: string,
 ): Promise<PaymentView> {
   const workflowId = recoveryWorkflowId(gateway, paymentId);
-  const [workflow, execution, events, transitions, sms] = await Promise.all([
+  const [workflow, execution, events] = await Promise.all([
     liveState(deps, gateway, paymentId),
     executionOf(deps, gateway, paymentId),
     latestEventsForPayment(deps.db, gateway, paymentId, MAX_EVENTS),
+  ]);
+  const closed = execution && closedByHandOf(workflowId, execution);
+  if (closed) await recordClosedByHand(deps.db, { ...closed, gateway, paymentId });
+  // Read after that write, so the view shows the final row and the settled SMS.
+  const [transitions, sms] = await Promise.all([
     transitionsForPayment(deps.db, gateway, paymentId),
     smsForPayment(deps.db, gateway, paymentId),
   ]);

@@ -54,7 +54,8 @@ export async function loadRevenue(db: Db, window: Required<TimeRange>): Promise<
     // A workflow ends once; a repeated row (a re-recorded transition) must not count twice.
     if (!t || seen.has(ending.workflowId)) continue;
     seen.add(ending.workflowId);
-    // `cancelled` after an SMS: paid before Twilio accepted it, so not a recovery.
+    // `cancelled` after an SMS: paid before Twilio accepted it, so not a recovery; nor is
+    // one an operator closed (`closed_by_hand`, written when Temporal reports it).
     if (ending.status !== 'recovered') {
       t.notRecovered += 1;
       continue;

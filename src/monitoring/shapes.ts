@@ -150,6 +150,7 @@ export const executionSchema = z
     ] satisfies ExecutionStatus[]),
     closedAt: instant.nullable(),
     closedByHand: z.boolean(),
+    runId: z.string(),
   } satisfies Record<keyof ExecutionView, z.ZodType>)
   .meta({ id: 'WorkflowExecution' });
 
@@ -212,10 +213,12 @@ export const revenueLineSchema = z
       description: 'Of the attempted, paid inside the attribution window after the SMS',
     }),
     notRecovered: count.meta({
-      description: 'Of the attempted, whose attribution window closed unpaid',
+      description:
+        'Of the attempted, whose attribution window closed unpaid, paid before Twilio accepted the SMS, ' +
+        'or closed by hand (terminated, cancelled or timed out: `closed_by_hand`)',
     }),
     stillOpen: count.meta({
-      description: 'Of the attempted, still inside their attribution window',
+      description: 'Of the attempted, still running: inside their attribution window',
     }),
     recoveryRate: z
       .number()

@@ -5,7 +5,7 @@ import { smsStatusCounts, twilioErrorCounts as errorCounts } from '../db/sms-mes
 import { webhookCounts as countWebhooks } from '../db/webhook-events';
 import type { RecoveryStatus } from '../domain/recovery-status';
 import { SENT_OR_BEYOND } from '../domain/sms-status';
-import type { RecoveryClient } from '../temporal/recovery-client';
+import { recordClosuresSince, type ClosedByHandSource } from './closed-by-hand';
 import { loadRevenue } from './revenue';
 import type { Stats } from './shapes';
 
@@ -19,18 +19,21 @@ const RECOVERY_COUNTS = {
   notRecovered: 'not_recovered',
 } as const satisfies Record<string, RecoveryStatus>;
 
-/** Where stats learn of recoveries closed by hand: Temporal's visibility. */
-export type ClosedByHandSource = Pick<RecoveryClient, 'closedByHand'>;
+export type { ClosedByHandSource };
 
 /**
  * Totals over `[from, to)`: webhooks by receipt, transitions by occurrence, SMS by creation,
- * recoveries closed by hand by their close time (from Temporal, when it answers).
+ * recoveries closed by hand by their close time (from Temporal, when it answers; their
+ * `closed_by_hand` rows are written first, and a Temporal that can't list them leaves the
+ * revenue as the audit tables stand).
  */
 export async function loadStats(
   db: Db,
   window: Required<TimeRange>,
   temporal?: ClosedByHandSource,
 ): Promise<Stats> {
+  // First, so a recovery closed by hand counts as over in the revenue (not still open).
+  if (temporal) await recordClosuresSince(db, temporal, window.from).catch(() => undefined);
   const [webhooks, recoveries, sms, twilioErrors, revenue] = await Promise.all([
     webhookCounts(db, window),
     recoveryCounts(db, window, temporal),

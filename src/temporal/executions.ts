@@ -21,6 +21,8 @@ export type ExecutionStatus =
   'running' | 'completed' | 'failed' | ClosedByHand | 'continued_as_new' | 'unknown';
 
 export interface ExecutionView {
+  /** The run Temporal describes (the latest for the workflow id). */
+  runId: string;
   status: ExecutionStatus;
   /** ISO-8601; null while running. */
   closedAt: string | null;
@@ -37,9 +39,14 @@ const FROM_SDK: Partial<Record<WorkflowExecutionStatusName, ExecutionStatus>> = 
   CONTINUED_AS_NEW: 'continued_as_new',
 };
 
-export function executionView(name: WorkflowExecutionStatusName, closeTime?: Date): ExecutionView {
+export function executionView(
+  runId: string,
+  name: WorkflowExecutionStatusName,
+  closeTime?: Date,
+): ExecutionView {
   const status = FROM_SDK[name] ?? 'unknown';
   return {
+    runId,
     status,
     closedAt: closeTime ? closeTime.toISOString() : null,
     closedByHand: (CLOSED_BY_HAND as readonly string[]).includes(status),
@@ -68,4 +75,40 @@ export async function countClosedByHand(
     }),
   );
   return Object.fromEntries(counts) as ClosedByHandCounts;
+}
+
+/** A recovery Temporal reports closed by hand: what its audit row records. */
+export interface ClosedRecovery {
+  workflowId: string;
+  runId: string;
+  status: ClosedByHand;
+  /** ISO-8601; null when Temporal gave no close time. */
+  closedAt: string | null;
+}
+
+/** Recoveries closed by hand at or after `since`, newest first, at most `limit` of them. */
+export async function listClosedByHand(
+  client: Client,
+  since: Date,
+  limit: number,
+): Promise<ClosedRecovery[]> {
+  const statuses = CLOSED_BY_HAND.map((s) => `ExecutionStatus='${VISIBILITY_STATUS[s]}'`);
+  const query = `WorkflowType='${WORKFLOW_TYPE}' AND (${statuses.join(' OR ')}) AND CloseTime >= '${since.toISOString()}'`;
+  const found: ClosedRecovery[] = [];
+  for await (const info of client.workflow.list({ query })) {
+    const closed = closedByHandOf(
+      info.workflowId,
+      executionView(info.runId, info.status.name, info.closeTime),
+    );
+    if (closed) found.push(closed);
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+/** The execution as a recovery closed by hand; null when it is not one. */
+export function closedByHandOf(workflowId: string, view: ExecutionView): ClosedRecovery | null {
+  const { runId, status, closedAt } = view;
+  if (!(CLOSED_BY_HAND as readonly string[]).includes(status)) return null;
+  return { workflowId, runId, status: status as ClosedByHand, closedAt };
 }

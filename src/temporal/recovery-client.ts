@@ -20,14 +20,22 @@ import { formatDuration } from '../config/duration';
 import {
   countClosedByHand,
   executionView,
+  listClosedByHand,
   type ClosedByHandCounts,
+  type ClosedRecovery,
   type ExecutionView,
 } from './executions';
 import { recoveryMetadata } from './recovery-metadata';
 
 export type SignalResult =
   | { signalled: true; workflowId: string }
-  | { signalled: false; workflowId: string; reason: 'recovery_finished' };
+  | {
+      signalled: false;
+      workflowId: string;
+      reason: 'recovery_finished';
+      /** How Temporal says it closed: a recovery closed by hand has no final row of its own. */
+      execution: ExecutionView;
+    };
 
 const SIGNAL_DEADLINE_MS = 5_000;
 /** A query waits for a worker to answer it; with none polling it would wait indefinitely. */
@@ -62,6 +70,8 @@ export interface RecoveryClient {
   ): Promise<ExecutionView | null>;
   /** Recoveries terminated, cancelled or timed out, closed within `window` when given. */
   closedByHand(window?: { from: Date; to: Date }): Promise<ClosedByHandCounts>;
+  /** The recoveries closed by hand since `since`, newest first, at most `limit`. */
+  listClosedByHand(since: Date, limit: number): Promise<ClosedRecovery[]>;
 }
 
 export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
@@ -102,9 +112,11 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         // Also raised when a concurrent delivery started the same workflow a moment
         // earlier; only a closed recovery refuses the update.
         const handle = client.workflow.getHandle(workflowId);
-        const { status } = await handle.describe();
-        if (status.name !== 'RUNNING')
-          return { signalled: false, workflowId, reason: 'recovery_finished' };
+        const { runId, status, closeTime } = await handle.describe();
+        if (status.name !== 'RUNNING') {
+          const execution = executionView(runId, status.name, closeTime);
+          return { signalled: false, workflowId, reason: 'recovery_finished', execution };
+        }
         await handle.signal(paymentStatusSignal, update);
         return { signalled: true, workflowId };
       }
@@ -124,8 +136,10 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
       const deadline = Date.now() + (options.timeoutMs ?? STATE_DEADLINE_MS);
       try {
         const handle = client.workflow.getHandle(recoveryWorkflowId(gateway, paymentId));
-        const { status, closeTime } = await client.withDeadline(deadline, () => handle.describe());
-        return executionView(status.name, closeTime);
+        const { runId, status, closeTime } = await client.withDeadline(deadline, () =>
+          handle.describe(),
+        );
+        return executionView(runId, status.name, closeTime);
       } catch (err) {
         if ((err as Error).name === 'WorkflowNotFoundError') return null;
         throw err;
@@ -133,6 +147,9 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
     },
     closedByHand(window) {
       return countClosedByHand(client, window);
+    },
+    listClosedByHand(since, limit) {
+      return listClosedByHand(client, since, limit);
     },
   };
 }

@@ -406,12 +406,24 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     expect(view.sms).toMatchObject([{ twilioSid: sentTo(phone)[0].sid }]);
   }, 60_000);
 
-  test('terminated by hand: the API, payment show, stats and /metrics say so, and a later waiting webhook is ignored', async () => {
+  test('terminated by hand: a later waiting webhook is refused by Temporal, every one after it is ignored at once; the API, payment show, stats and /metrics say so', async () => {
     const from = new Date(Date.now() - 1_000).toISOString();
     const phone = newPhone();
     const id = `e2e-${Date.now()}-terminated`;
     const workflowId = `recovery:tribopay:${id}`;
     expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    await eventually(
+      () =>
+        api.client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          ),
+      10_000,
+      'the outbox to start the recovery',
+    );
 
     temporalCli('workflow', 'terminate', '--workflow-id', workflowId, '--reason', 'e2e: by hand');
     // The Web UI's summary, set at start: masked phone, amount, due time; no name.
@@ -420,13 +432,27 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
       /^tribopay · R\$ 129,90 · \+55 11 9\*+-\d{4} · SMS due \d\d\/\d\d \d\d:\d\d UTC$/,
     );
 
+    // The database can't know yet: answered after its commit, refused by Temporal after.
+    const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
+    expect(late.json).toMatchObject({ outcome: 'signalled' });
+    const { eventId } = late.json as { eventId: number };
+    await untilEventOutcome(testDb.db, eventId, 'ignored: recovery finished');
+    // The refusal wrote the final row: from now on the intake knows by itself.
+    const later = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12992'));
+    expect(later.json).toMatchObject({ outcome: 'ignored: recovery finished' });
+
     const view = await viewOf(id);
     expect(view.workflow.execution).toMatchObject({ status: 'terminated', closedByHand: true });
+    expect(view.transitions.at(-1)).toMatchObject({
+      transition: 'closed_by_hand',
+      detail: { executionStatus: 'terminated' },
+    });
     const shown = await runCli(['payment', 'show', 'tribopay', id], {
       DATABASE_URL: testDb.url,
       TEMPORAL_ADDRESS: server.address,
     });
     expect(shown.stdout).toMatch(/execution {3}terminated at .* closed by hand/);
+    expect(shown.stdout).toMatch(/closed_by_hand/);
     await eventually(
       async () => {
         const stats = statsSchema.parse(await monitoring(`stats/?from=${from}`));
@@ -443,13 +469,36 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
       15_000,
       'the terminated recovery in /metrics',
     );
-    const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
-    // Answered after the database commit; Temporal's refusal is recorded on the event.
-    expect(late.json).toMatchObject({ outcome: 'signalled' });
-    const { eventId } = late.json as { eventId: number };
-    await untilEventOutcome(testDb.db, eventId, 'ignored: recovery finished');
     await sleep(DELAY_MS + 1_000);
     expect(sentTo(phone)).toHaveLength(0);
+    expect(await testDb.db('webhook_events').where({ payment_id: id })).toHaveLength(3);
+  }, 60_000);
+
+  test('terminated by hand after its SMS: revenue counts it not recovered rather than still open', async () => {
+    const phone = newPhone();
+    const id = `e2e-${Date.now()}-terminated-after-sms`;
+    const workflowId = `recovery:tribopay:${id}`;
+    const from = new Date().toISOString();
+    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    await eventually(() => sentTo(phone).length === 1, DELAY_MS + 15_000, 'the SMS');
+    // Inside the 5 s attribution window: the workflow is waiting for the payment.
+    temporalCli('workflow', 'terminate', '--workflow-id', workflowId, '--reason', 'e2e: by hand');
+
+    const revenue = await eventually(
+      async () => {
+        const stats = statsSchema.parse(await monitoring(`stats/?from=${from}`));
+        return stats.revenue.total.recoveriesAttempted === 1 ? stats.revenue.total : null;
+      },
+      15_000,
+      'the recovery in the revenue',
+    );
+    expect(revenue).toMatchObject({ recovered: 0, notRecovered: 1, stillOpen: 0 });
+    expect((await viewOf(id)).transitions.map((t) => t.transition)).toEqual([
+      'waiting',
+      'sending',
+      'sms_sent',
+      'closed_by_hand',
+    ]);
   }, 60_000);
 
   test('an SMS that failed for good fails the workflow, which the failure views list; the API shows sms_failed', async () => {

@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { transitionsForPayment } from '../../src/db/recovery-events';
 import type { Gateway } from '../../src/domain/payment-event';
 import {
   paymentStatusSignal,
@@ -214,7 +215,7 @@ describe('repeated and later deliveries for one payment', () => {
     expect(await state('ghostpay', id)).toMatchObject({ status: 'cancelled', updatesApplied: 2 });
   });
 
-  test('a waiting delivery for a recovery an operator terminated is recorded as ignored: recovery finished once Temporal refuses it, and no new run starts', async () => {
+  test('a waiting delivery for a recovery an operator terminated is recorded as ignored: recovery finished once Temporal refuses it, every later one is answered so at once, and no new run starts', async () => {
     const id = newPaymentId();
     await deliver('tribopay', tribopayFlat(id));
     const { runId } = await workflow('tribopay', id).describe();
@@ -234,6 +235,15 @@ describe('repeated and later deliveries for one payment', () => {
       outcome: 'ignored: recovery finished',
       handed_off_at: expect.any(Date),
     });
+    expect(await testDb.db('outbox').where({ payment_id: id })).toEqual([]);
+    // The refusal wrote the recovery's final row for it: closed by hand is closed.
+    expect((await transitionsForPayment(testDb.db, 'tribopay', id)).at(-1)).toMatchObject({
+      transition: 'closed_by_hand',
+      detail: { executionStatus: 'terminated', closedAt: expect.any(String) },
+    });
+
+    const again = await deliver('tribopay', tribopayFlat(id, { name: 'Maria S.' }));
+    expect(again.json).toMatchObject({ outcome: 'ignored: recovery finished' });
     expect(await testDb.db('outbox').where({ payment_id: id })).toEqual([]);
     const latest = await workflow('tribopay', id).describe();
     expect(latest).toMatchObject({ runId, status: { name: 'TERMINATED' } });

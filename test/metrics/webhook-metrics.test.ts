@@ -27,6 +27,9 @@ const recoveries = {
   async closedByHand() {
     return { terminated: 0, cancelled: 0, timed_out: 0 };
   },
+  async listClosedByHand() {
+    return [];
+  },
 } satisfies Partial<RecoveryClient> as RecoveryClient;
 
 beforeAll(async () => {

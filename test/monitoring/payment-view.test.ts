@@ -5,7 +5,7 @@ import { loadPaymentView } from '../../src/monitoring/payment-view';
 import { paymentViewSchema } from '../../src/monitoring/shapes';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
-import { pgTestDb, type TestDb, untilEventOutcome } from '../helpers/db';
+import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
 import { freePort } from '../helpers/ports';
 import { testDataConverter } from '../helpers/temporal';
@@ -78,7 +78,7 @@ describe("one payment's recovery", () => {
     expect(view.transitions.map((t) => t.transition)).toEqual(['waiting', 'sending', 'sms_sent']);
   });
 
-  test('a recovery terminated by hand is shown as terminated, and a later waiting webhook answers recovery finished', async () => {
+  test('a recovery terminated by hand is shown as terminated with its closed_by_hand row, and a later waiting webhook is answered recovery finished at once', async () => {
     const paymentId = await waitingPayment(server);
     const workflowId = `recovery:ghostpay:${paymentId}`;
     const handle = env.client.workflow.getHandle(workflowId);
@@ -90,18 +90,20 @@ describe("one payment's recovery", () => {
     const view = paymentViewSchema.parse(reply.json);
     expect(view.workflow.execution).toMatchObject({ status: 'terminated', closedByHand: true });
     expect(Date.parse(view.workflow.execution!.closedAt!)).toBeGreaterThan(0);
-    // The workflow's own status is where it stopped; the execution says it is over.
+    expect(view.workflow.execution!.runId).toBe(runId);
+    // The workflow's own status is where it stopped; the execution says it is over, and
+    // the view wrote the final row the workflow could not.
     expect(view.workflow.state).toMatchObject({ status: 'waiting' });
+    expect(view.transitions.at(-1)).toMatchObject({
+      transition: 'closed_by_hand',
+      detail: { executionStatus: 'terminated', closedAt: view.workflow.execution!.closedAt },
+    });
     const late = await call(server.url, '/api/webhooks/ghostpay/', {
       token: null,
       // Another delivery of the same waiting status (a gateway's repeat notification).
       body: { ...ghostpay(paymentId), createdAt: undefined, netValue: 4701 },
     });
-    // The answer comes after the database commit, which can't know the workflow is closed;
-    // Temporal's refusal is recorded on the event when the outbox hands it off.
-    expect(late.json).toMatchObject({ outcome: 'signalled' });
-    const { eventId } = late.json as { eventId: number };
-    await untilEventOutcome(testDb.db, eventId, 'ignored: recovery finished');
+    expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
     expect(await smsForPayment(testDb.db, 'ghostpay', paymentId)).toHaveLength(0);
     expect(await handle.describe()).toMatchObject({ runId, status: { name: 'TERMINATED' } });
   });

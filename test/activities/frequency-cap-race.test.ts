@@ -7,7 +7,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createActivities, type SendSmsInput } from '../../activities';
+import { createActivities, type SendSmsInput, type SendSmsResult } from '../../activities';
 import { createDb, type Db } from '../../src/db/connect';
 import { createSmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
@@ -62,7 +62,7 @@ function step(i: number): SendSmsInput {
 test('two workers, one number, many payments due at once: exactly MAX_SMS_PER_PHONE SMS go out', async () => {
   const workers = [workerActivity(testDb.db), workerActivity(secondPool)];
   const results = await Promise.all(
-    Array.from({ length: PAYMENTS }, (_, i) =>
+    Array.from({ length: PAYMENTS }, (_, i): Promise<SendSmsResult> =>
       new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') }).run(
         workers[i % workers.length],
         step(i),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCentavos } from './amounts';
+import { MAX_REAIS, reaisToCentavos } from './reais';
 import { toUtcIso } from './timestamps';
 
 type Leaf<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -103,6 +104,11 @@ export const centavos = leaf(parseCentavos).meta({
     { type: 'string', pattern: `^[${TRIMMED}]*([0-9]{1,15})?[${TRIMMED}]*$` },
     NULL,
   ],
+});
+
+/** A number of reais (Mercado Pago, Asaas), read as centavos rounded to the nearest one. */
+export const reais = leaf(reaisToCentavos).meta({
+  anyOf: [{ type: 'number', minimum: 0, maximum: MAX_REAIS }, NULL],
 });
 
 /** Never fails: an unreadable timestamp becomes null rather than a rejected delivery. */

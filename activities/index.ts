@@ -2,7 +2,10 @@ import type { Db } from '../src/db/connect';
 import type { Logger } from '../src/logging';
 import type { Metrics } from '../src/metrics/metrics';
 import type { SmsSender } from '../src/sms/sender';
+import type { RecipientPolicy } from '../src/config';
+import type { PaymentEnrichers } from '../src/gateways/enrichers';
 import type { PaymentStatusSources } from '../src/source-of-truth';
+import { createEnrichPayment } from './enrich-payment';
 import { createRecordTransition } from './record-transition';
 import { createSendRecoverySms } from './send-recovery-sms';
 
@@ -29,6 +32,10 @@ export interface ActivityDeps {
   outcomeSettleMs?: number;
   /** Gateway APIs asked right before sending (TRIBOPAY_API_TOKEN); absent: webhooks decide. */
   paymentStatusSources?: PaymentStatusSources;
+  /** Gateway APIs that complete thin webhooks (MERCADOPAGO_ACCESS_TOKEN, ASAAS_API_KEY). */
+  paymentEnrichers?: PaymentEnrichers;
+  /** Who may be texted and which links may go into an SMS, for what enrichment reads. */
+  recipients?: RecipientPolicy;
 }
 
 /** Every side effect the recovery workflow asks for. */
@@ -36,7 +43,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     recordTransition: createRecordTransition(deps),
     sendRecoverySms: createSendRecoverySms(deps),
+    enrichPayment: createEnrichPayment(deps),
   };
 }
 
 export type { SendSmsInput, SendSmsResult } from './send-recovery-sms';
+export type { EnrichPaymentInput, EnrichPaymentResult } from './enrich-payment';

@@ -57,6 +57,13 @@ export interface PaymentUpdate {
   amountCentavos?: number | null;
   checkoutUrl?: string | null;
   pixCode?: string | null;
+  /**
+   * A thin webhook (Mercado Pago's id only, Asaas's charge without phone or PIX code): the
+   * workflow asks the gateway's API for the rest (workflows/enrichment.ts) and applies that.
+   */
+  enrich?: boolean;
+  /** The stored webhook event an enrichment completes, so its audit row gets the answer. */
+  webhookEventId?: number;
 }
 
 export interface SmsOutcome {
@@ -119,6 +126,9 @@ export const PAYMENT_ID_KEY = defineSearchAttributeKey('PaymentId', SearchAttrib
 
 /** Registered on the dev server at start-up and by the compose file's setup job. */
 export const CUSTOM_SEARCH_ATTRIBUTES = [RECOVERY_STATUS_KEY, GATEWAY_KEY, PAYMENT_ID_KEY];
+
+/** Error types the enrichment activity throws that retrying can't fix. */
+export const NON_RETRYABLE_ENRICHMENT_ERRORS = ['EnrichmentNotConfigured', 'EnrichmentImpossible'];
 
 /** Error types the SMS activity throws that retrying can't fix. */
 export const NON_RETRYABLE_SMS_ERRORS = [

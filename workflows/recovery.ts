@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities, SendSmsInput } from '../activities';
+import type { Ignored } from '../src/intake/handle-webhook';
 import { isTerminal } from '../src/domain/payment-event';
 import {
   NON_RETRYABLE_SMS_ERRORS,
@@ -29,6 +30,7 @@ import {
 } from './definitions';
 import type { RecoveryStatus } from '../src/domain/recovery-status';
 import { currentDetails, SMS_ACTIVITY_SUMMARY, type DetailsClock } from './current-details';
+import { enrichThin } from './enrichment';
 import { recoveryStart } from './due-time';
 import { quietHoursEnd } from './quiet-hours';
 
@@ -91,7 +93,7 @@ const { sendRecoverySms } = proxyActivities<Activities>({
 
 export async function paymentRecovery(input: RecoveryInput): Promise<RecoveryState> {
   const recovery = new Recovery(input);
-  setHandler(paymentStatusSignal, (update) => recovery.apply(update));
+  setHandler(paymentStatusSignal, (update) => recovery.receive(update));
   setHandler(stateQuery, () => recovery.snapshot());
   setHandler(smsAttemptFailedSignal, (failure) => recovery.noteFailedAttempt(failure));
   return recovery.run();
@@ -119,6 +121,8 @@ class Recovery {
   private stopsSend = false;
   /** The activity failure that ended the SMS step for good, kept as the workflow's cause. */
   private smsFailure: unknown = null;
+  /** Why the gateway's answer to a thin webhook leads to no SMS (`ignored: no phone`…). */
+  private ignored: Ignored | null = null;
 
   constructor(private readonly input: RecoveryInput) {
     this.steps = input.steps?.length ? input.steps : [input.delayMs];
@@ -163,6 +167,15 @@ class Recovery {
     this.show({ kind: 'retrying', failure });
   }
 
+  /** A thin update is completed from the gateway's API first (workflows/enrichment.ts). */
+  receive(update: PaymentUpdate): void | Promise<void> {
+    if (!update?.enrich) return this.apply(update);
+    return enrichThin(update, this.input).then((enriched) => {
+      this.ignored ??= enriched.ignored;
+      this.apply(enriched.update);
+    });
+  }
+
   apply(update: PaymentUpdate): void {
     if (!update || typeof update.status !== 'string') {
       log.warn('ignoring a paymentStatus signal without a status');
@@ -199,6 +212,9 @@ class Recovery {
   async run(): Promise<RecoveryState> {
     // signalWithStart delivers the first update with the start; a bare start waits for one.
     await condition(() => this.latest !== null);
+    // Only a thin webhook's recovery can be ignored: its gateway had no phone, or no answer.
+    if (this.ignored && !this.terminal && !this.waiting)
+      return this.finish('skipped', { ...this.ignored });
     if (this.terminal || !this.waiting) return this.finish('cancelled', this.endDetail());
 
     let dueMs = recoveryStart(this.waiting.createdAt, this.firstReceivedMs!);

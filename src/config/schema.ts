@@ -301,7 +301,7 @@ export const envSchema = z.object({
   MERCADOPAGO_API_URL: apiBase('https://api.mercadopago.com'),
   ASAAS_WEBHOOK_TOKEN: secret,
   ASAAS_API_KEY: apiCredential,
-  ASAAS_API_URL: apiBase('https://api.asaas.com'),
+  ASAAS_API_URL: apiBase('https://api.asaas.com/v3'),
   /** id:base64 AES-256 keys; the first encrypts Temporal payloads, all decrypt. Never echoed. */
   PAYLOAD_KEYS: z.preprocess(
     blankToUndefined,

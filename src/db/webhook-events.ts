@@ -48,16 +48,7 @@ export async function insertWebhookEvent(
     .insert({
       gateway: event.gateway,
       payment_id: event.paymentId,
-      payment_method: event.method,
-      raw_method: clip(event.rawMethod, 64),
-      payment_status: event.status,
-      raw_status: clip(event.rawStatus, 64),
-      amount_centavos: event.amountCentavos,
-      customer_name: clip(event.customer.name, 256),
-      customer_email: clip(event.customer.email, 256),
-      customer_phone: clip(event.customer.phone, 64),
-      phone_e164: e.phoneE164,
-      phone_error: e.phoneError,
+      ...eventColumns(event, e.phoneE164, e.phoneError),
       raw_body: e.rawBody,
       content_type: clip(e.contentType, 128),
       normalized: JSON.stringify(event),
@@ -76,6 +67,47 @@ export async function insertWebhookEvent(
     .first<StoredColumns | undefined>(...STORED_COLUMNS);
   // The conflict that skipped the insert is this row: it exists.
   return { inserted: false, row: summary(row!) };
+}
+
+/** What a delivery says about the payment, in the columns the monitoring reads. */
+function eventColumns(event: PaymentEvent, phoneE164: string | null, phoneError: string | null) {
+  return {
+    payment_method: event.method,
+    raw_method: clip(event.rawMethod, 64),
+    payment_status: event.status,
+    raw_status: clip(event.rawStatus, 64),
+    amount_centavos: event.amountCentavos,
+    customer_name: clip(event.customer.name, 256),
+    customer_email: clip(event.customer.email, 256),
+    customer_phone: clip(event.customer.phone, 64),
+    phone_e164: phoneE164,
+    phone_error: phoneError,
+  };
+}
+
+/** What the gateway's API answered for a thin webhook, and the outcome when that ends it. */
+export interface Enrichment {
+  event: PaymentEvent;
+  phoneE164: string | null;
+  phoneError: string | null;
+  /** Set when the answer leads to no SMS (`ignored: no phone`…); otherwise kept. */
+  outcome: string | null;
+  enrichedAt: Date;
+}
+
+/**
+ * Completes a thin webhook's row with the API's answer: its columns then say what the
+ * payment was (a `paid` there ends the sale for every later check), `normalized` keeps the
+ * answer with its time, and `raw_body` what the gateway posted. Repeats write the same.
+ */
+export async function recordEnrichment(db: Db, id: number, e: Enrichment): Promise<void> {
+  await db('webhook_events')
+    .where({ id })
+    .update({
+      ...eventColumns(e.event, e.phoneE164, e.phoneError),
+      normalized: JSON.stringify({ ...e.event, enrichedAt: e.enrichedAt.toISOString() }),
+      ...(e.outcome ? { outcome: e.outcome } : {}),
+    });
 }
 
 const STORED_COLUMNS = [

@@ -2,7 +2,7 @@
  * The one normalised shape every gateway adapter produces. The workflow, the API,
  * the audit tables and the logs all speak in these terms.
  */
-export const GATEWAYS = ['tribopay', 'ghostpay'] as const;
+export const GATEWAYS = ['tribopay', 'ghostpay', 'mercadopago', 'asaas'] as const;
 export type Gateway = (typeof GATEWAYS)[number];
 
 /**
@@ -62,6 +62,11 @@ export interface PaymentEvent {
   /** A link the customer can use to pay (checkout page or PIX copy-and-paste code). */
   checkoutUrl: string | null;
   pixCode: string | null;
+  /**
+   * Set on a thin webhook: it names the payment but lacks what a recovery needs, which the
+   * gateway's API supplies (the enrichment activity) before anything is decided.
+   */
+  needsEnrichment?: boolean;
   /** Links dropped by the recipient policy (untrusted host, invalid BR Code), if any. */
   withheld?: WithheldLink[];
   /** The gateway's own timestamps, as ISO-8601 UTC strings, or null. */

@@ -1,5 +1,11 @@
 import { StatusCheckError } from '../source-of-truth/source';
 
+/**
+ * How long one call to a gateway's API may take. The status check runs inside the SMS
+ * activity's 30-second attempt, and Asaas's enrichment makes three calls in one.
+ */
+export const GATEWAY_API_TIMEOUT_MS = 5_000;
+
 export interface GatewayApiCall {
   /** The gateway's name for messages (`Mercado Pago API answered HTTP 500`). */
   name: string;

@@ -1,7 +1,8 @@
-import type { Gateway, PaymentEvent } from '../domain/payment-event';
+import type { Gateway } from '../domain/payment-event';
 import type { Security } from '../http/openapi';
 import type { PaymentStatusSource } from '../source-of-truth/source';
 import type { GatewayAdapter } from './adapter';
+import type { PaymentEnricher } from './enrichers';
 import type { GatewaySettings } from './settings';
 import type { Simulation } from './simulation';
 
@@ -36,26 +37,26 @@ export interface WebhookAuth {
   refusal: string;
 }
 
-/**
- * Fills in what a thin webhook leaves out (Mercado Pago sends only the payment id, Asaas no
- * phone or PIX code) from the gateway's API. The recovery runs it as a retrying activity
- * before its timer, so a failing API delays the recovery instead of losing it.
- */
-export interface EnrichmentHook {
-  /** Whether this event needs the gateway's API before it can lead to an SMS. */
-  needed(event: PaymentEvent): boolean;
-  /** The event completed; throws for anything worth retrying. */
-  enrich(event: PaymentEvent, settings: GatewaySettings): Promise<PaymentEvent>;
-}
-
 /** Everything the service knows about one gateway, from its folder under src/gateways/. */
 export interface GatewayModule {
   name: Gateway;
   adapter: GatewayAdapter;
   auth: WebhookAuth;
+  /**
+   * Set when the gateway counts only 200 as delivered (Asaas; Mercado Pago takes 200 or
+   * 201): a new delivery is answered 200 like a repeat, instead of 202, which such a
+   * gateway would retry, and Asaas would pause the seller's webhook queue over.
+   */
+  acceptedStatus?: 200;
   /** Deliveries for `simulate-webhook`, signed as the gateway signs them. */
   simulation: Simulation;
   /** Asked right before an SMS whether the payment still waits; none: webhooks decide. */
   statusSource?(settings: GatewaySettings): PaymentStatusSource | null;
-  enrichment?: EnrichmentHook;
+  /**
+   * Fills in what a thin webhook leaves out (Mercado Pago sends only the payment id, Asaas
+   * no phone or PIX code) from the gateway's API; null while its credentials are unset.
+   * The adapter marks such events (`needsEnrichment`); the recovery runs this as a
+   * retrying activity before its timer, so a failing API delays it instead of losing it.
+   */
+  enricher?(settings: GatewaySettings): PaymentEnricher | null;
 }

@@ -2,7 +2,9 @@ import type { Gateway, PaymentEvent } from '../domain/payment-event';
 import type { GatewayAdapter } from './adapter';
 import { clipEvent } from './clip';
 import type { GatewayModule } from './gateway';
+import { asaas } from './asaas';
 import { ghostpay } from './ghostpay';
+import { mercadopago } from './mercadopago';
 import { tribopay } from './tribopay';
 
 export type { GatewayAdapter } from './adapter';
@@ -14,7 +16,12 @@ export type { GatewayModule } from './gateway';
  * are `GATEWAYS` (src/domain/payment-event.ts, which the workflows can import without
  * pulling in this folder), so the compiler refuses a name without its module.
  */
-export const GATEWAY_MODULES: Readonly<Record<Gateway, GatewayModule>> = { tribopay, ghostpay };
+export const GATEWAY_MODULES: Readonly<Record<Gateway, GatewayModule>> = {
+  tribopay,
+  ghostpay,
+  mercadopago,
+  asaas,
+};
 
 export const adapters = Object.fromEntries(
   Object.entries(GATEWAY_MODULES).map(([name, module]) => [name, module.adapter]),

@@ -27,5 +27,5 @@ export const NO_GATEWAY_SETTINGS: GatewaySettings = Object.freeze({
   stripe: { webhookSecrets: [] },
   pagarme: {},
   mercadopago: { apiUrl: 'https://api.mercadopago.com' },
-  asaas: { apiUrl: 'https://api.asaas.com' },
+  asaas: { apiUrl: 'https://api.asaas.com/v3' },
 });

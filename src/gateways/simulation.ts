@@ -14,6 +14,13 @@ export interface SimulatedPayment {
   at: Date;
 }
 
+/** The headers that authenticate a simulated delivery, and its query string when signed too. */
+export interface SignedSimulation {
+  headers: Record<string, string>;
+  /** Mercado Pago signs `data.id` from the query string, not the body. */
+  query?: Record<string, string>;
+}
+
 /** How `simulate-webhook` speaks for one gateway, quirks included. */
 export interface Simulation {
   /** Our normalised words, in the gateway's usual spelling. */
@@ -31,7 +38,7 @@ export interface Simulation {
     rawBody: string,
     settings: GatewaySettings,
     at: Date,
-  ): Promise<{ headers: Record<string, string> } | { unavailable: string }>;
+  ): Promise<SignedSimulation | { unavailable: string }>;
 }
 
 /** The shared-token gateways: the CLI presents WEBHOOK_SECRET as their operators configure it. */

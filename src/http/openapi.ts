@@ -5,7 +5,13 @@ import { z } from 'zod';
  * OpenAPI document is generated from them (zod 4's own `z.toJSONSchema`), so neither can
  * drift from the other.
  */
-export type Security = 'bearer' | 'webhookToken' | 'twilioSignature' | 'none';
+export type Security =
+  | 'bearer'
+  | 'webhookToken'
+  | 'twilioSignature'
+  | 'mercadopagoSignature'
+  | 'asaasAccessToken'
+  | 'none';
 
 export interface ResponseDoc {
   description: string;
@@ -56,6 +62,8 @@ const SECURITY: Record<Security, Record<string, string[]>[] | undefined> = {
   // Only when WEBHOOK_SECRET is set; otherwise the webhooks are open.
   webhookToken: [{ webhookToken: [] }, { webhookTokenQuery: [] }, {}],
   twilioSignature: [{ twilioSignature: [] }],
+  mercadopagoSignature: [{ mercadopagoSignature: [] }],
+  asaasAccessToken: [{ asaasAccessToken: [] }],
   none: [],
 };
 
@@ -78,6 +86,19 @@ const SECURITY_SCHEMES = {
     in: 'header',
     name: 'X-Twilio-Signature',
     description: "HMAC-SHA1 of the URL and sorted form fields, keyed with Twilio's auth token",
+  },
+  mercadopagoSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-signature',
+    description:
+      '`ts=…,v1=…`: HMAC-SHA256 of `id:{data.id};request-id:{x-request-id};ts:{ts};`, keyed with MERCADOPAGO_WEBHOOK_SECRET',
+  },
+  asaasAccessToken: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'asaas-access-token',
+    description: 'ASAAS_WEBHOOK_TOKEN, the token set on the Asaas webhook',
   },
 };
 

@@ -23,6 +23,12 @@ export type IntakeOutcome =
   | 'ignored: payment ended'
   | 'ignored: recovery finished';
 
+/**
+ * What a thin webhook's recovery concludes after the answer, from the gateway's API: no
+ * phone we may text in it (recorded on the webhook's row), or no answer at all.
+ */
+export type RecordedOutcome = IntakeOutcome | 'ignored: no phone' | 'ignored: enrichment failed';
+
 export interface IntakeResult {
   /** 202 for a new delivery, 200 for an exact repeat of one already stored. */
   httpStatus: 200 | 202;
@@ -159,6 +165,32 @@ async function route(
   phoneError: string | null,
   exceptId?: number,
 ): Promise<Routed> {
+  // A thin delivery's status, method and phone are the gateway API's to tell: its recovery asks.
+  if (event.needsEnrichment) return toRecovery(db, event, exceptId);
+  const ignored = whyIgnored(event, phoneE164, phoneError);
+  if (ignored) return ignored;
+  // A terminal delivery is `signalled` whatever came before; only a waiting one asks about the past.
+  if (isTerminal(event.status))
+    return { outcome: 'signalled', workflowId: recoveryWorkflowId(event.gateway, event.paymentId) };
+  return toRecovery(db, event, exceptId);
+}
+
+export interface Ignored<O extends RecordedOutcome = RecordedOutcome> {
+  outcome: O;
+  reason?: string;
+}
+
+/**
+ * Why an event leads to no SMS and changes no recovery, from the event alone; null when it
+ * may. The enrichment activity asks the same of what a thin webhook's gateway answered,
+ * where a waiting payment without a phone is `ignored: no phone`.
+ */
+export function whyIgnored<P extends RecordedOutcome = 'ignored: invalid phone'>(
+  event: PaymentEvent,
+  phoneE164: string | null,
+  phoneError: string | null,
+  noPhone: P = 'ignored: invalid phone' as P,
+): Ignored<IntakeOutcome | P> | null {
   const terminal = isTerminal(event.status);
   if (event.status === 'other')
     return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
@@ -166,11 +198,13 @@ async function route(
   if (event.method !== 'pix' && !(terminal && event.method === null)) {
     return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
   }
-  if (!terminal && !phoneE164)
-    return { outcome: 'ignored: invalid phone', reason: phoneError ?? undefined };
+  if (!terminal && !phoneE164) return { outcome: noPhone, reason: phoneError ?? undefined };
+  return null;
+}
+
+/** To the payment's recovery, unless its history says the sale or the recovery is over. */
+async function toRecovery(db: Db, event: PaymentEvent, exceptId?: number): Promise<Routed> {
   const workflowId = recoveryWorkflowId(event.gateway, event.paymentId);
-  // A terminal delivery is `signalled` whatever came before; only a waiting one asks about the past.
-  if (terminal) return { outcome: 'signalled', workflowId };
   const history = await paymentHistory(db, event.gateway, event.paymentId, exceptId);
   const closed = closedOutcome(history);
   if (closed) return { outcome: closed };
@@ -205,6 +239,7 @@ function toUpdate(
     amountCentavos: event.amountCentavos,
     checkoutUrl: event.checkoutUrl,
     pixCode: event.pixCode,
+    ...(event.needsEnrichment ? { enrich: true, webhookEventId: row.id } : {}),
   };
 }
 

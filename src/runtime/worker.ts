@@ -14,6 +14,7 @@ import { serveMetrics, type MetricsServer } from '../metrics/server';
 import { createSmsSender, type SmsSender } from '../sms/sender';
 import { toGsm7 } from '../sms/gsm7';
 import { segmentCount } from '../sms/segments';
+import { createPaymentEnrichers } from '../gateways/enrichers';
 import { createPaymentStatusSources } from '../source-of-truth';
 import {
   DEFAULT_FOLLOW_UP_TEMPLATE,
@@ -83,6 +84,8 @@ export async function startWorker(
         statusCallbackUrl: config.publicUrl ? statusCallbackUrl(config.publicUrl) : undefined,
         metrics,
         paymentStatusSources: createPaymentStatusSources(config),
+        paymentEnrichers: createPaymentEnrichers(config),
+        recipients: config.recipients,
       }),
     },
   });

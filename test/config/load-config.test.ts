@@ -66,7 +66,7 @@ describe('configuration with nothing set', () => {
       stripe: { webhookSecrets: [] },
       pagarme: { jwksUrl: 'https://hubapi.pagar.me/.well-known/jwks.json' },
       mercadopago: { apiUrl: 'https://api.mercadopago.com' },
-      asaas: { apiUrl: 'https://api.asaas.com' },
+      asaas: { apiUrl: 'https://api.asaas.com/v3' },
       payload: { keys: [], encryption: true },
       dataRetentionMs: 180 * 86_400_000,
       logLevel: 'info',

@@ -17,9 +17,12 @@ export type Activities = ReturnType<typeof createActivities>;
 
 export const SENDER_NUMBER = '+15005550006';
 
-/** What a test may give the activities for the gateway status check. */
+/** What a test may give the activities for the gateway APIs: status check and enrichment. */
 export type StatusCheckDeps = Partial<
-  Pick<ActivityDeps, 'paymentStatusSources' | 'logger' | 'metrics'>
+  Pick<
+    ActivityDeps,
+    'paymentStatusSources' | 'paymentEnrichers' | 'recipients' | 'logger' | 'metrics'
+  >
 >;
 export const silentLogger = pino({ level: 'silent' });
 

@@ -18,6 +18,9 @@ const help = `Usage: pix-recovery simulate-webhook --gateway <gateway> --status 
 Posts a webhook shaped like the gateway's own (TriboPay postback, GhostPay body) to a
 running API, authenticated as that gateway does it with the same settings the API reads
 (X-Webhook-Token when WEBHOOK_SECRET is set), and prints the answer.
+A Mercado Pago notification carries the payment id only, and an Asaas charge no phone:
+their recovery reads the rest from MERCADOPAGO_API_URL or ASAAS_API_URL, as it would for
+a real delivery (--phone and --name are not sent to them).
 
 Options:
   --gateway <gateway>   ${Object.keys(GATEWAY_MODULES).join(', ')}
@@ -93,9 +96,10 @@ export const simulateWebhook: Command = {
         `simulate-webhook: cannot sign a ${input.gateway} delivery: ${signed.unavailable}`,
       );
     }
+    const query = new URLSearchParams(signed.query ?? {}).toString();
     const url = apiUrl(
       input.url ?? `http://127.0.0.1:${config.port}`,
-      `/api/webhooks/${input.gateway}/`,
+      `/api/webhooks/${input.gateway}/${query ? `?${query}` : ''}`,
     );
     ctx.out(`payment ${id}${input.id ? '' : ' (generated id)'}, status ${status}`);
     ctx.out(`POST ${url}`);

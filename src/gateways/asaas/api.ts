@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { getGatewayJson, idSegment, type GatewayApiCall } from '../api-client';
 import { chargeSchema, chargeToEvent, customerSchema, pixQrCodeSchema } from './charge';
 
-export const ASAAS_DEFAULT_API_URL = 'https://api.asaas.com/v3';
 
 /** Under ASAAS_API_URL, whose default already ends in `/v3` (docs/gateways.md). */
 export const ASAAS_PATHS = {

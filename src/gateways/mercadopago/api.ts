@@ -3,8 +3,6 @@ import { StatusCheckError, type PaymentStatusSource } from '../../source-of-trut
 import { getGatewayJson, idSegment, type GatewayApiCall } from '../api-client';
 import { paymentSchema, paymentToEvent } from './payment';
 
-export const MERCADOPAGO_DEFAULT_API_URL = 'https://api.mercadopago.com';
-
 /** Where one payment is read (docs/gateways.md), under MERCADOPAGO_API_URL. */
 export const MERCADOPAGO_PAYMENT_PATH = '/v1/payments/{id}';
 

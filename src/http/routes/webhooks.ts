@@ -62,7 +62,7 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
           const allowedCountries = deps.recipients?.allowedCountries;
           const result = await handleWebhook({ ...deps, allowedCountries }, delivery);
           noteOutcome(ctx, result.outcome);
-          ctx.status = result.httpStatus;
+          ctx.status = module.acceptedStatus ?? result.httpStatus;
           ctx.body = {
             outcome: result.outcome,
             eventId: result.eventId,

@@ -51,7 +51,7 @@ export const healthSchema = z
   })
   .meta({ id: 'Health' });
 
-function webhookRoute({ name: gateway, adapter, auth }: GatewayModule): RouteDoc {
+function webhookRoute({ name: gateway, adapter, auth, acceptedStatus }: GatewayModule): RouteDoc {
   const name = adapter.displayName;
   return {
     method: 'post',
@@ -68,15 +68,24 @@ function webhookRoute({ name: gateway, adapter, auth }: GatewayModule): RouteDoc
       description: `A ${name} webhook body, in any of the shapes docs/gateways.md describes`,
     },
     responses: {
-      200: {
-        description: 'An exact repeat of a delivery already handled',
-        schema: intakeAnswerSchema,
-      },
-      202: {
-        description:
-          'Recorded (with its outbox row, handed to its recovery right after) or ignored, with the reason',
-        schema: intakeAnswerSchema,
-      },
+      ...(acceptedStatus === 200
+        ? {
+            200: {
+              description: `Recorded or ignored, with the reason, or an exact repeat (\`duplicate\`): ${name} counts only 200 as delivered`,
+              schema: intakeAnswerSchema,
+            },
+          }
+        : {
+            200: {
+              description: 'An exact repeat of a delivery already handled',
+              schema: intakeAnswerSchema,
+            },
+            202: {
+              description:
+                'Recorded (with its outbox row, handed to its recovery right after) or ignored, with the reason',
+              schema: intakeAnswerSchema,
+            },
+          }),
       400: { description: 'The body is not JSON' },
       401: { description: auth.refusal },
       413: { description: 'Larger than 1 MiB' },

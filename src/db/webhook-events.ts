@@ -297,21 +297,26 @@ export async function latestEventsForPayment(
 export interface WebhookCount {
   gateway: string;
   paymentStatus: string;
+  /** null while the delivery waits to be routed. */
+  outcome: string | null;
   count: number;
 }
 
-/** Events received in the window, by gateway and payment status. */
+/** Events received in the window, by gateway, payment status and outcome. */
 export async function webhookCounts(
   db: Queryable,
   window: Required<TimeRange>,
 ): Promise<WebhookCount[]> {
   const rows = await withinRange(table(db, 'webhook_events'), 'received_at', window)
-    .select('gateway', 'payment_status')
-    .count<{ gateway: string; payment_status: string; n: Count }[]>({ n: '*' })
-    .groupBy('gateway', 'payment_status');
+    .select('gateway', 'payment_status', 'outcome')
+    .count<{ gateway: string; payment_status: string; outcome: string | null; n: Count }[]>({
+      n: '*',
+    })
+    .groupBy('gateway', 'payment_status', 'outcome');
   return rows.map((row) => ({
     gateway: row.gateway,
     paymentStatus: row.payment_status,
+    outcome: row.outcome,
     count: Number(row.n),
   }));
 }

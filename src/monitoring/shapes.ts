@@ -244,7 +244,14 @@ export const statsSchema = z
       total: count,
       byGateway: z.record(
         z.string(),
-        z.object({ total: count, byStatus: z.record(z.string(), count) }),
+        z.object({
+          total: count,
+          byStatus: z.record(z.string(), count),
+          byOutcome: z.record(z.string(), count).meta({
+            description:
+              'What became of them (`scheduled`, `ignored: no phone`…); a delivery not yet handed to its recovery has none',
+          }),
+        }),
       ),
     }),
     recoveries: z.object({

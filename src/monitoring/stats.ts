@@ -54,12 +54,18 @@ export async function loadStats(
 async function webhookCounts(db: Db, window: Required<TimeRange>): Promise<Stats['webhooks']> {
   const counts = await countWebhooks(db, window);
   const byGateway: Stats['webhooks']['byGateway'] = {};
-  for (const { gateway, paymentStatus, count } of counts) {
-    const line = (byGateway[gateway] ??= { total: 0, byStatus: {} });
+  for (const { gateway, paymentStatus, outcome, count } of counts) {
+    const line = (byGateway[gateway] ??= { total: 0, byStatus: {}, byOutcome: {} });
     line.total += count;
-    line.byStatus[paymentStatus] = count;
+    add(line.byStatus, paymentStatus, count);
+    // Sellers need to see, per gateway, how many charges lacked a phone (`ignored: no phone`).
+    if (outcome !== null) add(line.byOutcome, outcome, count);
   }
   return { total: counts.reduce((sum, { count }) => sum + count, 0), byGateway };
+}
+
+function add(counts: Record<string, number>, key: string, n: number): void {
+  counts[key] = (counts[key] ?? 0) + n;
 }
 
 async function recoveryCounts(

@@ -65,6 +65,21 @@ beforeAll(async () => {
       status: 'waiting',
       receivedAt: hoursAgo(3),
     }),
+    // Thin Mercado Pago webhooks: one whose payment had no phone, one scheduled.
+    ...events(1, {
+      gateway: 'mercadopago',
+      method: 'pix',
+      status: 'waiting',
+      receivedAt: hoursAgo(1),
+      outcome: 'ignored: no phone',
+    }),
+    ...events(1, {
+      gateway: 'mercadopago',
+      method: 'pix',
+      status: 'waiting',
+      receivedAt: hoursAgo(1),
+      outcome: 'scheduled',
+    }),
     // Outside the default window.
     ...events(7, { gateway: 'ghostpay', method: 'pix', status: 'paid', receivedAt: hoursAgo(30) }),
   ]);
@@ -111,10 +126,15 @@ describe('stats', () => {
     const stats = statsSchema.parse(reply.json);
     expect(Date.parse(stats.window.to) - Date.parse(stats.window.from)).toBe(24 * HOUR);
     expect(stats.webhooks).toEqual({
-      total: 12,
+      total: 14,
       byGateway: {
-        tribopay: { total: 8, byStatus: { waiting: 5, paid: 3 } },
-        ghostpay: { total: 4, byStatus: { waiting: 4 } },
+        tribopay: { total: 8, byStatus: { waiting: 5, paid: 3 }, byOutcome: {} },
+        ghostpay: { total: 4, byStatus: { waiting: 4 }, byOutcome: {} },
+        mercadopago: {
+          total: 2,
+          byStatus: { waiting: 2 },
+          byOutcome: { 'ignored: no phone': 1, scheduled: 1 },
+        },
       },
     });
     expect(stats.recoveries).toEqual({

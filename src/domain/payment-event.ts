@@ -74,3 +74,27 @@ export interface PaymentEvent {
   updatedAt: string | null;
   paidAt: string | null;
 }
+
+/** An event that names the payment and its status, and knows nothing else about it. */
+export function bareEvent(
+  gateway: Gateway,
+  paymentId: string,
+  status: PaymentStatus,
+  rawStatus: string,
+): PaymentEvent {
+  return {
+    gateway,
+    paymentId,
+    method: null,
+    rawMethod: null,
+    status,
+    rawStatus,
+    amountCentavos: null,
+    customer: { name: null, email: null, phone: null },
+    checkoutUrl: null,
+    pixCode: null,
+    createdAt: null,
+    updatedAt: null,
+    paidAt: null,
+  };
+}

@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Gateway } from '../../src/domain/payment-event';
+import { bareEvent, type Gateway } from '../../src/domain/payment-event';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { insertWebhookEvent } from '../../src/db/webhook-events';
 import { enrichAsaasCharge } from '../../src/gateways/asaas/api';
@@ -82,22 +82,7 @@ function newPaymentId(): string {
 
 /** A thin webhook as the intake stores and signals it: a row, and an update naming it. */
 async function deliverThin(gateway: Gateway, paymentId: string, rawStatus = 'payment.created') {
-  const event = {
-    gateway,
-    paymentId,
-    method: null,
-    rawMethod: null,
-    status: 'other' as const,
-    rawStatus,
-    amountCentavos: null,
-    customer: { name: null, email: null, phone: null },
-    checkoutUrl: null,
-    pixCode: null,
-    createdAt: null,
-    updatedAt: null,
-    paidAt: null,
-    needsEnrichment: true,
-  };
+  const event = { ...bareEvent(gateway, paymentId, 'other', rawStatus), needsEnrichment: true };
   const { row } = await insertWebhookEvent(
     testDb.db,
     {

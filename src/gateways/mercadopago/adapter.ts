@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bareEvent } from '../../domain/payment-event';
 import { defineAdapter } from '../adapter';
 import { optionalId, optionalWord, requiredId, requiredWord } from '../fields';
 import { MERCADOPAGO_EXAMPLES } from './fixtures';
@@ -35,22 +36,8 @@ export const mercadopagoAdapter = defineAdapter({
   schema,
   toEvent(body: Body) {
     const payment = body.type.trim().toLowerCase() === PAYMENT_TOPIC;
-    return {
-      gateway: 'mercadopago',
-      paymentId: body.data.id,
-      method: null,
-      rawMethod: null,
-      // Not a status: the notification's action, until the API says what the payment is.
-      status: 'other',
-      rawStatus: payment ? (body.action ?? body.type) : body.type,
-      amountCentavos: null,
-      customer: { name: null, email: null, phone: null },
-      checkoutUrl: null,
-      pixCode: null,
-      createdAt: null,
-      updatedAt: null,
-      paidAt: null,
-      ...(payment ? { needsEnrichment: true } : {}),
-    };
+    // Not a status: the notification's action, until the API says what the payment is.
+    const event = bareEvent('mercadopago', body.data.id, 'other', body.action ?? body.type);
+    return payment ? { ...event, needsEnrichment: true } : { ...event, rawStatus: body.type };
   },
 });

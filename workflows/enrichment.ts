@@ -1,6 +1,10 @@
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities, EnrichPaymentResult } from '../activities';
-import { NON_RETRYABLE_ENRICHMENT_ERRORS, type PaymentUpdate, type RecoveryInput } from './definitions';
+import {
+  NON_RETRYABLE_ENRICHMENT_ERRORS,
+  type PaymentUpdate,
+  type RecoveryInput,
+} from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -27,15 +31,22 @@ const { enrichPayment } = proxyActivities<Activities>({
   },
 });
 
+/** The gateway's answer as an update, or null when it never answered. */
+export interface Enriched {
+  update: PaymentUpdate | null;
+  /** Why it leads to no SMS (`ignored: no phone`, `ignored: enrichment failed`…), if so. */
+  ignored: EnrichPaymentResult['ignored'];
+}
+
 /**
- * What a thin update amounts to once the gateway's API has answered, and why it leads to no
- * SMS when it doesn't. Never throws: an API that never answered is an update that changes
- * nothing (`other`), with `enrichment_failed` as the reason to end a recovery it started.
+ * What a thin update amounts to once the gateway's API has answered. Never throws: an API
+ * that never answered (retries ran out, no credentials) taught us nothing about the
+ * payment, and says so as `ignored: enrichment failed`.
  */
 export async function enrichThin(
   update: PaymentUpdate,
   input: Pick<RecoveryInput, 'gateway' | 'paymentId'>,
-): Promise<EnrichPaymentResult> {
+): Promise<Enriched> {
   if (!patched(ENRICHMENT_PATCH)) return { update, ignored: null };
   try {
     return await enrichPayment({
@@ -46,12 +57,8 @@ export async function enrichThin(
     });
   } catch (err) {
     const reason = errorMessage(err);
-    log.warn("the gateway's API gave no answer; the update is recorded as unknown", { reason });
-    const { enrich: _thin, ...rest } = update;
-    return {
-      update: { ...rest, status: 'other', rawStatus: 'enrichment_failed' },
-      ignored: { outcome: 'ignored: enrichment failed', reason },
-    };
+    log.warn("the gateway's API gave no answer for a thin webhook", { reason });
+    return { update: null, ignored: { outcome: 'ignored: enrichment failed', reason } };
   }
 }
 

@@ -172,7 +172,9 @@ class Recovery {
     if (!update?.enrich) return this.apply(update);
     return enrichThin(update, this.input).then((enriched) => {
       this.ignored ??= enriched.ignored;
-      this.apply(enriched.update);
+      if (enriched.update) return this.apply(enriched.update);
+      // No answer: nothing learned, but a recovery that has no update yet must end.
+      if (this.latest === null) this.apply({ status: 'other', eventId: update.eventId });
     });
   }
 

@@ -68,7 +68,10 @@ function asCheckError(call: GatewayApiCall, err: unknown): StatusCheckError {
   if (err instanceof StatusCheckError) return err;
   const { name, cause } = (err ?? {}) as { name?: unknown; cause?: { code?: unknown } };
   if (name === 'TimeoutError' || name === 'AbortError')
-    return new StatusCheckError('timeout', `${call.name} gave no answer within ${call.timeoutMs} ms`);
+    return new StatusCheckError(
+      'timeout',
+      `${call.name} gave no answer within ${call.timeoutMs} ms`,
+    );
   const code = typeof cause?.code === 'string' ? cause.code : 'network error';
   return new StatusCheckError('unreachable', `${call.name} unreachable: ${code}`);
 }

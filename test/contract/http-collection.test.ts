@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RouteDoc } from '../../src/http/openapi';
 import { ROUTE_DOCS } from '../../src/http/schemas';
 import { API_TOKEN } from '../monitoring/app';
-import { startContractStack, WEBHOOK_SECRET, type ContractStack } from './stack';
+import { ASAAS_TOKEN, startContractStack, WEBHOOK_SECRET, type ContractStack } from './stack';
 
 // The .http collection in http/ is runnable documentation: every request in it, in file
 // order, against the real API on a fresh database, and every route is in it.
@@ -64,7 +64,12 @@ afterAll(async () => {
 });
 
 test('every request of the HTTP collection gets a documented answer, and every route is in it', async () => {
-  const vars = { baseUrl: stack.url, apiToken: API_TOKEN, webhookSecret: WEBHOOK_SECRET };
+  const vars = {
+    baseUrl: stack.url,
+    apiToken: API_TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    asaasToken: ASAAS_TOKEN,
+  };
   const files = fs
     .readdirSync(DIR)
     .filter((f) => f.endsWith('.http'))

@@ -7,6 +7,8 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 import { monitoringApp } from '../monitoring/app';
 
 export const WEBHOOK_SECRET = 'contract-webhook-secret-0123456789';
+export const MERCADOPAGO_SECRET = 'contract-mercadopago-secret-0123456789';
+export const ASAAS_TOKEN = 'contract-asaas-token-0123456789';
 
 export interface ContractStack {
   url: string;
@@ -39,6 +41,10 @@ export async function startContractStack(): Promise<ContractStack> {
       sms: emulatorSender(emulator),
       stateTimeoutMs: 200,
       webhookSecret: WEBHOOK_SECRET,
+      gateways: {
+        mercadopago: { webhookSecret: MERCADOPAGO_SECRET, apiUrl: 'http://127.0.0.1:9' },
+        asaas: { webhookToken: ASAAS_TOKEN, apiUrl: 'http://127.0.0.1:9' },
+      },
       testSmsLimit: { max: 1_000_000, windowMs: 60_000 },
     });
     server = await serve(app);

@@ -123,7 +123,7 @@ async function finalTransition(gateway: string, paymentId: string, transition: s
 }
 
 describe('Mercado Pago', () => {
-  const newId = () => String(9_000_000_000 + Date.now() % 1_000_000_000 + seq);
+  const newId = () => String(9_000_000_000 + (Date.now() % 1_000_000_000) + seq);
 
   async function notify(paymentId: string, action = 'payment.created', secret = MP_SECRET) {
     const delivery = mercadopagoDelivery({ paymentId, secret, action });
@@ -158,7 +158,10 @@ describe('Mercado Pago', () => {
     mercadopago.setPayment(id, payment(id, phone));
     await notify(id);
     await sleep(500);
-    mercadopago.setPayment(id, payment(id, phone, { status: 'approved', status_detail: 'accredited' }));
+    mercadopago.setPayment(
+      id,
+      payment(id, phone, { status: 'approved', status_detail: 'accredited' }),
+    );
     expect(await notify(id, 'payment.updated')).toMatchObject({ status: 200 });
     await finalTransition('mercadopago', id, 'cancelled');
     await sleep(DELAY_MS + 1_000);

@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { getGatewayJson, idSegment, type GatewayApiCall } from '../api-client';
 import { chargeSchema, chargeToEvent, customerSchema, pixQrCodeSchema } from './charge';
 
-
 /** Under ASAAS_API_URL, whose default already ends in `/v3` (docs/gateways.md). */
 export const ASAAS_PATHS = {
   payment: '/payments/{id}',
@@ -43,7 +42,8 @@ async function read<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   const url = new URL(`${api.url.replace(/\/+$/, '')}${path.replace('{id}', idSegment(id))}`);
   const parsed = schema.safeParse(await getGatewayJson(url, call(api)));
-  if (!parsed.success) throw new StatusCheckError('bad_response', `Asaas API answer is not ${what}`);
+  if (!parsed.success)
+    throw new StatusCheckError('bad_response', `Asaas API answer is not ${what}`);
   return parsed.data;
 }
 

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import type { PaymentEvent } from '../../domain/payment-event';
-import {
-  optionalId,
-  optionalText,
-  optionalWord,
-  reais,
-  requiredId,
-  requiredWord,
-} from '../fields';
+import { optionalId, optionalText, optionalWord, reais, requiredId, requiredWord } from '../fields';
 import { asaasMethod, asaasStatus, ASAAS_DELETED_EVENT } from './vocabulary';
 
 /**
@@ -62,4 +55,3 @@ export const customerSchema = z.looseObject({
 
 /** `GET /v3/payments/{id}/pixQrCode`: `payload` is the copy-and-paste code. */
 export const pixQrCodeSchema = z.looseObject({ payload: optionalText });
-

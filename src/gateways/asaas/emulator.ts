@@ -7,8 +7,7 @@ export const DEV_ASAAS_API_KEY = '$aact_emulator_dev_api_key';
 /** Where the real API lives under its host, so a configured URL looks like the real one. */
 const BASE_PATH = '/v3';
 
-const route = (path: string) =>
-  new RegExp(`^${BASE_PATH}${path.replace('{id}', '([^/]+)')}$`);
+const route = (path: string) => new RegExp(`^${BASE_PATH}${path.replace('{id}', '([^/]+)')}$`);
 const ROUTES = {
   payment: route(ASAAS_PATHS.payment),
   pixQrCode: route(ASAAS_PATHS.pixQrCode),

@@ -59,4 +59,6 @@ export function asaasWebhookBody(event: string, charge: Record<string, unknown>)
 }
 
 /** A charge's creation, for the OpenAPI document (docs/gateways.md's real delivery, trimmed). */
-export const ASAAS_EXAMPLES = [asaasWebhookBody('PAYMENT_CREATED', asaasPixCharge('pay_6egmyz6lpfxazko3'))];
+export const ASAAS_EXAMPLES = [
+  asaasWebhookBody('PAYMENT_CREATED', asaasPixCharge('pay_6egmyz6lpfxazko3')),
+];

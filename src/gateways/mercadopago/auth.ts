@@ -9,7 +9,8 @@ import { verifyNotification } from './signature';
 export const mercadopagoAuth: WebhookAuth = {
   verifier({ mercadopago }) {
     const secret = mercadopago.webhookSecret;
-    if (!secret) return { disabled: "set MERCADOPAGO_WEBHOOK_SECRET (the application's secret signature)" };
+    if (!secret)
+      return { disabled: "set MERCADOPAGO_WEBHOOK_SECRET (the application's secret signature)" };
     return {
       async verify(request) {
         const dataId = request.query('data.id');

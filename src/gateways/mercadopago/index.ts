@@ -2,11 +2,7 @@ import { GATEWAY_API_TIMEOUT_MS } from '../api-client';
 import type { GatewayModule } from '../gateway';
 import type { GatewaySettings } from '../settings';
 import { mercadopagoAdapter } from './adapter';
-import {
-  createMercadopagoStatusSource,
-  fetchMercadopagoPayment,
-  type MercadopagoApi,
-} from './api';
+import { createMercadopagoStatusSource, fetchMercadopagoPayment, type MercadopagoApi } from './api';
 import { mercadopagoAuth } from './auth';
 import { mercadopagoSimulation } from './simulation';
 

@@ -45,7 +45,9 @@ export function paymentToEvent(paymentId: string, payment: MercadopagoPayment): 
     method: mercadopagoMethod(payment.payment_method_id, payment.payment_type_id),
     rawMethod: payment.payment_method_id,
     status: mercadopagoStatus(payment.status),
-    rawStatus: payment.status_detail ? `${payment.status}/${payment.status_detail}` : payment.status,
+    rawStatus: payment.status_detail
+      ? `${payment.status}/${payment.status_detail}`
+      : payment.status,
     amountCentavos: payment.transaction_amount,
     customer: {
       name: fullName(buyer.first_name, buyer.last_name),

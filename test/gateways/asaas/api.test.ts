@@ -72,19 +72,22 @@ test.each([
   ['a 5xx', { kind: 'answer', httpStatus: 502, body: 'bad gateway' } as const, 'http_error'],
   ['no answer within the timeout', { kind: 'delay', ms: 5_000 } as const, 'timeout'],
   ['a dropped connection', { kind: 'drop' } as const, 'unreachable'],
-])('%s on the customer lookup fails the enrichment; the next one succeeds', async (_n, fault, failure) => {
-  knownCharge('pay_4');
-  await enrichAsaasCharge(api, 'pay_4');
-  emulator.reset();
-  knownCharge('pay_4');
-  // The charge answers; the customer lookup meets the fault.
-  emulator.failNext({ kind: 'delay', ms: 0 });
-  emulator.failNext(fault);
-  await expect(enrichAsaasCharge(api, 'pay_4')).rejects.toMatchObject({ failure });
-  await expect(enrichAsaasCharge(api, 'pay_4')).resolves.toMatchObject({
-    customer: { phone: '21987654321' },
-  });
-});
+])(
+  '%s on the customer lookup fails the enrichment; the next one succeeds',
+  async (_n, fault, failure) => {
+    knownCharge('pay_4');
+    await enrichAsaasCharge(api, 'pay_4');
+    emulator.reset();
+    knownCharge('pay_4');
+    // The charge answers; the customer lookup meets the fault.
+    emulator.failNext({ kind: 'delay', ms: 0 });
+    emulator.failNext(fault);
+    await expect(enrichAsaasCharge(api, 'pay_4')).rejects.toMatchObject({ failure });
+    await expect(enrichAsaasCharge(api, 'pay_4')).resolves.toMatchObject({
+      customer: { phone: '21987654321' },
+    });
+  },
+);
 
 test('the status source re-reads the charge', async () => {
   knownCharge('pay_5', { status: 'CONFIRMED' });

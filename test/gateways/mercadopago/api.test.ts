@@ -34,7 +34,12 @@ test('a payment is read with the access token as a bearer token', async () => {
 });
 
 test.each([
-  ['a wrong access token', { accessToken: 'APP_USR-wrong' }, 'unauthorized', /MERCADOPAGO_ACCESS_TOKEN/],
+  [
+    'a wrong access token',
+    { accessToken: 'APP_USR-wrong' },
+    'unauthorized',
+    /MERCADOPAGO_ACCESS_TOKEN/,
+  ],
   ['an unknown payment', {}, 'not_found', /404/],
 ])('%s is a %s failure', async (_name, change, failure, message) => {
   await expect(fetchMercadopagoPayment({ ...api, ...change }, '1')).rejects.toMatchObject({
@@ -45,8 +50,16 @@ test.each([
 
 test.each([
   ['a 5xx', { kind: 'answer', httpStatus: 503, body: 'unavailable' } as const, 'http_error'],
-  ['a body that is not JSON', { kind: 'answer', httpStatus: 200, body: '<html>' } as const, 'bad_response'],
-  ['a JSON body that is not a payment', { kind: 'answer', httpStatus: 200, body: '{"a":1}' } as const, 'bad_response'],
+  [
+    'a body that is not JSON',
+    { kind: 'answer', httpStatus: 200, body: '<html>' } as const,
+    'bad_response',
+  ],
+  [
+    'a JSON body that is not a payment',
+    { kind: 'answer', httpStatus: 200, body: '{"a":1}' } as const,
+    'bad_response',
+  ],
   ['no answer within the timeout', { kind: 'delay', ms: 5_000 } as const, 'timeout'],
   ['a dropped connection', { kind: 'drop' } as const, 'unreachable'],
 ])('%s is a %s failure, then the next call succeeds', async (_name, fault, failure) => {
@@ -62,7 +75,10 @@ test('an id that would name another resource is never sent', async () => {
 });
 
 test('the status source reports the status in our words and Mercado Pago’s', async () => {
-  emulator.setPayment('8', mercadopagoPixPayment('8', { status: 'approved', status_detail: 'accredited' }));
+  emulator.setPayment(
+    '8',
+    mercadopagoPixPayment('8', { status: 'approved', status_detail: 'accredited' }),
+  );
   await expect(createMercadopagoStatusSource(api).currentStatus('8')).resolves.toEqual({
     status: 'paid',
     rawStatus: 'approved/accredited',

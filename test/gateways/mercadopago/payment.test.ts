@@ -80,7 +80,9 @@ describe('the phone comes split into area_code and number', () => {
   test('additional_info.payer.phone serves when payer has none; none at all is null', () => {
     const fromInfo = read({
       payer: { email: 'a@example.com' },
-      additional_info: { payer: { first_name: 'Ana', phone: { area_code: '11', number: '912345678' } } },
+      additional_info: {
+        payer: { first_name: 'Ana', phone: { area_code: '11', number: '912345678' } },
+      },
     });
     expect(fromInfo.customer).toEqual({
       name: 'Ana',

@@ -100,8 +100,8 @@ export interface Enrichment {
  * payment was (a `paid` there ends the sale for every later check), `normalized` keeps the
  * answer with its time, and `raw_body` what the gateway posted. Repeats write the same.
  */
-export async function recordEnrichment(db: Db, id: number, e: Enrichment): Promise<void> {
-  await db('webhook_events')
+export async function recordEnrichment(db: Queryable, id: number, e: Enrichment): Promise<void> {
+  await table(db, 'webhook_events')
     .where({ id })
     .update({
       ...eventColumns(e.event, e.phoneE164, e.phoneError),
@@ -307,11 +307,10 @@ export async function webhookCounts(
   db: Queryable,
   window: Required<TimeRange>,
 ): Promise<WebhookCount[]> {
-  const rows = await withinRange(table(db, 'webhook_events'), 'received_at', window)
+  type Counted = { gateway: string; payment_status: string; outcome: string | null; n: Count };
+  const rows: Counted[] = await withinRange(table(db, 'webhook_events'), 'received_at', window)
     .select('gateway', 'payment_status', 'outcome')
-    .count<{ gateway: string; payment_status: string; outcome: string | null; n: Count }[]>({
-      n: '*',
-    })
+    .count<Counted[]>({ n: '*' })
     .groupBy('gateway', 'payment_status', 'outcome');
   return rows.map((row) => ({
     gateway: row.gateway,

@@ -62,8 +62,9 @@ const SECURITY: Record<Security, Record<string, string[]>[] | undefined> = {
   // Only when WEBHOOK_SECRET is set; otherwise the webhooks are open.
   webhookToken: [{ webhookToken: [] }, { webhookTokenQuery: [] }, {}],
   twilioSignature: [{ twilioSignature: [] }],
-  mercadopagoSignature: [{ mercadopagoSignature: [] }],
-  asaasAccessToken: [{ asaasAccessToken: [] }],
+  // Required unless WEBHOOK_AUTH=off, which opens every webhook.
+  mercadopagoSignature: [{ mercadopagoSignature: [] }, {}],
+  asaasAccessToken: [{ asaasAccessToken: [] }, {}],
   none: [],
 };
 

@@ -249,7 +249,7 @@ describe('Asaas', () => {
     expect(sentTo(phone.e164)).toHaveLength(0);
   });
 
-  test('the customer lookup timing out, then answering, still gives one SMS', async () => {
+  test('the customer lookup failing (HTTP 500), then answering, still gives one SMS', async () => {
     const phone = newPhone();
     const id = newId();
     const charge = arrange(id, phone);

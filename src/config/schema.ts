@@ -241,8 +241,11 @@ export const envSchema = z.object({
       .default(100),
   ),
   /**
-   * Worker tuning (see README, "Scaling"). Defaults are the SDK's own: task slots bound what
-   * one worker process runs at once, pollers how many long-polls it keeps open per queue.
+   * Worker tuning (see README, "Scaling"). Task slots bound what one worker process runs at
+   * once, pollers how many long-polls it keeps open per queue. The defaults are the SDK's
+   * own; the burst of 500 SMS due at once measured with them (BENCHMARKS.md, "Issue 16's
+   * targets") went at the Temporal server's pace, not the slots'. Other values were not
+   * tried.
    */
   WORKER_WORKFLOW_TASK_SLOTS: wholeNumber(40, 1, 10_000),
   WORKER_ACTIVITY_TASK_SLOTS: wholeNumber(100, 1, 10_000),

@@ -125,7 +125,7 @@ describe('the recovery workflow under time skipping', () => {
     await recoveries.signal('tribopay', id, paid);
     expect((await result(id)).status).toBe('cancelled');
     const late = await recoveries.signal('tribopay', id, waiting());
-    expect(late).toEqual({
+    expect(late).toMatchObject({
       signalled: false,
       workflowId: recoveryWorkflowId('tribopay', id),
       reason: 'recovery_finished',

@@ -129,6 +129,8 @@ describe('the recovery workflow under time skipping', () => {
       signalled: false,
       workflowId: recoveryWorkflowId('tribopay', id),
       reason: 'recovery_finished',
+      // Completed by its own code: not closed by hand, so no closed_by_hand row is due.
+      execution: expect.objectContaining({ status: 'completed', closedByHand: false }),
     });
     await env.sleep(DELAY_MS * 2);
     expect(messagesTo()).toHaveLength(0);

@@ -113,7 +113,8 @@ async function sendStep(deps: ActivityDeps, input: SendSmsInput): Promise<SendSm
     return sentResult(accepted.sid, accepted.status, acceptedAt);
   } catch (err) {
     await noteOutcome(deps, row, err, log);
-    throw await failure(deps, row, err);
+    await recordFailure(deps, row, err);
+    throw activityFailure(err);
   }
 }
 
@@ -211,7 +212,8 @@ async function lookUpEarlierAttempt(deps: ActivityDeps, row: SmsRow) {
       deps.metrics?.smsOutcomeUnknown.inc({ event: 'found_later' });
     return found;
   } catch (err) {
-    throw await failure(deps, row, err);
+    await recordFailure(deps, row, err);
+    throw activityFailure(err);
   }
 }
 
@@ -277,28 +279,42 @@ async function noteOutcome(deps: ActivityDeps, row: SmsRow, err: unknown, log: L
   );
 }
 
-async function failure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<ApplicationFailure> {
+/**
+ * What a failed Twilio call leaves in the database: a refusal for good marks the row failed
+ * (and gives back its send slot; a 21610 suppresses the number); a transient failure or an
+ * unexpected error leaves the row for the next attempt.
+ */
+async function recordFailure(deps: ActivityDeps, row: SmsRow, err: unknown): Promise<void> {
   if (err instanceof TwilioNotConfiguredError) {
     await markFailed(deps.db, row.id, 'failed', { code: null, message: err.message });
+    return;
+  }
+  if (!(err instanceof SmsSendError) || err.kind !== 'permanent') return;
+  await releaseSendSlot(deps.db, row.workflowId, row.step);
+  // Twilio 21610: the recipient replied STOP; never message the number again.
+  if (err.code === 21610) await suppress(deps.db, row.toE164, 'twilio_21610', err.message);
+  await markFailed(deps.db, row.id, 'failed', { code: err.code, message: err.message });
+}
+
+/**
+ * The error the attempt fails with, typed for the retry policy: permanent Twilio errors and
+ * a missing configuration are non-retryable; anything unexpected is thrown as it is.
+ */
+function activityFailure(err: unknown): unknown {
+  if (err instanceof TwilioNotConfiguredError) {
     return ApplicationFailure.create({
       type: 'TwilioNotConfigured',
       message: err.message,
       nonRetryable: true,
     });
   }
-  if (!(err instanceof SmsSendError)) throw err;
+  if (!(err instanceof SmsSendError)) return err;
   const details = [{ code: err.code, httpStatus: err.httpStatus }];
-  if (err.kind === 'permanent') {
-    await releaseSendSlot(deps.db, row.workflowId, row.step);
-    // Twilio 21610: the recipient replied STOP; never message the number again.
-    if (err.code === 21610) await suppress(deps.db, row.toE164, 'twilio_21610', err.message);
-    await markFailed(deps.db, row.id, 'failed', { code: err.code, message: err.message });
-    return ApplicationFailure.create({
-      type: 'TwilioPermanentError',
-      message: err.message,
-      details,
-      nonRetryable: true,
-    });
-  }
-  return ApplicationFailure.create({ type: 'TwilioTransientError', message: err.message, details });
+  const permanent = err.kind === 'permanent';
+  return ApplicationFailure.create({
+    type: permanent ? 'TwilioPermanentError' : 'TwilioTransientError',
+    message: err.message,
+    details,
+    nonRetryable: permanent,
+  });
 }

@@ -216,8 +216,8 @@ class Recovery {
     await condition(() => this.latest !== null);
     // Only a thin webhook's recovery can be ignored: its gateway had no phone, or no answer.
     if (this.ignored && !this.terminal && !this.waiting)
-      return this.finish('skipped', { ...this.ignored });
-    if (this.terminal || !this.waiting) return this.finish('cancelled', this.endDetail());
+      return this.endWith('skipped', { ...this.ignored });
+    if (this.terminal || !this.waiting) return this.endWith('cancelled', this.unattributedReason());
 
     let dueMs = recoveryStart(this.waiting.createdAt, this.firstReceivedMs!);
     for (const [index, delayMs] of this.steps.entries()) {
@@ -228,10 +228,11 @@ class Recovery {
       await this.transition('waiting', { step, dueAt: this.state.dueAt });
       this.show({ kind: 'waiting', step, untilMs: dueMs });
       if ((await this.waitUntil(dueMs)) || (await this.holdForQuietHours(step)))
-        return this.ended();
+        return this.endOnPaymentStatus();
       const sent = await this.send(step);
       // A terminal status that arrived during the send decides now, whatever the send did.
-      if (this.sendStopped || (sent && this.stopsSend && this.terminal)) return this.ended();
+      if (this.sendStopped || (sent && this.stopsSend && this.terminal))
+        return this.endOnPaymentStatus();
       if (!sent) {
         // A first step that couldn't send has ended the recovery; a later one leaves the
         // earlier SMS to be attributed.
@@ -239,7 +240,7 @@ class Recovery {
         break;
       }
     }
-    return this.attribute();
+    return this.awaitPaymentThenAttribute();
   }
 
   /** Waits until `ms` (workflow time); true when a terminal status arrived first. */
@@ -293,7 +294,7 @@ class Recovery {
           at: new Date().toISOString(),
         };
         const ended = result.reason === 'payment_ended' || this.gatewayReportedEnd(result);
-        await this.stepEnded(ended ? 'cancelled' : 'skipped', {
+        await this.endStepUnsent(ended ? 'cancelled' : 'skipped', {
           step,
           reason: result.reason,
           ...(result.rawStatus
@@ -320,7 +321,7 @@ class Recovery {
       this.smsFailure = err;
       const failure = describeFailure(err);
       this.state.sms = { status: 'failed', step, ...failure, at: new Date().toISOString() };
-      await this.stepEnded('sms_failed', { step, ...failure });
+      await this.endStepUnsent('sms_failed', { step, ...failure });
       return false;
     }
   }
@@ -387,41 +388,45 @@ class Recovery {
    * A step that sent nothing: the recovery's status when no SMS went out before; after an
    * earlier step's SMS the recovery stays `sms_sent`, and the transition is only recorded.
    */
-  private async stepEnded(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
+  private async endStepUnsent(
+    status: RecoveryStatus,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
     if (this.lastSentMs === null) {
-      await this.finish(status, detail);
+      await this.endWith(status, detail);
       return;
     }
     await this.record(status, detail);
   }
 
-  /** The sale ended while a step waited: cancelled, or recovered if an SMS went out before. */
-  private async ended(): Promise<RecoveryState> {
-    if (this.lastSentMs === null) return this.finish('cancelled', this.endDetail());
-    return this.attributed();
+  /** A terminal status ended the sale during a step: cancelled before any SMS; after one, attribution decides. */
+  private async endOnPaymentStatus(): Promise<RecoveryState> {
+    if (this.lastSentMs === null) return this.endWith('cancelled', this.unattributedReason());
+    return this.decideAttribution();
   }
 
-  /** After the last SMS, a payment inside the attribution window counts as recovered. */
-  private async attribute(): Promise<RecoveryState> {
+  /** After the last SMS: waits out the attribution window for a terminal status, then decides. */
+  private async awaitPaymentThenAttribute(): Promise<RecoveryState> {
     await condition(() => this.terminal, this.input.attributionWindowMs);
-    return this.attributed();
+    return this.decideAttribution();
   }
 
-  private async attributed(): Promise<RecoveryState> {
+  /** Recovered (paid after the SMS), cancelled (paid before it) or not recovered; ends the recovery. */
+  private async decideAttribution(): Promise<RecoveryState> {
     if (this.latest?.status === 'paid' && !this.paidAfterSms()) {
-      return this.finish('cancelled', {
+      return this.endWith('cancelled', {
         reason: 'paid_before_sms',
         paymentStatus: 'paid',
         sid: this.state.sms?.sid ?? null,
       });
     }
     if (this.latest?.status === 'paid') {
-      return this.finish('recovered', {
+      return this.endWith('recovered', {
         amountCentavos: this.latest.amountCentavos ?? this.waiting?.amountCentavos ?? null,
         msFromSmsToPaid: Date.now() - this.lastSentMs!,
       });
     }
-    return this.finish('not_recovered', this.endDetail());
+    return this.endWith('not_recovered', this.unattributedReason());
   }
 
   /**
@@ -447,7 +452,7 @@ class Recovery {
    * Why a recovery ended without a payment to attribute. An SMS that went out is asked
    * about first: after it, the payment is still `waiting` and only the window ran out.
    */
-  private endDetail(): Record<string, unknown> {
+  private unattributedReason(): Record<string, unknown> {
     if (this.terminal) return { reason: 'payment_status', paymentStatus: this.latest!.status };
     if (this.lastSentMs !== null) {
       return { reason: 'attribution_window_elapsed', paymentStatus: this.latest?.status };
@@ -456,7 +461,8 @@ class Recovery {
     return { reason: 'not_waiting', paymentStatus: this.latest?.status };
   }
 
-  private async finish(
+  /** Records the recovery's final status, shows it in the Web UI and returns the final state. */
+  private async endWith(
     status: RecoveryStatus,
     detail: Record<string, unknown>,
   ): Promise<RecoveryState> {

@@ -2,7 +2,14 @@
  * The one normalised shape every gateway adapter produces. The workflow, the API,
  * the audit tables and the logs all speak in these terms.
  */
-export const GATEWAYS = ['tribopay', 'ghostpay', 'mercadopago', 'asaas'] as const;
+export const GATEWAYS = [
+  'tribopay',
+  'ghostpay',
+  'mercadopago',
+  'asaas',
+  'stripe',
+  'pagarme',
+] as const;
 export type Gateway = (typeof GATEWAYS)[number];
 
 /**

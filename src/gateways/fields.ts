@@ -117,6 +117,41 @@ export const timestamp = leaf((input) => ({ ok: true, value: toUtcIso(input) }))
 });
 
 /**
+ * A timestamp only when it names its offset (`Z`, `-03:00`): for a gateway whose zone-less
+ * times are not documented as Brazil time, a guess could move a recovery by hours.
+ */
+export const zonedTimestamp = leaf((input) => ({
+  ok: true,
+  value:
+    typeof input === 'string' && /(Z|[+-]\d{2}:?\d{2})\s*$/i.test(input.trim())
+      ? toUtcIso(input)
+      : null,
+})).meta({
+  description:
+    'Read when it is a date-time with an offset; anything else is kept in the raw body only',
+});
+
+/**
+ * Unix seconds (Stripe's `created`) as an ISO-8601 UTC string; like `timestamp`, anything
+ * else becomes null rather than a rejected delivery.
+ */
+export const unixSeconds = leaf((input) => ({
+  ok: true,
+  value:
+    typeof input === 'number' && Number.isSafeInteger(input) && input >= 0 && input < 1e11
+      ? new Date(input * 1000).toISOString()
+      : null,
+})).meta({
+  description: 'Unix seconds; read when it is a whole number, else kept in the raw body only',
+});
+
+/** A list of words (Stripe's `payment_method_types`); anything else reads as absent. */
+export const wordList = leaf((input) => ({
+  ok: true,
+  value: Array.isArray(input) && input.every((item) => typeof item === 'string') ? input : null,
+})).meta({ description: 'A list of strings; anything else is kept in the raw body only' });
+
+/**
  * A nested object that may be absent or null. An empty JSON array is read as absent too:
  * PHP's json_encode writes an empty array as `[]` even where an object is meant.
  */
@@ -130,7 +165,7 @@ export function nested<S extends z.core.$ZodLooseShape>(shape: S) {
     .meta({ anyOf: [inputJsonSchema(object), NULL, { type: 'array', maxItems: 0 }] });
 }
 
-function inputJsonSchema(schema: z.ZodType): Record<string, unknown> {
+export function inputJsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',

@@ -17,8 +17,12 @@ export interface WebhookRequest {
   receivedAt: Date;
 }
 
-/** A refusal's reason is answered with the 401 and logged; it never repeats a secret. */
-export type AuthVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * A refusal's reason is answered with the 401 and logged; it never repeats a secret.
+ * `unavailable`: the delivery could not be checked now (the gateway's keys are out of
+ * reach), answered 503 so the gateway delivers it again.
+ */
+export type AuthVerdict = { ok: true } | { ok: false; reason: string; unavailable?: boolean };
 
 export interface WebhookVerifier {
   verify(request: WebhookRequest): Promise<AuthVerdict>;

@@ -5,6 +5,8 @@ import type { GatewayModule } from './gateway';
 import { asaas } from './asaas';
 import { ghostpay } from './ghostpay';
 import { mercadopago } from './mercadopago';
+import { pagarme } from './pagarme';
+import { stripe } from './stripe';
 import { tribopay } from './tribopay';
 
 export type { GatewayAdapter } from './adapter';
@@ -21,6 +23,8 @@ export const GATEWAY_MODULES: Readonly<Record<Gateway, GatewayModule>> = {
   ghostpay,
   mercadopago,
   asaas,
+  stripe,
+  pagarme,
 };
 
 export const adapters = Object.fromEntries(

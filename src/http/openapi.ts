@@ -11,6 +11,8 @@ export type Security =
   | 'twilioSignature'
   | 'mercadopagoSignature'
   | 'asaasAccessToken'
+  | 'stripeSignature'
+  | 'pagarmeSignature'
   | 'none';
 
 export interface ResponseDoc {
@@ -65,6 +67,8 @@ const SECURITY: Record<Security, Record<string, string[]>[] | undefined> = {
   // Required unless WEBHOOK_AUTH=off, which opens every webhook.
   mercadopagoSignature: [{ mercadopagoSignature: [] }, {}],
   asaasAccessToken: [{ asaasAccessToken: [] }, {}],
+  stripeSignature: [{ stripeSignature: [] }, {}],
+  pagarmeSignature: [{ pagarmeSignature: [] }, {}],
   none: [],
 };
 
@@ -100,6 +104,20 @@ const SECURITY_SCHEMES = {
     in: 'header',
     name: 'asaas-access-token',
     description: 'ASAAS_WEBHOOK_TOKEN, the token set on the Asaas webhook',
+  },
+  stripeSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Stripe-Signature',
+    description:
+      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed with STRIPE_WEBHOOK_SECRET; t within 300 s',
+  },
+  pagarmeSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Webhook-Asymmetric-Signature',
+    description:
+      '`alg=RS256; kid=<key id>; signature=<base64url RSA-SHA256 of the raw body>`, verified with the key kid from PAGARME_WEBHOOK_JWKS_URL',
   },
 };
 

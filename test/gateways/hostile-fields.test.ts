@@ -23,6 +23,17 @@ const bodies = {
     event: 'PAYMENT_UPDATED',
     payment: { id: 'pay_1', status, billingType: method },
   }),
+  stripe: (status: string, method: string) => ({
+    id: 'evt_1',
+    type: 'payment_intent.updated',
+    data: {
+      object: { object: 'payment_intent', id: 'pi_1', status, payment_method_types: [method] },
+    },
+  }),
+  pagarme: (status: string, method: string) => ({
+    type: 'charge.updated',
+    data: { id: 'ch_1', status, payment_method: method, order: { id: 'or_1' } },
+  }),
 } satisfies Partial<Record<Gateway, (status: string, method: string) => unknown>>;
 const WORDED = Object.keys(bodies) as (keyof typeof bodies)[];
 

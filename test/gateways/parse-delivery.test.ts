@@ -1,7 +1,6 @@
 import { GATEWAYS, type Gateway, type PaymentEvent } from '../../src/domain/payment-event';
 import { adapters, parseDelivery } from '../../src/gateways';
 
-/** The smallest body each gateway sends, with the status and method under test. */
 /** The gateways that share one vocabulary (src/gateways/vocabulary.ts); the others have their own tables. */
 const bodies = {
   tribopay: (status, method) => ({ status, method, transaction: { id: 'tx-1', amount: 4990 } }),
@@ -95,6 +94,8 @@ describe('the gateway registry', () => {
       ghostpay: 'GhostPay',
       mercadopago: 'Mercado Pago',
       asaas: 'Asaas',
+      stripe: 'Stripe',
+      pagarme: 'Pagar.me',
     });
     for (const gateway of GATEWAYS) expect(adapters[gateway].gateway).toBe(gateway);
   });

@@ -5,6 +5,7 @@ import type Koa from 'koa';
 import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { createApp } from '../../src/http/app';
+import type { WebhookRouteDeps } from '../../src/http/routes/webhooks';
 import {
   createOutboxRelay,
   type OutboxRelay,
@@ -44,7 +45,7 @@ export type IntakeKoa = Koa & { relay: OutboxRelay };
 
 /**
  * The intake app with real parts: the given database, and an outbox relay (its sweeper
- * running) with a recovery client on `temporal`. Without a secret it runs as
+ * running) with a recovery client on `temporal`. Without any secret it runs as
  * WEBHOOK_AUTH=off says, explicitly: these suites are about what the intake does with a
  * delivery; authentication has its own (webhook-requests, hostile-input).
  */
@@ -53,6 +54,8 @@ export function intakeApp(deps: {
   temporal: Client;
   webhookSecret?: string;
   relay?: Partial<OutboxRelaySettings>;
+  /** The signing gateways' settings (their secrets); WEBHOOK_AUTH stays on with them. */
+  gateways?: WebhookRouteDeps['gateways'];
 }): IntakeKoa {
   const logger = pino({ level: 'silent' });
   const recoveries = createRecoveryClient(deps.temporal, {
@@ -66,7 +69,8 @@ export function intakeApp(deps: {
     db: deps.db,
     logger,
     webhookSecret: deps.webhookSecret,
-    webhookAuthOff: deps.webhookSecret === undefined,
+    gateways: deps.gateways,
+    webhookAuthOff: deps.webhookSecret === undefined && deps.gateways === undefined,
     health: async () => ({
       ok: true,
       database: { ok: true },

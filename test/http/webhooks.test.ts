@@ -255,7 +255,7 @@ describe('repeated and later deliveries for one payment', () => {
     const body = JSON.stringify(ghostpay(id));
 
     const replies = await Promise.all(
-      Array.from({ length: 20 }, () => server.post(PATHS.ghostpay, body)),
+      Array.from({ length: 20 }, () => server.post('/api/webhooks/ghostpay/', body)),
     );
 
     for (const reply of replies) {

@@ -15,9 +15,12 @@ import { gatewayStatus, knownStatuses } from '../simulated-statuses';
 
 const help = `Usage: pix-recovery simulate-webhook --gateway <gateway> --status <status> [options]
 
-Posts a webhook shaped like the gateway's own (TriboPay postback, GhostPay body) to a
-running API, authenticated as that gateway does it with the same settings the API reads
-(X-Webhook-Token when WEBHOOK_SECRET is set), and prints the answer.
+Posts a webhook shaped like the gateway's own (TriboPay postback, GhostPay body, Stripe
+Checkout Session event, Pagar.me charge event, ...) to a running API, authenticated as
+that gateway does it with the same settings the API reads, and prints the answer:
+TriboPay and GhostPay present WEBHOOK_SECRET in X-Webhook-Token (when set), Stripe is
+signed with STRIPE_WEBHOOK_SECRET. Only Pagar.me holds its signing key, so Pagar.me is
+simulated only against an API running with WEBHOOK_AUTH=off.
 A Mercado Pago notification carries the payment id only, and an Asaas charge no phone:
 their recovery reads the rest from MERCADOPAGO_API_URL or ASAAS_API_URL, as it would for
 a real delivery (--phone and --name are not sent to them).
@@ -91,12 +94,14 @@ export const simulateWebhook: Command = {
     });
     const rawBody = JSON.stringify(body);
     const signed = await simulation.sign(rawBody, config, at);
-    if ('unavailable' in signed) {
+    // With WEBHOOK_AUTH=off the API checks nothing, so an unsigned webhook is as good.
+    if ('unavailable' in signed && config.webhookAuth) {
       throw new CliError(
-        `simulate-webhook: cannot sign a ${input.gateway} delivery: ${signed.unavailable}`,
+        `simulate-webhook: cannot sign a ${input.gateway} webhook: ${signed.unavailable}`,
       );
     }
-    const query = new URLSearchParams(signed.query ?? {}).toString();
+    const authHeaders = 'headers' in signed ? signed.headers : {};
+    const query = new URLSearchParams(('query' in signed && signed.query) || {}).toString();
     const url = apiUrl(
       input.url ?? `http://127.0.0.1:${config.port}`,
       `/api/webhooks/${input.gateway}/${query ? `?${query}` : ''}`,
@@ -105,7 +110,7 @@ export const simulateWebhook: Command = {
     ctx.out(`POST ${url}`);
     const answer = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signed.headers },
+      headers: { 'content-type': 'application/json', ...authHeaders },
       body: rawBody,
     });
     ctx.out(`HTTP ${answer.status} ${answer.statusText}`);

@@ -83,7 +83,7 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   return router;
 }
 
-/** 401 with the gateway's reason; nothing of the delivery is stored. */
+/** 401 with the gateway's reason (503 when it can't be checked now); nothing is stored. */
 async function authenticate(ctx: Koa.Context, verifier: WebhookVerifier, rawBody: Buffer) {
   const request: WebhookRequest = {
     rawBody,
@@ -92,7 +92,10 @@ async function authenticate(ctx: Koa.Context, verifier: WebhookVerifier, rawBody
     receivedAt: new Date(),
   };
   const verdict = await verifier.verify(request);
-  if (!verdict.ok) throw new HttpError(401, verdict.reason);
+  if (verdict.ok) return;
+  if (verdict.unavailable)
+    throw new HttpError(503, verdict.reason, undefined, { 'Retry-After': '30' });
+  throw new HttpError(401, verdict.reason);
 }
 
 function readDelivery(

@@ -24,6 +24,11 @@ let source: PaymentStatusSource;
 
 beforeAll(async () => {
   emulator = await startTribopayEmulator();
+  // The process's first fetch loads its HTTP client, which can take longer than TIMEOUT_MS
+  // while other suites start beside this one; the tests are about the answers.
+  await sourceFor(emulator.url, emulator.token, '10s')
+    .currentStatus('warm-up')
+    .catch(() => undefined);
 });
 afterAll(() => emulator?.close());
 beforeEach(() => {

@@ -1,0 +1,75 @@
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { rsaSigningKey } from './signature';
+
+/** How long fetched keys are trusted before they are fetched again. */
+export const JWKS_CACHE_MS = 60 * 60_000;
+/** An unknown `kid` refetches (a key rotation), but at most this often. */
+export const JWKS_REFETCH_MIN_MS = 60_000;
+/** A webhook waits at most this long for the keys; Pagar.me resends what we could not check. */
+export const JWKS_TIMEOUT_MS = 5_000;
+
+export class JwksUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JwksUnavailableError';
+  }
+}
+
+/**
+ * Pagar.me's published signing keys, fetched from PAGARME_WEBHOOK_JWKS_URL and cached: one
+ * fetch serves every webhook for an hour, and a `kid` we don't know yet refetches, no
+ * more than once a minute, so a forged `kid` can't make us hammer the URL.
+ */
+export function createJwksCache(url: string, now: () => number = Date.now) {
+  let keys = new Map<string, KeyObject>();
+  let fetchedAt = -Infinity;
+  let inFlight: Promise<void> | null = null;
+
+  async function refresh(): Promise<void> {
+    inFlight ??= fetchKeys(url)
+      .then((fresh) => {
+        keys = fresh;
+        fetchedAt = now();
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  }
+
+  return {
+    /** The key `kid`, or null when the published set has no such key. */
+    async key(kid: string): Promise<KeyObject | null> {
+      const age = now() - fetchedAt;
+      if (age > JWKS_CACHE_MS || (!keys.has(kid) && age > JWKS_REFETCH_MIN_MS)) await refresh();
+      return keys.get(kid) ?? null;
+    },
+  };
+}
+
+async function fetchKeys(url: string): Promise<Map<string, KeyObject>> {
+  let body: unknown;
+  try {
+    const res = await fetch(url, {
+      headers: { Accept: 'application/json' },
+      signal: AbortSignal.timeout(JWKS_TIMEOUT_MS),
+      redirect: 'error',
+    });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new JwksUnavailableError(`Pagar.me's keys answered HTTP ${res.status}`);
+    }
+    body = await res.json();
+  } catch (err) {
+    if (err instanceof JwksUnavailableError) throw err;
+    throw new JwksUnavailableError(`Pagar.me's keys could not be fetched: ${(err as Error).name}`);
+  }
+  const entries = (body as { keys?: unknown })?.keys;
+  if (!Array.isArray(entries)) throw new JwksUnavailableError("Pagar.me's keys are not a JWKS");
+  const keys = new Map<string, KeyObject>();
+  for (const jwk of entries as JsonWebKey[]) {
+    const key = typeof jwk?.kid === 'string' ? rsaSigningKey(jwk) : null;
+    if (key) keys.set(jwk.kid as string, key);
+  }
+  return keys;
+}

@@ -1,0 +1,127 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { pagarmeAuth } from '../../../src/gateways/pagarme/auth';
+import { startPagarmeEmulator, type PagarmeEmulator } from '../../../src/gateways/pagarme/emulator';
+import { NO_GATEWAY_SETTINGS } from '../../../src/gateways/settings';
+import type { WebhookRequest, WebhookVerifier } from '../../../src/gateways/gateway';
+
+const BODY = Buffer.from('{"id":"hook_1","type":"charge.paid","data":{}}');
+
+let emulator: PagarmeEmulator;
+
+beforeAll(async () => {
+  emulator = await startPagarmeEmulator();
+});
+afterAll(() => emulator?.close());
+
+function verifier(jwksUrl = emulator.jwksUrl): WebhookVerifier {
+  const made = pagarmeAuth.verifier({ ...NO_GATEWAY_SETTINGS, pagarme: { jwksUrl } });
+  if ('disabled' in made) throw new Error(made.disabled);
+  return made;
+}
+
+function request(header: string, rawBody = BODY): WebhookRequest {
+  return {
+    rawBody,
+    header: (name) => (name.toLowerCase() === 'x-webhook-asymmetric-signature' ? header : ''),
+    query: () => undefined,
+    receivedAt: new Date(),
+  };
+}
+
+describe('X-Webhook-Asymmetric-Signature', () => {
+  test('signed by the key the JWKS publishes under its kid is accepted', async () => {
+    await expect(verifier().verify(request(emulator.signatureHeader(BODY)))).resolves.toEqual({
+      ok: true,
+    });
+  });
+
+  test.each<[string, () => string, RegExp]>([
+    ['no header', () => '', /missing X-Webhook-Asymmetric-Signature/],
+    [
+      'an algorithm other than RS256',
+      () => emulator.signatureHeader(BODY).replace('alg=RS256', 'alg=HS256'),
+      /alg=RS256/,
+    ],
+    [
+      'a kid the JWKS does not publish',
+      () => emulator.signatureHeader(BODY).replace(/kid=[^;]+/, 'kid=someone-elses'),
+      /kid is not one of Pagar.me's keys/,
+    ],
+    [
+      'a body altered after signing',
+      () => emulator.signatureHeader(Buffer.from(`${BODY.toString()} `)),
+      /does not verify/,
+    ],
+    [
+      'a signature by another key under the published kid',
+      () => {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const forged = sign('sha256', BODY, privateKey).toString('base64url');
+        return `alg=RS256; kid=${emulator.kid}; signature=${forged}`;
+      },
+      /does not verify/,
+    ],
+    ['no signature', () => `alg=RS256; kid=${emulator.kid}`, /needs a kid and a base64url/],
+  ])('with %s is refused with its reason', async (_what, header, reason) => {
+    const verdict = await verifier().verify(request(header()));
+
+    expect(verdict.ok).toBe(false);
+    expect(!verdict.ok && verdict.reason).toMatch(reason);
+  });
+});
+
+describe("Pagar.me's keys", () => {
+  test('are fetched once and cached for every delivery after', async () => {
+    const check = verifier();
+    const before = emulator.jwksRequests();
+
+    for (let i = 0; i < 5; i += 1)
+      await expect(check.verify(request(emulator.signatureHeader(BODY)))).resolves.toEqual({
+        ok: true,
+      });
+
+    expect(emulator.jwksRequests() - before).toBe(1);
+  });
+
+  test('an unknown kid is looked for again, at most once a minute, so a rotation is picked up', async () => {
+    const check = verifier();
+    await check.verify(request(emulator.signatureHeader(BODY)));
+    const before = emulator.jwksRequests();
+    // Within the minute, a forged kid costs no fetch.
+    const forged = emulator.signatureHeader(BODY).replace(/kid=[^;]+/, 'kid=forged');
+    await expect(check.verify(request(forged))).resolves.toMatchObject({ ok: false });
+    expect(emulator.jwksRequests()).toBe(before);
+
+    // A fresh verifier (a minute later, as far as its cache is concerned) sees the new key.
+    emulator.rotateKey();
+    await expect(verifier().verify(request(emulator.signatureHeader(BODY)))).resolves.toEqual({
+      ok: true,
+    });
+  });
+
+  test('out of reach make the delivery unverifiable now (503), not forged (401)', async () => {
+    emulator.failNext({ kind: 'answer', httpStatus: 500 });
+
+    const verdict = await verifier().verify(request(emulator.signatureHeader(BODY)));
+
+    expect(verdict).toEqual({
+      ok: false,
+      reason: "Pagar.me's keys answered HTTP 500",
+      unavailable: true,
+    });
+  });
+
+  test('at an address nothing listens on make it unverifiable now too', async () => {
+    const verdict = await verifier('http://127.0.0.1:9/.well-known/jwks.json').verify(
+      request(emulator.signatureHeader(BODY)),
+    );
+
+    expect(verdict).toMatchObject({ ok: false, unavailable: true });
+  });
+});
+
+test('without PAGARME_WEBHOOK_JWKS_URL the gateway is disabled, naming the setting', () => {
+  expect(pagarmeAuth.verifier(NO_GATEWAY_SETTINGS)).toEqual({
+    disabled: 'set PAGARME_WEBHOOK_JWKS_URL',
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * The signing gateways' checks at the HTTP edge: each verifies the bytes exactly as they
+ * arrived, with its own setting, and a refusal stores nothing.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/pagarme/emulator';
+import { pagarmeChargeEvent } from '../../src/gateways/pagarme/fixtures';
+import { stripeCheckoutSessionEvent } from '../../src/gateways/stripe/fixtures';
+import { stripeSignatureHeader } from '../../src/gateways/stripe/signature';
+import { pgTestDb, type TestDb } from '../helpers/db';
+import { intakeApp, serve, type TestServer } from '../helpers/http';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import { newPaymentId } from './webhook-payloads';
+
+const STRIPE_SECRET = 'whsec_current_0123456789abcdef';
+const STRIPE_OLD_SECRET = 'whsec_previous_0123456789abcdef';
+const SHARED_SECRET = 'shared-webhook-secret';
+
+let env: TestWorkflowEnvironment;
+let testDb: TestDb;
+let signed: TestServer;
+let unconfigured: TestServer;
+let authOff: TestServer;
+let pagarme: PagarmeEmulator;
+
+beforeAll(async () => {
+  [env, testDb, pagarme] = await Promise.all([
+    createTimeSkippingEnv(),
+    pgTestDb(),
+    startPagarmeEmulator(),
+  ]);
+  const deps = { db: testDb.db, temporal: env.client };
+  [signed, unconfigured, authOff] = await Promise.all([
+    serve(
+      intakeApp({
+        ...deps,
+        webhookSecret: SHARED_SECRET,
+        gateways: {
+          stripe: { webhookSecrets: [STRIPE_SECRET, STRIPE_OLD_SECRET] },
+          pagarme: { jwksUrl: pagarme.jwksUrl },
+        },
+      }),
+    ),
+    serve(intakeApp({ ...deps, webhookSecret: SHARED_SECRET })),
+    serve(intakeApp(deps)),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([signed?.close(), unconfigured?.close(), authOff?.close()]);
+  await Promise.all([env?.teardown(), testDb?.drop(), pagarme?.close()]);
+});
+
+function rowsFor(paymentId: string, gateway = 'stripe') {
+  return testDb.db('webhook_events').where({ gateway, payment_id: paymentId });
+}
+
+/** A waiting Checkout Session event as Stripe sends it: bytes, and their signature. */
+function stripeWaiting(secret = STRIPE_SECRET, at = new Date()) {
+  const id = newPaymentId('cs');
+  // Pretty-printed on purpose: the signature covers these bytes, not a re-serialisation.
+  const raw = Buffer.from(JSON.stringify(stripeCheckoutSessionEvent(id), null, 2));
+  return { paymentId: `pi_${id}`, raw, signature: stripeSignatureHeader(raw, secret, at) };
+}
+
+describe('a Stripe delivery', () => {
+  test('signed with the configured secret over its exact bytes is recorded', async () => {
+    const { paymentId, raw, signature } = stripeWaiting();
+
+    const reply = await signed.post('/api/webhooks/stripe/', raw, {
+      headers: { 'Stripe-Signature': signature },
+    });
+
+    expect(reply.status).toBe(202);
+    expect(reply.json.outcome).toBe('scheduled');
+    expect(await rowsFor(paymentId)).toHaveLength(1);
+  });
+
+  test('signed with the secret being rotated out is recorded too', async () => {
+    const { paymentId, raw, signature } = stripeWaiting(STRIPE_OLD_SECRET);
+
+    const reply = await signed.post('/api/webhooks/stripe', raw, {
+      headers: { 'Stripe-Signature': signature },
+    });
+
+    expect(reply.status).toBe(202);
+    expect(await rowsFor(paymentId)).toHaveLength(1);
+  });
+
+  test.each<[string, (d: ReturnType<typeof stripeWaiting>) => [Buffer, string | undefined]]>([
+    [
+      'a wrong secret',
+      ({ raw }) => [raw, stripeSignatureHeader(raw, 'whsec_not_ours_0123456789', new Date())],
+    ],
+    [
+      'a stale timestamp',
+      ({ raw }) => [
+        raw,
+        stripeSignatureHeader(raw, STRIPE_SECRET, new Date(Date.now() - 10 * 60_000)),
+      ],
+    ],
+    [
+      'an altered body',
+      ({ raw, signature }) => [Buffer.from(raw.toString().replace('4990', '1')), signature],
+    ],
+    ['no Stripe-Signature, only the shared X-Webhook-Token', ({ raw }) => [raw, undefined]],
+  ])('with %s is refused (401) and nothing is stored', async (_what, make) => {
+    const delivery = stripeWaiting();
+    const [raw, signature] = make(delivery);
+    const headers: Record<string, string> = { 'X-Webhook-Token': SHARED_SECRET };
+    if (signature) headers['Stripe-Signature'] = signature;
+
+    const reply = await signed.post('/api/webhooks/stripe/', raw, { headers });
+
+    expect(reply.status).toBe(401);
+    expect(await rowsFor(delivery.paymentId)).toHaveLength(0);
+  });
+
+  test('while STRIPE_WEBHOOK_SECRET is unset is refused, naming the setting, even when signed', async () => {
+    const { paymentId, raw, signature } = stripeWaiting();
+
+    const reply = await unconfigured.post('/api/webhooks/stripe/', raw, {
+      headers: { 'Stripe-Signature': signature, 'X-Webhook-Token': SHARED_SECRET },
+    });
+
+    expect(reply.status).toBe(401);
+    expect(reply.json.error.message).toMatch(
+      /Stripe webhooks are disabled: set STRIPE_WEBHOOK_SECRET/,
+    );
+    expect(await rowsFor(paymentId)).toHaveLength(0);
+  });
+
+  test('with WEBHOOK_AUTH=off is recorded unsigned', async () => {
+    const { paymentId, raw } = stripeWaiting();
+
+    const reply = await authOff.post('/api/webhooks/stripe/', raw);
+
+    expect(reply.status).toBe(202);
+    expect(await rowsFor(paymentId)).toHaveLength(1);
+  });
+});
+
+describe('a Pagar.me delivery', () => {
+  /** A pending PIX charge event as Pagar.me sends it: bytes, and their signature. */
+  function pagarmeWaiting() {
+    const orderId = newPaymentId('or');
+    const raw = Buffer.from(JSON.stringify(pagarmeChargeEvent(orderId), null, 2));
+    return { orderId, raw, signature: pagarme.signatureHeader(raw) };
+  }
+
+  test('signed with a key its JWKS publishes, over its exact bytes, is recorded', async () => {
+    const { orderId, raw, signature } = pagarmeWaiting();
+
+    const reply = await signed.post('/api/webhooks/pagarme/', raw, {
+      headers: { 'X-Webhook-Asymmetric-Signature': signature },
+    });
+
+    expect(reply.status).toBe(202);
+    expect(reply.json.outcome).toBe('scheduled');
+    expect(await rowsFor(orderId, 'pagarme')).toHaveLength(1);
+  });
+
+  test.each<[string, (d: ReturnType<typeof pagarmeWaiting>) => [Buffer, string | undefined]]>([
+    ['no signature', ({ raw }) => [raw, undefined]],
+    [
+      'an altered body',
+      ({ raw, signature }) => [Buffer.from(raw.toString().replace('4990', '1')), signature],
+    ],
+    [
+      'an unknown key id',
+      ({ raw, signature }) => [raw, signature.replace(/kid=[^;]+/, 'kid=not-pagarmes')],
+    ],
+  ])('with %s is refused (401) and nothing is stored', async (_what, make) => {
+    const delivery = pagarmeWaiting();
+    const [raw, signature] = make(delivery);
+    const headers: Record<string, string> = { 'X-Webhook-Token': SHARED_SECRET };
+    if (signature) headers['X-Webhook-Asymmetric-Signature'] = signature;
+
+    const reply = await signed.post('/api/webhooks/pagarme/', raw, { headers });
+
+    expect(reply.status).toBe(401);
+    expect(await rowsFor(delivery.orderId, 'pagarme')).toHaveLength(0);
+  });
+
+  test('when its keys cannot be fetched is answered 503 (Pagar.me resends it), nothing stored', async () => {
+    // A new app: its key cache is empty, so this delivery needs the JWKS.
+    const fresh = await serve(
+      intakeApp({
+        db: testDb.db,
+        temporal: env.client,
+        webhookSecret: SHARED_SECRET,
+        gateways: { pagarme: { jwksUrl: pagarme.jwksUrl } },
+      }),
+    );
+    pagarme.failNext({ kind: 'answer', httpStatus: 502 });
+    const { orderId, raw, signature } = pagarmeWaiting();
+    try {
+      const reply = await fresh.post('/api/webhooks/pagarme/', raw, {
+        headers: { 'X-Webhook-Asymmetric-Signature': signature },
+      });
+
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('retry-after')).toBe('30');
+      expect(await rowsFor(orderId, 'pagarme')).toHaveLength(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+test("a shared-token gateway is not opened by another gateway's secret", async () => {
+  const reply = await signed.post(
+    '/api/webhooks/ghostpay/',
+    { paymentId: 'gp-x', status: 'PENDING' },
+    {
+      headers: { 'Stripe-Signature': 't=1,v1=00' },
+    },
+  );
+
+  expect(reply.status).toBe(401);
+  expect(reply.json.error.message).toBe('missing or wrong webhook token');
+});

@@ -85,7 +85,11 @@ const orderData = z
     amount: centavos,
     customer,
     charges: z
-      .array(z.looseObject({ ...charge, customer: z.unknown().optional() }))
+      .array(
+        z
+          .looseObject({ ...charge, customer: z.unknown().optional() })
+          .meta({ required: ['id', 'status'] }),
+      )
       .nullish()
       .meta({ description: 'The charges; a PIX order has one' }),
     created_at: zonedTimestamp,

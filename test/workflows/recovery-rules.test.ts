@@ -149,10 +149,11 @@ describe('quiet hours', () => {
     const { id, phone } = fresh();
     const now = await env.currentTimeMs();
     const due = nextSaoPaulo2330(now);
+    // Created at `now`, so the due time is exactly `due` however long the signal takes to land.
     await recoveries({ delayMs: due - now, quietHours: SAO_PAULO }).signal(
       'ghostpay',
       id,
-      waiting(phone),
+      waiting(phone, { createdAt: new Date(now).toISOString() }),
     );
     const final = await result(id);
     expect(final.sms?.status).toBe('sent');
@@ -185,7 +186,7 @@ describe('quiet hours', () => {
     await recoveries({ delayMs: due - now, quietHours: newYork }).signal(
       'ghostpay',
       id,
-      waiting(phone),
+      waiting(phone, { createdAt: new Date(now).toISOString() }),
     );
     await result(id);
     const times = await transitionTimes(id);

@@ -5,67 +5,38 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import pino from 'pino';
 import { toolPath } from '../../src/embedded/project';
-import { loadConfig } from '../../src/config';
-import { startApi, type RunningApi } from '../../src/runtime/api';
+import type { RunningApi } from '../../src/runtime/api';
 import { paymentViewSchema, statsSchema } from '../../src/monitoring/shapes';
-import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import type { TwilioEmulator } from '../../src/twilio-emulator';
 import type { RecoveryState } from '../../workflows/definitions';
 import { runCli } from '../cli/run-cli';
 import { ghostpay } from '../http/webhook-payloads';
-import { pgTestDb, type TestDb, untilEventOutcome } from '../helpers/db';
-import { freePort } from '../helpers/ports';
-import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
-import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
+import { type TestDb, untilEventOutcome } from '../helpers/db';
+import { eventually, stopProcess, type Spawned } from '../helpers/processes';
+import { startE2eStack, type E2eStack } from '../helpers/e2e-stack';
 
 const execFileAsync = promisify(execFile);
 const DELAY_MS = 3_000;
 const API_TOKEN = 'e2e-monitoring-token-0123456789';
 const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
-let server: Awaited<ReturnType<typeof startTestDevServer>>;
+let server: E2eStack['server'];
 let testDb: TestDb;
 let emulator: TwilioEmulator;
 let api: RunningApi;
 let worker: Spawned;
-let env: Record<string, string>;
 let phoneSeq = 0;
-
-function startWorkerProcess(): Promise<Spawned> {
-  const spawned = spawnEntrypoint('worker', env);
-  return spawned.waitFor(/worker polling/).then(() => spawned);
-}
+let startWorkerProcess: () => Promise<Spawned>;
 
 beforeAll(async () => {
-  let port: number;
-  [server, testDb, emulator, port] = await Promise.all([
-    startTestDevServer(),
-    pgTestDb(),
-    startTwilioEmulator({ port: 0, statusCallbacks: true }),
-    freePort(),
-  ]);
-  env = {
-    DATABASE_URL: testDb.url,
-    TEMPORAL_ADDRESS: server.address,
+  const stack = await startE2eStack({
     TEMPORAL_TASK_QUEUE: 'e2e-recovery',
     RECOVERY_DELAY: String(DELAY_MS),
     ATTRIBUTION_WINDOW: '5s',
-    QUIET_HOURS: 'off', // these tests run at any hour; quiet hours have their own tests
-    TWILIO_ACCOUNT_SID: emulator.accountSid,
-    TWILIO_AUTH_TOKEN: emulator.authToken,
-    TWILIO_PHONE_NUMBER: '+15005550006',
-    TWILIO_API_URL: emulator.url,
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
     API_TOKEN,
-    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     WEBHOOK_SECRET,
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  };
-  // Listens where HOST says, as start:api does.
-  api = await startApi(loadConfig(env), testDb.db, pino({ level: 'silent' }));
-  worker = await startWorkerProcess();
+  });
+  ({ server, testDb, emulator, api, worker, startWorkerProcess } = stack);
 }, 90_000);
 
 afterAll(async () => {

@@ -108,7 +108,7 @@ async function sendStep(deps: ActivityDeps, input: SendSmsInput): Promise<SendSm
     );
     const acceptedAt = new Date();
     observeTimerLag(deps.metrics, input.dueAt);
-    await markAccepted(db, row.id, accepted.sid, accepted.status);
+    await markAccepted(db, row.id, accepted.sid, accepted.status, acceptedAt);
     log.info({ sid: accepted.sid }, 'recovery SMS accepted by Twilio');
     return sentResult(accepted.sid, accepted.status, acceptedAt);
   } catch (err) {

@@ -91,12 +91,14 @@ export async function markAccepted(
   id: number,
   sid: string,
   twilioStatus: string,
+  /** When Twilio accepted it: the caller's instant, so a retry reports the same one. */
+  acceptedAt: Date = new Date(),
 ): Promise<void> {
   await table(db, 'sms_messages').where({ id }).update({
     twilio_sid: sid,
     status: twilioStatus,
     outcome_unknown_since: null, // the message's fate is known: it exists
-    sent_at: new Date(),
+    sent_at: acceptedAt,
     updated_at: new Date(),
   });
 }

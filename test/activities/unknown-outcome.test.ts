@@ -16,6 +16,7 @@ import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emula
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { SENDER_NUMBER, silentLogger } from '../helpers/recovery-worker';
 import { sampleValue } from '../metrics/prometheus-text';
+import { eventually } from '../helpers/processes';
 
 const TWILIO_TIMEOUT_MS = 200;
 const SETTLE_MS = 60_000;
@@ -112,7 +113,12 @@ test('Twilio committing the message only as it answers, late, gets no second SMS
   const timedOut = await outcomeOf(attempt(activity, input, 1, firstAt, 0));
   const [doubtful] = await smsForPayment(testDb.db, 'tribopay', input.paymentId);
   const retried = await outcomeOf(attempt(activity, input, 2, firstAt, 5_000));
-  await sleep(firstAt + 1_000 - Date.now()); // Twilio has answered, late
+  // Twilio has answered, late: the message exists (waited for, not timed, so load can't reorder it).
+  await eventually(
+    () => emulator.messages().some((m) => m.to === input.to),
+    10_000,
+    'the late commit',
+  );
   const result = await attempt(activity, input, 3, firstAt, 15_000);
 
   const sent = emulator.messages().filter((m) => m.to === input.to);

@@ -82,6 +82,12 @@ describe("one payment's recovery", () => {
     const paymentId = await waitingPayment(server);
     const workflowId = `recovery:ghostpay:${paymentId}`;
     const handle = env.client.workflow.getHandle(workflowId);
+    // The webhook is answered once stored; the relay starts the workflow a moment later.
+    await eventually(
+      () => handle.describe().then(Boolean, () => false),
+      10_000,
+      'the recovery started',
+    );
     await handle.terminate('operator: customer asked');
     const { runId } = await handle.describe();
 

@@ -122,7 +122,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['src/domain/{payment-event,recovery-status,sms-status,formats}.ts'],
+    files: ['src/domain/{payment-event,recovery-status,sms-status,formats,intake-outcome}.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

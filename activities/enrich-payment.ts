@@ -4,7 +4,7 @@ import { normalizePhone } from '../src/domain/phone';
 import { recordEnrichment } from '../src/db/webhook-events';
 import { clipEvent } from '../src/gateways/clip';
 import { withTrustedLinks } from '../src/gateways/links';
-import { whyIgnored, type Ignored } from '../src/intake/handle-webhook';
+import { whyIgnored, type Ignored } from '../src/domain/intake-outcome';
 import { StatusCheckError } from '../src/source-of-truth/source';
 import type { PaymentUpdate } from '../workflows/definitions';
 import type { ActivityDeps } from '.';

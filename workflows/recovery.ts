@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities, SendSmsInput } from '../activities';
-import type { Ignored } from '../src/intake/handle-webhook';
+import type { Ignored } from '../src/domain/intake-outcome';
 import { isTerminal } from '../src/domain/payment-event';
 import {
   NON_RETRYABLE_SMS_ERRORS,

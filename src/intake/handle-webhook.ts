@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { whyIgnored, type IntakeOutcome } from '../domain/intake-outcome';
 import { isTerminal, type PaymentEvent } from '../domain/payment-event';
 import { normalizePhone, type AllowedCountries } from '../domain/phone';
 import type { Db } from '../db/connect';
@@ -12,22 +13,6 @@ import {
 } from '../db/webhook-events';
 import { recoveryWorkflowId, type PaymentUpdate } from '../../workflows/definitions';
 import type { OutboxRelay } from './outbox-relay';
-
-export type IntakeOutcome =
-  | 'scheduled'
-  | 'signalled'
-  | 'duplicate'
-  | 'ignored: not pix'
-  | 'ignored: invalid phone'
-  | 'ignored: status not actionable'
-  | 'ignored: payment ended'
-  | 'ignored: recovery finished';
-
-/**
- * What a thin webhook's recovery concludes after the answer, from the gateway's API: no
- * phone we may text in it (recorded on the webhook's row), or no answer at all.
- */
-export type RecordedOutcome = IntakeOutcome | 'ignored: no phone' | 'ignored: enrichment failed';
 
 export interface IntakeResult {
   /** 202 for a new delivery, 200 for an exact repeat of one already stored. */
@@ -173,33 +158,6 @@ async function route(
   if (isTerminal(event.status))
     return { outcome: 'signalled', workflowId: recoveryWorkflowId(event.gateway, event.paymentId) };
   return toRecovery(db, event, exceptId);
-}
-
-export interface Ignored<O extends RecordedOutcome = RecordedOutcome> {
-  outcome: O;
-  reason?: string;
-}
-
-/**
- * Why an event leads to no SMS and changes no recovery, from the event alone; null when it
- * may. The enrichment activity asks the same of what a thin webhook's gateway answered,
- * where a waiting payment without a phone is `ignored: no phone`.
- */
-export function whyIgnored<P extends RecordedOutcome = 'ignored: invalid phone'>(
-  event: PaymentEvent,
-  phoneE164: string | null,
-  phoneError: string | null,
-  noPhone: P = 'ignored: invalid phone' as P,
-): Ignored<IntakeOutcome | P> | null {
-  const terminal = isTerminal(event.status);
-  if (event.status === 'other')
-    return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
-  // A terminal delivery may omit the method (TriboPay's minimal `paid`); it still ends a PIX recovery.
-  if (event.method !== 'pix' && !(terminal && event.method === null)) {
-    return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
-  }
-  if (!terminal && !phoneE164) return { outcome: noPhone, reason: phoneError ?? undefined };
-  return null;
 }
 
 /** To the payment's recovery, unless its history says the sale or the recovery is over. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GATEWAY_MODULES, type GatewayModule } from '../../gateways';
-import type { IntakeOutcome } from '../../intake/handle-webhook';
+import type { IntakeOutcome } from '../../domain/intake-outcome';
 import type { RouteDoc } from '../openapi';
 
 /** Keyed by the intake's own type, so an outcome added there can't be missing here. */

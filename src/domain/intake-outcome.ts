@@ -1,0 +1,49 @@
+/**
+ * What the intake concludes about a delivery, and why one leads to no SMS: shared by the
+ * intake, the enrichment activity and the workflow (types only), so it lives with the
+ * vocabulary rather than in src/intake.
+ */
+import { isTerminal, type PaymentEvent } from './payment-event';
+
+export type IntakeOutcome =
+  | 'scheduled'
+  | 'signalled'
+  | 'duplicate'
+  | 'ignored: not pix'
+  | 'ignored: invalid phone'
+  | 'ignored: status not actionable'
+  | 'ignored: payment ended'
+  | 'ignored: recovery finished';
+
+/**
+ * What a thin webhook's recovery concludes after the answer, from the gateway's API: no
+ * phone we may text in it (recorded on the webhook's row), or no answer at all.
+ */
+export type RecordedOutcome = IntakeOutcome | 'ignored: no phone' | 'ignored: enrichment failed';
+
+export interface Ignored<O extends RecordedOutcome = RecordedOutcome> {
+  outcome: O;
+  reason?: string;
+}
+
+/**
+ * Why an event leads to no SMS and changes no recovery, from the event alone; null when it
+ * may. The enrichment activity asks the same of what a thin webhook's gateway answered,
+ * where a waiting payment without a phone is `ignored: no phone`.
+ */
+export function whyIgnored<P extends RecordedOutcome = 'ignored: invalid phone'>(
+  event: PaymentEvent,
+  phoneE164: string | null,
+  phoneError: string | null,
+  noPhone: P = 'ignored: invalid phone' as P,
+): Ignored<IntakeOutcome | P> | null {
+  const terminal = isTerminal(event.status);
+  if (event.status === 'other')
+    return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
+  // A terminal delivery may omit the method (TriboPay's minimal `paid`); it still ends a PIX recovery.
+  if (event.method !== 'pix' && !(terminal && event.method === null)) {
+    return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
+  }
+  if (!terminal && !phoneE164) return { outcome: noPhone, reason: phoneError ?? undefined };
+  return null;
+}

@@ -110,7 +110,8 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function send(res: ServerResponse, status: number, payload: string): void {
+/** A JSON answer, unless the test already cut the connection. */
+export function send(res: ServerResponse, status: number, payload: string): void {
   if (res.destroyed) return;
   res.writeHead(status, {
     'Content-Type': 'application/json',
@@ -119,7 +120,8 @@ function send(res: ServerResponse, status: number, payload: string): void {
   res.end(payload);
 }
 
-function sleep(state: State, ms: number): Promise<void> {
+/** A delay that `close` can cut short: its wake-up waits in `sleepers` until then. */
+export function sleep(state: { sleepers: Set<() => void> }, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const wake = () => {
       clearTimeout(timer);
@@ -131,12 +133,12 @@ function sleep(state: State, ms: number): Promise<void> {
   });
 }
 
-function assertLoopback(name: string, host: string): void {
+export function assertLoopback(name: string, host: string): void {
   if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return;
   throw new Error(`the ${name} emulator binds to loopback only, not "${host}"`);
 }
 
-function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

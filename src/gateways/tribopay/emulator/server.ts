@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { secretsMatch } from '../../../http/secrets';
+import { assertLoopback, listen, send, sleep } from '../../emulator-server';
 import { TRIBOPAY_TOKEN_PARAM, TRIBOPAY_TRANSACTION_PATH } from '../status-source';
 import type {
   StatusRequest,
@@ -27,35 +27,8 @@ interface State {
   sleepers: Set<() => void>;
 }
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, JSON.stringify(body));
-}
-
-function send(res: ServerResponse, status: number, payload: string): void {
-  if (res.destroyed) return;
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(payload),
-  });
-  res.end(payload);
-}
-
-function sleep(state: State, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = () => {
-      clearTimeout(timer);
-      state.sleepers.delete(wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    state.sleepers.add(wake);
-  });
 }
 
 async function handle(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -64,7 +37,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   if (!match) return sendJson(res, 404, { message: `no route ${url.pathname}` });
   if (req.method !== 'GET') return sendJson(res, 405, { message: 'method not allowed' });
   const paymentId = decodeURIComponent(match[1]);
-  const tokenValid = sameText(url.searchParams.get(TRIBOPAY_TOKEN_PARAM) ?? '', state.token);
+  const tokenValid = secretsMatch(url.searchParams.get(TRIBOPAY_TOKEN_PARAM) ?? '', state.token);
   state.requests.push({ paymentId, tokenValid, at: new Date() });
   const fault = state.faults.shift();
   if (fault?.kind === 'drop') return void res.destroy();
@@ -76,21 +49,6 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   sendJson(res, 200, { hash: paymentId, status, payment_method: 'pix' });
 }
 
-function assertLoopback(host: string): void {
-  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return;
-  throw new Error(`the TriboPay emulator binds to loopback only, not "${host}"`);
-}
-
-function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
 /**
  * A loopback stand-in for TriboPay's transaction API, driven from tests: statuses to
  * report, faults to meet, and a record of every request and whether its token was right.
@@ -99,7 +57,7 @@ export async function startTribopayEmulator(
   opts: TribopayEmulatorOptions = {},
 ): Promise<TribopayEmulator> {
   const host = opts.host ?? '127.0.0.1';
-  assertLoopback(host);
+  assertLoopback('TriboPay', host);
   const state: State = {
     token: opts.token ?? DEV_TRIBOPAY_TOKEN,
     statuses: new Map(),

@@ -1,11 +1,7 @@
-/**
- * What the next status request meets instead of the stored answer: a canned HTTP answer
- * (5xx, a body that isn't JSON…), a delay before the real answer, or a dropped connection.
- */
-export type TribopayFault =
-  | { kind: 'answer'; httpStatus: number; body: string }
-  | { kind: 'delay'; ms: number }
-  | { kind: 'drop' };
+import type { EmulatorFault } from '../../emulator-server';
+
+/** What the next status request meets instead of the stored answer (the shared emulators' faults). */
+export type TribopayFault = EmulatorFault;
 
 /** One request the emulator received, as tests check it. */
 export interface StatusRequest {

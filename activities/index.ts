@@ -21,7 +21,7 @@ export interface ActivityDeps {
   frequencyCap?: { maxPerWindow: number; windowMs: number };
   /** Transliterate to GSM-7 (SMS_GSM7). */
   gsm7?: boolean;
-  /** Twilio's delivery reports go here when the service has a public URL. */
+  /** Twilio's status reports go here when the service has a public URL. */
   statusCallbackUrl?: string;
   /** The worker's in-process instruments (timer lag); absent: nothing is measured. */
   metrics?: Metrics;

@@ -14,7 +14,7 @@ export interface HealthReport {
   temporal: PartHealth;
   worker: PartHealth;
   /**
-   * Deliveries stored but not yet handed to Temporal (null when the database didn't
+   * Webhooks stored but not yet handed to Temporal (null when the database didn't
    * answer). A backlog alone doesn't make the service unhealthy: webhooks are still taken.
    */
   outbox?: OutboxBacklog | null;

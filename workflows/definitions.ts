@@ -13,7 +13,7 @@ export const PAYMENT_STATUS_SIGNAL = 'paymentStatus';
 export const STATE_QUERY = 'state';
 export const SMS_ATTEMPT_FAILED_SIGNAL = 'smsAttemptFailed';
 
-/** One workflow per payment: every delivery for it converges on this ID. */
+/** One workflow per payment: every webhook for it converges on this ID. */
 export function recoveryWorkflowId(gateway: Gateway, paymentId: string): string {
   return `recovery:${gateway}:${paymentId}`;
 }
@@ -39,12 +39,12 @@ export interface RecoveryInput {
 }
 
 /**
- * What a delivery tells the workflow. Only `status` is required, so an operator can end a
+ * What a webhook tells the workflow. Only `status` is required, so an operator can end a
  * recovery by hand: `temporal workflow signal --name paymentStatus --input '{"status":"paid"}'`.
  */
 export interface PaymentUpdate {
   status: PaymentStatus;
-  /** The webhook event's dedup key; repeats of one delivery are applied once. */
+  /** The webhook event's dedup key; repeats of one webhook are applied once. */
   eventId?: string;
   rawStatus?: string;
   method?: PaymentMethod | null;

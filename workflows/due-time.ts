@@ -5,7 +5,7 @@ const MAX_CREATED_AGE_MS = 24 * 3_600_000;
 
 /**
  * The recovery delay runs from the payment's creation when the gateway gives a plausible
- * creation time, otherwise from the first delivery we received.
+ * creation time, otherwise from the first webhook we received.
  */
 export function recoveryStart(
   createdAt: string | null | undefined,

@@ -212,7 +212,7 @@ class Recovery {
   }
 
   async run(): Promise<RecoveryState> {
-    // signalWithStart delivers the first update with the start; a bare start waits for one.
+    // signalWithStart brings the first update with the start; a bare start waits for one.
     await condition(() => this.latest !== null);
     // Only a thin webhook's recovery can be ignored: its gateway had no phone, or no answer.
     if (this.ignored && !this.terminal && !this.waiting)

@@ -115,7 +115,7 @@ function webhookLine(config: RunningStack['config'], generatedSecret: string | n
     : '  Webhook secret   from WEBHOOK_SECRET (send it in the X-Webhook-Token header)';
 }
 
-/** A delivery to paste, with the secret in the header (the query form is for gateways that can't). */
+/** A webhook to paste, with the secret in the header (the query form is for gateways that can't). */
 function tryIt(
   apiUrl: string,
   config: RunningStack['config'],

@@ -15,7 +15,7 @@ export function paymentSummary(view: PaymentView): string {
     `payment     ${view.gateway} ${view.paymentId}`,
     ...workflowLines(view),
     '',
-    section('deliveries', view.events.length, view.events.map(deliveryLine)),
+    section('webhooks', view.events.length, view.events.map(webhookLine)),
     '',
     section(
       'transitions',
@@ -60,7 +60,7 @@ function workflowLines({ workflowId, workflow, links }: PaymentView): string[] {
   ];
 }
 
-function deliveryLine(e: PaymentView['events'][number]): string {
+function webhookLine(e: PaymentView['events'][number]): string {
   const status =
     e.rawStatus === e.paymentStatus ? e.paymentStatus : `${e.paymentStatus} (${e.rawStatus})`;
   const amount = e.amountCentavos === null ? null : formatBrl(e.amountCentavos);

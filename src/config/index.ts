@@ -75,7 +75,7 @@ export interface Config {
     workflowPollers: number;
     activityPollers: number;
   };
-  /** How the API hands stored deliveries to Temporal (OUTBOX_*). */
+  /** How the API hands stored webhooks to Temporal (OUTBOX_*). */
   outbox: {
     concurrency: number;
     sweepIntervalMs: number;

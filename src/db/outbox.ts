@@ -3,7 +3,7 @@ import type { Gateway } from '../domain/payment-event';
 import { isPostgres, toDate } from './connect';
 import { table, type Queryable } from './rows';
 
-/** A delivery waiting to be handed to its payment's workflow. */
+/** A stored webhook waiting to be signalled to its payment's workflow. */
 export interface OutboxEntry {
   id: number;
   webhookEventId: number;
@@ -76,9 +76,9 @@ export async function claimOutboxEntries(
 }
 
 /**
- * Temporal has the signal: the row goes, and its delivery is marked handed off. An
+ * Temporal has the signal: the row goes, and its webhook event is marked handed off. An
  * outcome only Temporal could decide (the recovery was already closed) replaces the one
- * given when the delivery was stored.
+ * given when the webhook was stored.
  */
 export async function completeOutboxEntry(
   db: Queryable,

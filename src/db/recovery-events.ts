@@ -71,7 +71,7 @@ export async function writeTransition(db: Db, record: TransitionRecord): Promise
 /**
  * A recovery Temporal reports terminated, cancelled or timed out: its workflow could write
  * no final row, so `closed_by_hand` is written for it, once per run (the key), with how it
- * closed. From then on the intake answers its waiting deliveries `ignored: recovery
+ * closed. From then on the intake answers its waiting webhooks `ignored: recovery
  * finished` and the audit views count it as over.
  */
 export async function recordClosedByHand(

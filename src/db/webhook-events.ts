@@ -28,14 +28,14 @@ export interface StoredWebhookEvent {
   handedOffAt: Date | null;
 }
 
-/** The intake's decision, stored with the delivery in the same statement. */
+/** The intake's decision, stored with the webhook in the same statement. */
 export interface Routing {
   outcome: string;
   workflowId: string | null;
 }
 
 /**
- * Writes the delivery, with the outcome the intake decided, unless an identical one is
+ * Writes the webhook, with the outcome the intake decided, unless an identical one is
  * already stored; returns the stored row (for a repeat, the earlier one).
  */
 export async function insertWebhookEvent(
@@ -60,7 +60,7 @@ export async function insertWebhookEvent(
     .onConflict('dedup_key')
     .ignore()
     .returning<StoredColumns[]>(STORED_COLUMNS);
-  // A new delivery comes back from the insert itself; only a repeat needs a second look.
+  // A new webhook comes back from the insert itself; only a repeat needs a second look.
   if (inserted.length > 0) return { inserted: true, row: summary(inserted[0]) };
   const row = await table(db, 'webhook_events')
     .where({ dedup_key: e.dedupKey })
@@ -69,7 +69,7 @@ export async function insertWebhookEvent(
   return { inserted: false, row: summary(row!) };
 }
 
-/** What a delivery says about the payment, in the columns the monitoring reads. */
+/** What a webhook says about the payment, in the columns the monitoring reads. */
 function eventColumns(event: PaymentEvent, phoneE164: string | null, phoneError: string | null) {
   return {
     payment_method: event.method,
@@ -133,15 +133,10 @@ export async function recordOutcome(
 }
 
 /**
- * Other deliveries for this payment that were routed to its workflow (handed off, or
+ * Other webhooks for this payment that were routed to its workflow (handed off, or
  * waiting in the outbox to be).
  */
-export function routedDeliveries(
-  db: Queryable,
-  gateway: string,
-  paymentId: string,
-  exceptId?: number,
-) {
+export function routedEvents(db: Queryable, gateway: string, paymentId: string, exceptId?: number) {
   const query = table(db, 'webhook_events')
     .where({ gateway, payment_id: paymentId })
     .whereIn('outcome', ['scheduled', 'signalled']);
@@ -149,27 +144,27 @@ export function routedDeliveries(
   return query.select('id');
 }
 
-/** Deliveries for this payment that carried a status ending the sale. */
-export function endingDeliveries(db: Queryable, gateway: string, paymentId: string) {
+/** Webhooks for this payment that carried a status ending the sale. */
+export function endingEvents(db: Queryable, gateway: string, paymentId: string) {
   return table(db, 'webhook_events')
     .where({ gateway, payment_id: paymentId })
     .whereIn('payment_status', TERMINAL_STATUSES)
     .select('id');
 }
 
-/** Whether any delivery for this payment carried a status that ends the sale. */
+/** Whether any webhook for this payment carried a status that ends the sale. */
 export async function paymentEnded(
   db: Queryable,
   gateway: string,
   paymentId: string,
 ): Promise<boolean> {
-  const row: unknown = await endingDeliveries(db, gateway, paymentId).first();
+  const row: unknown = await endingEvents(db, gateway, paymentId).first();
   return row !== undefined;
 }
 
 /**
  * Fits a descriptive copy into its column (widths from the audit-trail migration).
- * PostgreSQL refuses an over-long value, which would turn one odd delivery (a long
+ * PostgreSQL refuses an over-long value, which would turn one odd webhook (a long
  * customer name typed at checkout) into a 503 the gateway retries forever; `raw_body`
  * keeps the full text either way. Cuts by code point, as varchar(n) counts them.
  */
@@ -297,7 +292,7 @@ export async function latestEventsForPayment(
 export interface WebhookCount {
   gateway: string;
   paymentStatus: string;
-  /** null while the delivery waits to be routed. */
+  /** null while the webhook waits to be routed. */
   outcome: string | null;
   count: number;
 }

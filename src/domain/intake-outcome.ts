@@ -1,5 +1,5 @@
 /**
- * What the intake concludes about a delivery, and why one leads to no SMS: shared by the
+ * What the intake concludes about a webhook, and why one leads to no SMS: shared by the
  * intake, the enrichment activity and the workflow (types only), so it lives with the
  * vocabulary rather than in src/intake.
  */
@@ -40,7 +40,7 @@ export function whyIgnored<P extends RecordedOutcome = 'ignored: invalid phone'>
   const terminal = isTerminal(event.status);
   if (event.status === 'other')
     return { outcome: 'ignored: status not actionable', reason: event.rawStatus };
-  // A terminal delivery may omit the method (TriboPay's minimal `paid`); it still ends a PIX recovery.
+  // A terminal webhook may omit the method (TriboPay's minimal `paid`); it still ends a PIX recovery.
   if (event.method !== 'pix' && !(terminal && event.method === null)) {
     return { outcome: 'ignored: not pix', reason: event.rawMethod ?? 'method missing' };
   }

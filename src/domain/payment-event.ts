@@ -50,7 +50,7 @@ export interface Customer {
   phone: string | null;
 }
 
-/** A link the delivery carried that the SMS will not: which field and why. */
+/** A link the webhook carried that the SMS will not: which field and why. */
 export interface WithheldLink {
   field: 'checkoutUrl' | 'pixCode';
   reason: string;
@@ -59,7 +59,7 @@ export interface WithheldLink {
 export interface PaymentEvent {
   gateway: Gateway;
   paymentId: string;
-  /** null when the delivery does not say (TriboPay's minimal `paid` postback). */
+  /** null when the webhook does not say (TriboPay's minimal `paid` postback). */
   method: PaymentMethod | null;
   rawMethod: string | null;
   status: PaymentStatus;

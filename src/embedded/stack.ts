@@ -60,7 +60,7 @@ export async function startStack(
       ? null
       : await startTemporal(base, codecSession);
     if (devServer) stops.push(() => devServer.stop());
-    // Its delivery reports reach the API when PUBLIC_URL points at it, as Twilio's would.
+    // Its status reports reach the API when PUBLIC_URL points at it, as Twilio's would.
     const emulator =
       base.twilio || base.twilioApiUrl
         ? null

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import type { Gateway, PaymentEvent } from '../domain/payment-event';
 
-/** One gateway's webhook dialect: how to validate a delivery and what it means. */
+/** One gateway's webhook dialect: how to validate a webhook and what it means. */
 export interface GatewayAdapter {
   gateway: Gateway;
   /** How customers and operators know the gateway (`{gateway}` in the SMS template). */
   displayName: string;
   schema: z.ZodType;
-  /** `body` must be the output of `schema`; `parseDelivery` guarantees that. */
+  /** `body` must be the output of `schema`; `parseWebhook` guarantees that. */
   toEvent(body: unknown): PaymentEvent;
 }
 

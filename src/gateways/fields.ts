@@ -58,7 +58,7 @@ function parseText(input: unknown): Leaf<string | null> {
   return { ok: false, message: 'must be a string' };
 }
 
-/** Statuses and methods are words; a number or object there is a malformed delivery. */
+/** Statuses and methods are words; a number or object there is a malformed webhook. */
 function parseWord(input: unknown): Leaf<string | null> {
   if (absent(input)) return { ok: true, value: null };
   if (typeof input === 'string') return { ok: true, value: input.trim() === '' ? null : input };
@@ -111,7 +111,7 @@ export const reais = leaf(reaisToCentavos).meta({
   anyOf: [{ type: 'number', minimum: 0, maximum: MAX_REAIS }, NULL],
 });
 
-/** Never fails: an unreadable timestamp becomes null rather than a rejected delivery. */
+/** Never fails: an unreadable timestamp becomes null rather than a rejected webhook. */
 export const timestamp = leaf((input) => ({ ok: true, value: toUtcIso(input) })).meta({
   description: 'Read when it is a date-time; anything else is kept in the raw body only',
 });
@@ -133,7 +133,7 @@ export const zonedTimestamp = leaf((input) => ({
 
 /**
  * Unix seconds (Stripe's `created`) as an ISO-8601 UTC string; like `timestamp`, anything
- * else becomes null rather than a rejected delivery.
+ * else becomes null rather than a rejected webhook.
  */
 export const unixSeconds = leaf((input) => ({
   ok: true,

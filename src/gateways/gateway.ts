@@ -19,8 +19,8 @@ export interface WebhookRequest {
 
 /**
  * A refusal's reason is answered with the 401 and logged; it never repeats a secret.
- * `unavailable`: the delivery could not be checked now (the gateway's keys are out of
- * reach), answered 503 so the gateway delivers it again.
+ * `unavailable`: the webhook could not be checked now (the gateway's keys are out of
+ * reach), answered 503 so the gateway sends it again.
  */
 export type AuthVerdict = { ok: true } | { ok: false; reason: string; unavailable?: boolean };
 
@@ -29,9 +29,9 @@ export interface WebhookVerifier {
 }
 
 /**
- * How one gateway proves a delivery is its own. `verifier` is built once per app, so a
+ * How one gateway proves a webhook is its own. `verifier` is built once per app, so a
  * verifier may keep state (Pagar.me's cached keys); it returns `{ disabled }` when the
- * gateway's setting is missing, and every delivery is then refused unless WEBHOOK_AUTH=off.
+ * gateway's setting is missing, and every webhook is then refused unless WEBHOOK_AUTH=off.
  */
 export interface WebhookAuth {
   verifier(settings: GatewaySettings): WebhookVerifier | { disabled: string };
@@ -47,12 +47,12 @@ export interface GatewayModule {
   adapter: GatewayAdapter;
   auth: WebhookAuth;
   /**
-   * Set when the gateway counts only 200 as delivered (Asaas; Mercado Pago takes 200 or
-   * 201): a new delivery is answered 200 like a repeat, instead of 202, which such a
+   * Set when the gateway counts only 200 as received (Asaas; Mercado Pago takes 200 or
+   * 201): a new webhook is answered 200 like a repeat, instead of 202, which such a
    * gateway would retry, and Asaas would pause the seller's webhook queue over.
    */
   acceptedStatus?: 200;
-  /** Deliveries for `simulate-webhook`, signed as the gateway signs them. */
+  /** Webhooks for `simulate-webhook`, signed as the gateway signs them. */
   simulation: Simulation;
   /** Asked right before an SMS whether the payment still waits; none: webhooks decide. */
   statusSource?(settings: GatewaySettings): PaymentStatusSource | null;

@@ -31,17 +31,17 @@ export const adapters = Object.fromEntries(
   Object.entries(GATEWAY_MODULES).map(([name, module]) => [name, module.adapter]),
 ) as Record<Gateway, GatewayAdapter>;
 
-export interface DeliveryIssue {
+export interface WebhookIssue {
   /** Dotted path into the body (`transaction.amount`); `(root)` for the body itself. */
   path: string;
   message: string;
 }
 
-export type DeliveryResult =
-  { ok: true; event: PaymentEvent } | { ok: false; issues: DeliveryIssue[] };
+export type ParsedWebhook =
+  { ok: true; event: PaymentEvent } | { ok: false; issues: WebhookIssue[] };
 
 /** Validates one webhook body and normalises it; the issues feed the HTTP 422 answer. */
-export function parseDelivery(gateway: Gateway, body: unknown): DeliveryResult {
+export function parseWebhook(gateway: Gateway, body: unknown): ParsedWebhook {
   const adapter = adapters[gateway];
   const parsed = adapter.schema.safeParse(body);
   if (!parsed.success) {

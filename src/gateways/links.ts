@@ -5,7 +5,7 @@ import { TEXT_LIMITS } from './clip';
 /**
  * A webhook's checkout link goes into an SMS only when it is https on a host the operator
  * trusts (CHECKOUT_LINK_HOSTS), and its PIX code only when it is a BR Code whose checksum
- * holds: otherwise a forged delivery could send customers to a phishing page from the
+ * holds: otherwise a forged webhook could send customers to a phishing page from the
  * seller's number. What is withheld, and why, stays on the event for the audit trail.
  */
 export function withTrustedLinks(

@@ -2,10 +2,10 @@ import type { TribopayApiConfig } from '../config';
 
 /**
  * Each gateway's own settings, as the configuration schema reads them. A gateway whose
- * webhook secret is missing has its deliveries refused (unless WEBHOOK_AUTH=off).
+ * webhook secret is missing has its webhooks refused (unless WEBHOOK_AUTH=off).
  */
 export interface GatewaySettings {
-  /** WEBHOOK_SECRET: the token TriboPay and GhostPay deliveries present. */
+  /** WEBHOOK_SECRET: the token TriboPay's and GhostPay's webhooks present. */
   webhookSecret?: string;
   /** null while TRIBOPAY_API_TOKEN is unset: TriboPay's webhooks alone decide. */
   tribopayApi: TribopayApiConfig | null;
@@ -21,7 +21,7 @@ export interface GatewaySettings {
   asaas: { webhookToken?: string; apiKey?: string; apiUrl: string };
 }
 
-/** Nothing configured: every gateway's deliveries refused, no API asked. */
+/** Nothing configured: every gateway's webhooks refused, no API asked. */
 export const NO_GATEWAY_SETTINGS: GatewaySettings = Object.freeze({
   tribopayApi: null,
   stripe: { webhookSecrets: [] },

@@ -14,7 +14,7 @@ export interface SimulatedPayment {
   at: Date;
 }
 
-/** The headers that authenticate a simulated delivery, and its query string when signed too. */
+/** The headers that authenticate a simulated webhook, and its query string when signed too. */
 export interface SignedSimulation {
   headers: Record<string, string>;
   /** Mercado Pago signs `data.id` from the query string, not the body. */

@@ -30,7 +30,7 @@ const METHODS: ReadonlyMap<string, PaymentMethod> = lookup({
 });
 
 /**
- * Maps, not plain objects: a delivery's `constructor`, `toString` or `__proto__` must find
+ * Maps, not plain objects: a webhook's `constructor`, `toString` or `__proto__` must find
  * nothing, not Object.prototype's members.
  */
 function lookup<T>(entries: Record<string, T>): ReadonlyMap<string, T> {
@@ -42,7 +42,7 @@ export function toStatus(raw: string): PaymentStatus {
   return STATUSES.get(raw.trim().toLowerCase()) ?? 'other';
 }
 
-/** null when the delivery does not name a method; an unknown name is `other`. */
+/** null when the webhook does not name a method; an unknown name is `other`. */
 export function toMethod(raw: string | null): PaymentMethod | null {
   if (raw === null || raw.trim() === '') return null;
   return METHODS.get(raw.trim().toLowerCase()) ?? 'other';

@@ -15,7 +15,7 @@ import { recoveryWorkflowId, type PaymentUpdate } from '../../workflows/definiti
 import type { OutboxRelay } from './outbox-relay';
 
 export interface IntakeResult {
-  /** 202 for a new delivery, 200 for an exact repeat of one already stored. */
+  /** 202 for a new webhook, 200 for an exact repeat of one already stored. */
   httpStatus: 200 | 202;
   outcome: IntakeOutcome;
   eventId: number;
@@ -23,13 +23,14 @@ export interface IntakeResult {
   reason?: string;
 }
 
-export interface Delivery {
+/** A gateway's webhook as received: the event its adapter read, and the body verbatim. */
+export interface ReceivedWebhook {
   event: PaymentEvent;
   rawBody: string;
   contentType: string | null;
 }
 
-/** The database could not take the delivery: the gateway must retry. */
+/** The database could not take the webhook: the gateway must retry. */
 export class IntakeUnavailableError extends Error {
   readonly part = 'database';
   constructor(cause: unknown) {
@@ -40,13 +41,13 @@ export class IntakeUnavailableError extends Error {
 
 export interface IntakeDeps {
   db: Db;
-  /** Hands the stored deliveries to Temporal once they are committed. */
+  /** Signals the stored webhooks' recoveries once they are committed. */
   relay: OutboxRelay;
   /** Countries whose numbers may be texted (ALLOWED_COUNTRIES); unset: Brazil only. */
   allowedCountries?: AllowedCountries;
 }
 
-/** Same gateway, payment, status and verbatim body: the same delivery. */
+/** Same gateway, payment, status and verbatim body: the same webhook. */
 export function dedupKey(event: PaymentEvent, rawBody: string): string {
   return createHash('sha256')
     .update(JSON.stringify([event.gateway, event.paymentId, event.rawStatus, rawBody]))
@@ -54,13 +55,16 @@ export function dedupKey(event: PaymentEvent, rawBody: string): string {
 }
 
 /**
- * Stores the delivery, the outcome the database can decide and, when the delivery must
- * reach its workflow, an outbox row, in one transaction; the answer waits for that commit
- * only. The relay hands the row to Temporal right after. A repeat of a stored delivery
- * changes nothing.
+ * Stores the webhook, the outcome the database can decide and, when its recovery must be
+ * signalled, an outbox row, in one transaction; the answer waits for that commit only.
+ * The relay signals the recovery right after. A repeat of a stored webhook changes
+ * nothing.
  */
-export async function handleWebhook(deps: IntakeDeps, delivery: Delivery): Promise<IntakeResult> {
-  const { event } = delivery;
+export async function handleWebhook(
+  deps: IntakeDeps,
+  webhook: ReceivedWebhook,
+): Promise<IntakeResult> {
+  const { event } = webhook;
   const phone =
     event.status === 'waiting' ? normalizePhone(event.customer.phone, deps.allowedCountries) : null;
   const phoneE164 = phone?.ok ? phone.e164 : null;
@@ -68,9 +72,9 @@ export async function handleWebhook(deps: IntakeDeps, delivery: Delivery): Promi
     event,
     phoneE164,
     phoneError: phone && !phone.ok ? phone.reason : null,
-    rawBody: delivery.rawBody,
-    contentType: delivery.contentType,
-    dedupKey: dedupKey(event, delivery.rawBody),
+    rawBody: webhook.rawBody,
+    contentType: webhook.contentType,
+    dedupKey: dedupKey(event, webhook.rawBody),
     receivedAt: new Date(),
   };
   const { result, entry } = await orUnavailable(() =>
@@ -142,7 +146,7 @@ function enqueue(
 
 type Routed = { outcome: IntakeOutcome; workflowId?: string; reason?: string };
 
-/** What becomes of a delivery, from the delivery and the payment's history only. */
+/** What becomes of a webhook, from the webhook and the payment's history only. */
 async function route(
   db: Db,
   event: PaymentEvent,
@@ -150,11 +154,11 @@ async function route(
   phoneError: string | null,
   exceptId?: number,
 ): Promise<Routed> {
-  // A thin delivery's status, method and phone are the gateway API's to tell: its recovery asks.
+  // A thin webhook's status, method and phone are the gateway API's to tell: its recovery asks.
   if (event.needsEnrichment) return toRecovery(db, event, exceptId);
   const ignored = whyIgnored(event, phoneE164, phoneError);
   if (ignored) return ignored;
-  // A terminal delivery is `signalled` whatever came before; only a waiting one asks about the past.
+  // A terminal webhook is `signalled` whatever came before; only a waiting one asks about the past.
   if (isTerminal(event.status))
     return { outcome: 'signalled', workflowId: recoveryWorkflowId(event.gateway, event.paymentId) };
   return toRecovery(db, event, exceptId);
@@ -170,7 +174,7 @@ async function toRecovery(db: Db, event: PaymentEvent, exceptId?: number): Promi
 }
 
 /**
- * A waiting delivery for a payment that already ended (a `paid` seen earlier, perhaps out
+ * A waiting webhook for a payment that already ended (a `paid` seen earlier, perhaps out
  * of order) or whose recovery is over starts nothing. Temporal refuses to reopen a closed
  * workflow too (the relay then records `ignored: recovery finished`); this also holds
  * after the server has forgotten it (namespace retention).

@@ -51,7 +51,7 @@ export interface OutboxRelayDeps {
 }
 
 /**
- * Hands stored deliveries to Temporal. The intake claims its row as it stores it and the
+ * Signals stored webhooks to their recoveries. The intake claims its row as it stores it and the
  * relay hands it off right after the commit, so the usual delay is one `signalWithStart`.
  * Whatever is left (Temporal was down, the process died mid-hand-off, too many at once) is
  * swept: the oldest free rows first, `concurrency` at a time. After a failed hand-off the
@@ -105,8 +105,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   }
 
   /**
-   * Temporal refused the delivery because an operator closed the recovery: written before
-   * the delivery's outcome, so once a refusal is recorded every later waiting delivery is
+   * Temporal refused the signal because an operator closed the recovery: written before
+   * the webhook's outcome, so once a refusal is recorded every later waiting webhook is
    * answered `ignored: recovery finished` by the intake itself. A failed write is logged;
    * the next refusal or monitoring read writes it.
    */

@@ -12,7 +12,7 @@ export interface AuditCounts {
   sms: SmsCount[];
   /** Centavos recovered in the last 24 hours, by gateway (as `stats` counts them). */
   recoveredCentavos: Map<Gateway, number>;
-  /** Deliveries stored but not yet handed to Temporal. */
+  /** Webhooks stored but not yet handed to Temporal. */
   outbox: OutboxBacklog;
 }
 

@@ -78,7 +78,7 @@ export function registerAuditGauges(registry: Registry, options: AuditGaugeOptio
   });
   new Gauge({
     name: `${PREFIX}outbox_pending`,
-    help: 'Webhook deliveries stored but not yet handed to Temporal (all API processes), from the outbox table',
+    help: 'Webhooks stored but not yet handed to Temporal (all API processes), from the outbox table',
     registers,
     async collect() {
       const counts = await read();
@@ -88,7 +88,7 @@ export function registerAuditGauges(registry: Registry, options: AuditGaugeOptio
   });
   new Gauge({
     name: `${PREFIX}outbox_oldest_age_seconds`,
-    help: 'Age of the oldest delivery waiting in the outbox (0 when it is empty)',
+    help: 'Age of the oldest webhook waiting in the outbox (0 when it is empty)',
     registers,
     async collect() {
       const counts = await read();

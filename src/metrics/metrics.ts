@@ -44,13 +44,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     webhooksReceived: new Counter({
       name: `${PREFIX}webhooks_received_total`,
-      help: 'Webhook deliveries received, by gateway, payment status and intake outcome (rejected: refused before the intake)',
+      help: 'Webhooks received, by gateway, payment status and intake outcome (rejected: refused before the intake)',
       labelNames: ['gateway', 'status', 'outcome'],
       registers,
     }),
     webhookDuration: new Histogram({
       name: `${PREFIX}webhook_duration_seconds`,
-      help: 'Time to handle a webhook delivery, by gateway and HTTP status code',
+      help: 'Time to handle a webhook, by gateway and HTTP status code',
       labelNames: ['gateway', 'code'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { HttpError } from '../http/errors';
 import type { Metrics } from './metrics';
 
-/** What the route learned about one delivery; read back when the request ends. */
+/** What the route learned about one webhook; read back when the request ends. */
 interface Observed {
   status?: string;
   outcome?: string;
@@ -10,7 +10,7 @@ interface Observed {
 
 const OBSERVED = Symbol('webhook metrics');
 
-/** The route says which payment status a delivery carried, once it has parsed it. */
+/** The route says which payment status a webhook carried, once it has parsed it. */
 export function noteStatus(ctx: Koa.Context, status: string): void {
   observed(ctx).status = status;
 }

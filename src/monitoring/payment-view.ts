@@ -20,7 +20,7 @@ export interface PaymentViewDeps {
   stateTimeoutMs?: number;
 }
 
-/** A payment with thousands of deliveries is abuse; its view shows the latest ones. */
+/** A payment with thousands of webhooks is abuse; its view shows the latest ones. */
 const MAX_EVENTS = 200;
 const STATE_TIMEOUT_MS = 3_000;
 

@@ -83,7 +83,7 @@ export const eventDetailSchema = eventSummarySchema
     }),
     contentType: z.string().nullable(),
     rawBody: z.string().meta({ description: 'The body exactly as received (decoded to text)' }),
-    normalized: detail.meta({ description: 'The delivery as a PaymentEvent' }),
+    normalized: detail.meta({ description: 'The webhook as a PaymentEvent' }),
     caused: z.object({
       outcome: z.string().nullable(),
       workflowId: z.string().nullable(),
@@ -249,7 +249,7 @@ export const statsSchema = z
           byStatus: z.record(z.string(), count),
           byOutcome: z.record(z.string(), count).meta({
             description:
-              'What became of them (`scheduled`, `ignored: no phone`…); a delivery not yet handed to its recovery has none',
+              'What became of them (`scheduled`, `ignored: no phone`…); a webhook not yet handed to its recovery has none',
           }),
         }),
       ),

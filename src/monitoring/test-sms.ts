@@ -10,7 +10,7 @@ export interface TestSmsDeps {
   db: Db;
   sms: SmsSender;
   logger?: Logger;
-  /** Where Twilio reports delivery, so the test message's final status is recorded too. */
+  /** Where Twilio posts status reports, so the test message's final status is recorded too. */
   statusCallbackUrl?: string;
 }
 

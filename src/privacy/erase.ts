@@ -52,7 +52,7 @@ export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<
   return result;
 }
 
-/** Cancels each running recovery that has a delivery for the number (recorded in its history). */
+/** Cancels each running recovery that has a webhook for the number (recorded in its history). */
 async function endRecoveries(deps: ErasureDeps, phoneE164: string): Promise<number> {
   const workflowIds = await workflowsForPhone(deps.db, phoneE164);
   const cancelled = await Promise.all(

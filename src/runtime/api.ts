@@ -63,7 +63,7 @@ export async function startApi(
     steps: config.recovery.steps,
     quietHours: config.recovery.quietHours,
   });
-  // Hands stored deliveries to Temporal; its sweeper also takes what other processes left.
+  // Signals the recoveries of stored webhooks; its sweeper also takes what other processes left.
   const relay = createOutboxRelay({ db, recoveries, logger, settings: config.outbox });
   const app = createApp({
     db,
@@ -114,7 +114,7 @@ export async function startApi(
     client,
     server,
     async close() {
-      // Stop accepting, let in-flight deliveries finish, then drop idle keep-alive sockets.
+      // Stop accepting, let in-flight webhooks finish, then drop idle keep-alive sockets.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

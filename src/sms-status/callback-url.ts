@@ -1,4 +1,4 @@
-/** Where Twilio posts delivery reports; the worker hands it out, the API serves it. */
+/** Where Twilio posts status reports; the worker hands it out, the API serves it. */
 export const STATUS_CALLBACK_PATH = '/api/webhooks/twilio/status/';
 
 /** The status callback URL the SMS activity gives Twilio, on the service's public origin. */

@@ -98,7 +98,7 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
             signalArgs: [update],
             // A closed recovery is never started again: a late `waiting` must not send.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            // Read only when this delivery starts the workflow.
+            // Read only when this signal starts the workflow.
             ...recoveryMetadata(input, update, Date.now()),
             typedSearchAttributes: [
               { key: GATEWAY_KEY, value: gateway },
@@ -109,7 +109,7 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         return { signalled: true, workflowId };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        // Also raised when a concurrent delivery started the same workflow a moment
+        // Also raised when a concurrent signal started the same workflow a moment
         // earlier; only a closed recovery refuses the update.
         const handle = client.workflow.getHandle(workflowId);
         const { runId, status, closeTime } = await handle.describe();

@@ -11,7 +11,7 @@ export interface RecoveryMetadata {
 }
 
 /**
- * The Web UI's summary and details of a recovery, set when its first delivery starts it.
+ * The Web UI's summary and details of a recovery, set when its first signal starts it.
  * Masked phone, no customer name: the Web UI is read by more people than the audit tables.
  */
 export function recoveryMetadata(

@@ -201,7 +201,7 @@ describe('when TriboPay is not asked', () => {
   test('a paid webhook already received decides first', async () => {
     const input = step();
     tribopay.setStatus(input.paymentId, 'waiting_payment');
-    await insertWebhookEvent(testDb.db, paidDelivery(input.paymentId));
+    await insertWebhookEvent(testDb.db, paidWebhook(input.paymentId));
     await expect(sendRecoverySms()(input)).resolves.toMatchObject({
       outcome: 'skipped',
       reason: 'payment_ended',
@@ -269,7 +269,7 @@ async function claims(workflowId: string): Promise<number> {
   return rows.length;
 }
 
-function paidDelivery(paymentId: string): Parameters<typeof insertWebhookEvent>[1] {
+function paidWebhook(paymentId: string): Parameters<typeof insertWebhookEvent>[1] {
   const event: PaymentEvent = {
     gateway: 'tribopay',
     paymentId,

@@ -77,7 +77,7 @@ test('simulate-webhook posts a TriboPay postback with the webhook token and prin
   });
 });
 
-test("GhostPay deliveries carry the gateway's own spelling of the status", async () => {
+test("GhostPay webhooks carry the gateway's own spelling of the status", async () => {
   const run = await cli(
     'simulate-webhook',
     '--gateway',
@@ -164,7 +164,7 @@ test('payment show gives the recovery as the API shows it, and a later paid ends
   expect(summary.stdout).toContain(`payment     tribopay ${id}`);
   expect(summary.stdout).toMatch(/status {6}\w+ \(payment paid\)/);
   expect(summary.stdout).toMatch(
-    /deliveries \(2\)\n {2}\S+ {2}waiting \(waiting_payment\) {2}pix {2}R\$ 50,00 {2}\+5511987654321 {2}→ scheduled/,
+    /webhooks \(2\)\n {2}\S+ {2}waiting \(waiting_payment\) {2}pix {2}R\$ 50,00 {2}\+5511987654321 {2}→ scheduled/,
   );
 }, 150_000);
 
@@ -197,11 +197,11 @@ test('npm run --silent cli -- payment show --json prints nothing but the JSON do
 }, 90_000);
 
 test('payment show of a payment the service never heard of fails on one line', async () => {
-  const run = await cli('payment', 'show', 'tribopay', 'never-delivered');
+  const run = await cli('payment', 'show', 'tribopay', 'never-received');
 
   expect(run.code).toBe(1);
   expect(errorLine(run)).toBe(
-    'error: no payment "never-delivered" from tribopay: no delivery, SMS or workflow',
+    'error: no payment "never-received" from tribopay: no webhook, SMS or workflow',
   );
 });
 

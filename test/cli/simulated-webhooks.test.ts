@@ -1,7 +1,7 @@
 import { GATEWAY_MODULES } from '../../src/gateways';
 import { loadConfig } from '../../src/config';
 import { gatewayStatus } from '../../src/cli/simulated-statuses';
-import { parseDelivery } from '../../src/gateways';
+import { parseWebhook } from '../../src/gateways';
 import type { PaymentStatus } from '../../src/domain/payment-event';
 
 const config = loadConfig({
@@ -30,7 +30,7 @@ describe("simulate-webhook's webhooks", () => {
       at: new Date(),
     });
 
-    const parsed = parseDelivery(gateway, JSON.parse(JSON.stringify(body)));
+    const parsed = parseWebhook(gateway, JSON.parse(JSON.stringify(body)));
 
     expect(parsed).toMatchObject({
       ok: true,

@@ -49,7 +49,7 @@ describe.each([
   });
   afterAll(() => target.drop());
 
-  it('a first waiting delivery finds nothing before it', async () => {
+  it('a first waiting webhook finds nothing before it', async () => {
     const id = await store(target.db, 'fresh', 'waiting');
     expect(await paymentHistory(target.db, 'tribopay', 'fresh', id)).toEqual({
       ended: false,
@@ -58,7 +58,7 @@ describe.each([
     });
   });
 
-  it('a delivery routed earlier counts, handed off or still in the outbox; the one asked about does not', async () => {
+  it('a webhook routed earlier counts, handed off or still in the outbox; the one asked about does not', async () => {
     const first = await store(target.db, 'routed', 'waiting');
     await recordOutcome(target.db, first, 'scheduled', 'recovery:tribopay:routed', false);
     expect((await paymentHistory(target.db, 'tribopay', 'routed', first)).routedBefore).toBe(false);
@@ -67,13 +67,13 @@ describe.each([
     expect((await paymentHistory(target.db, 'tribopay', 'routed', second)).routedBefore).toBe(true);
   });
 
-  it('an earlier delivery that was ignored is not a routed one', async () => {
+  it('an earlier webhook that was ignored is not a routed one', async () => {
     const first = await store(target.db, 'ignored-first', 'waiting');
     await recordOutcome(target.db, first, 'ignored: invalid phone', null, false);
     expect((await paymentHistory(target.db, 'tribopay', 'ignored-first')).routedBefore).toBe(false);
   });
 
-  it('a paid delivery, even one not handed off, means the payment ended', async () => {
+  it('a paid webhook, even one not handed off, means the payment ended', async () => {
     await store(target.db, 'paid-first', 'paid');
     const late = await store(target.db, 'paid-first', 'waiting');
     expect((await paymentHistory(target.db, 'tribopay', 'paid-first', late)).ended).toBe(true);

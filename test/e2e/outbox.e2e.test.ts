@@ -2,7 +2,7 @@
  * End to end, scaled out: two `start:api` processes and a `start:worker` process against one
  * real `temporal server start-dev` and one PostgreSQL, the Twilio emulator behind the real
  * client. The intake answers after its database commit; the outbox relay in each API hands
- * deliveries to Temporal, and their sweepers share what is left.
+ * webhooks to Temporal, and their sweepers share what is left.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -130,14 +130,14 @@ async function signalsTo(workflowId: string): Promise<number> {
   ).length;
 }
 
-test('Temporal stopped and restarted mid-stream: every delivery is answered 2xx, each is handed off once, and every payment ends right', async () => {
+test('Temporal stopped and restarted mid-stream: every webhook is answered 2xx, each is handed off once, and every payment ends right', async () => {
   const sales = Array.from({ length: 18 }, (_, i) => ({
     id: `outage-${process.pid}-${Date.now()}-${i}`,
     phone: newPhone(),
     paid: i % 3 === 0,
   }));
   const replies: number[] = [];
-  const deliver = async (i: number) => {
+  const postWebhook = async (i: number) => {
     const sale = sales[i];
     // The waiting and the paid of one payment go to different API processes.
     replies.push(
@@ -147,13 +147,13 @@ test('Temporal stopped and restarted mid-stream: every delivery is answered 2xx,
       replies.push((await post(apis[(i + 1) % 2].url, body(sale.id, 'paid', sale.phone))).status);
   };
 
-  for (let i = 0; i < 6; i += 1) await deliver(i);
+  for (let i = 0; i < 6; i += 1) await postWebhook(i);
   await temporal.stop();
-  for (let i = 6; i < 12; i += 1) await deliver(i);
+  for (let i = 6; i < 12; i += 1) await postWebhook(i);
   const backlog = await testDb.db('outbox').count();
   expect(Number(backlog[0].count)).toBeGreaterThan(0);
   await restartTemporal();
-  for (let i = 12; i < 18; i += 1) await deliver(i);
+  for (let i = 12; i < 18; i += 1) await postWebhook(i);
 
   expect(replies).toHaveLength(18 + 6);
   expect(replies.every((status) => status === 202)).toBe(true);
@@ -202,7 +202,7 @@ test.each([
 
 /**
  * Passes bytes both ways until frozen; then nothing reaches Temporal, so an API talking
- * through it has committed deliveries it cannot hand off.
+ * through it has committed webhooks it cannot hand off.
  */
 async function freezableProxy(target: string) {
   const [host, port] = target.split(':');
@@ -234,7 +234,7 @@ async function freezableProxy(target: string) {
   };
 }
 
-test('an API killed between its commit and the hand-off: another API sweeps the delivery, once', async () => {
+test('an API killed between its commit and the hand-off: another API sweeps the webhook, once', async () => {
   const proxy = await freezableProxy(temporal.address);
   try {
     const doomed = await startApiProcess({ TEMPORAL_ADDRESS: proxy.address });

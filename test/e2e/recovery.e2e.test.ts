@@ -100,7 +100,7 @@ test('a waiting PIX webhook leads to one SMS at the emulator after the delay', a
   expect(sentTo(phone)).toHaveLength(1);
 });
 
-test('the same delivery posted 20 times at once sends one SMS', async () => {
+test('the same webhook posted 20 times at once sends one SMS', async () => {
   const phone = newPhone();
   const body = tribopayBody(`e2e-${Date.now()}-b`, 'waiting_payment', phone);
   const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));

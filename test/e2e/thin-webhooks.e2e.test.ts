@@ -8,7 +8,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { startAsaasEmulator, type AsaasEmulator } from '../../src/gateways/asaas/emulator';
 import { asaasCustomer, asaasPixCharge, asaasWebhookBody } from '../../src/gateways/asaas/fixtures';
-import { mercadopagoDelivery } from '../../src/gateways/mercadopago/delivery';
+import { mercadopagoNotification } from '../../src/gateways/mercadopago/notification';
 import {
   startMercadopagoEmulator,
   type MercadopagoEmulator,
@@ -97,7 +97,7 @@ function newPhone() {
 const sentTo = (e164: string) => twilio.messages().filter((m) => m.to === e164);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** An SMS `DELAY_MS` after the first delivery, and no second one. */
+/** An SMS `DELAY_MS` after the first webhook, and no second one. */
 async function expectOneSmsAfterDelay(e164: string, postedAt: number) {
   const [message] = await eventually(
     () => (sentTo(e164).length > 0 ? sentTo(e164) : null),
@@ -126,11 +126,11 @@ describe('Mercado Pago', () => {
   const newId = () => String(9_000_000_000 + (Date.now() % 1_000_000_000) + seq);
 
   async function notify(paymentId: string, action = 'payment.created', secret = MP_SECRET) {
-    const delivery = mercadopagoDelivery({ paymentId, secret, action });
-    const res = await fetch(`${api.url}/api/webhooks/mercadopago/${delivery.query}`, {
+    const webhook = mercadopagoNotification({ paymentId, secret, action });
+    const res = await fetch(`${api.url}/api/webhooks/mercadopago/${webhook.query}`, {
       method: 'POST',
-      headers: delivery.headers,
-      body: delivery.body,
+      headers: webhook.headers,
+      body: webhook.body,
     });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }

@@ -124,7 +124,7 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
   // Webhooks are locked too: a secret generated for the run, and a curl that uses it.
   const secret = webhookSecretOf(running.output());
   expect(running.output()).toContain(`-H 'X-Webhook-Token: ${secret}'`);
-  const delivery = (token?: string) =>
+  const webhook = (token?: string) =>
     fetch(api('/api/webhooks/tribopay/'), {
       method: 'POST',
       headers: {
@@ -137,8 +137,8 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
         transaction: { id: `start-auth-${Date.now()}` },
       }),
     });
-  expect((await delivery()).status).toBe(401);
-  expect((await delivery(secret)).status).toBe(202);
+  expect((await webhook()).status).toBe(401);
+  expect((await webhook(secret)).status).toBe(202);
   const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
   expect(isAlive(temporalPid)).toBe(true);
 

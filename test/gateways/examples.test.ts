@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { GATEWAY_MODULES, parseDelivery } from '../../src/gateways';
+import { GATEWAY_MODULES, parseWebhook } from '../../src/gateways';
 
 // The OpenAPI document's webhook examples are each gateway's fixtures, with a fixed id and
-// time (src/gateways/<gateway>/fixtures.ts); they must be deliveries the intake accepts.
+// time (src/gateways/<gateway>/fixtures.ts); they must be webhooks the intake accepts.
 const examples = Object.values(GATEWAY_MODULES).flatMap(({ name, adapter }) => {
   const { inputExamples } = (z.globalRegistry.get(adapter.schema) ?? {}) as {
     inputExamples?: unknown[];
@@ -18,9 +18,9 @@ describe('the documented webhook examples', () => {
   });
 
   test.each(examples)(
-    '%s: each is a valid delivery of a waiting PIX payment, or a thin one its recovery completes',
+    '%s: each is a valid webhook for a waiting PIX payment, or a thin one its recovery completes',
     (gateway, body) => {
-      const parsed = parseDelivery(gateway, body);
+      const parsed = parseWebhook(gateway, body);
 
       // A Mercado Pago notification names the payment only: its recovery asks the API.
       const expected =

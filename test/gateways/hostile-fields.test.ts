@@ -1,5 +1,5 @@
 import type { Gateway, PaymentEvent } from '../../src/domain/payment-event';
-import { parseDelivery } from '../../src/gateways';
+import { parseWebhook } from '../../src/gateways';
 import { isValidBrCode } from '../../src/gateways/br-code';
 import { TEXT_LIMITS } from '../../src/gateways/clip';
 import { withTrustedLinks } from '../../src/gateways/links';
@@ -38,12 +38,12 @@ const bodies = {
 const WORDED = Object.keys(bodies) as (keyof typeof bodies)[];
 
 function eventOf(gateway: Gateway, body: unknown): PaymentEvent {
-  const result = parseDelivery(gateway, body);
+  const result = parseWebhook(gateway, body);
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.event;
 }
 
-describe.each(WORDED)('a %s delivery with a prototype key for a word', (gateway) => {
+describe.each(WORDED)('a %s webhook with a prototype key for a word', (gateway) => {
   it.each(PROTOTYPE_KEYS)('"%s" as status or method is an unknown word, kept as text', (key) => {
     const asStatus = eventOf(gateway, bodies[gateway](key, 'pix'));
     expect(asStatus.status).toBe('other');
@@ -56,7 +56,7 @@ describe.each(WORDED)('a %s delivery with a prototype key for a word', (gateway)
   });
 });
 
-describe('free text from a delivery', () => {
+describe('free text from a webhook', () => {
   const huge = 'A'.repeat(900_000);
   const event = eventOf('ghostpay', {
     paymentId: 'pay-huge',
@@ -118,7 +118,7 @@ describe('a PIX copy-and-paste code', () => {
   });
 });
 
-describe('links in a delivery, against CHECKOUT_LINK_HOSTS', () => {
+describe('links in a webhook, against CHECKOUT_LINK_HOSTS', () => {
   const base = eventOf('ghostpay', { paymentId: 'pay-links', status: 'pending' });
   const withLinks = (checkoutUrl: string | null, pixCode: string | null = null) =>
     withTrustedLinks({ ...base, checkoutUrl, pixCode }, ['pay.example.com']);

@@ -47,7 +47,7 @@ export type IntakeKoa = Koa & { relay: OutboxRelay };
  * The intake app with real parts: the given database, and an outbox relay (its sweeper
  * running) with a recovery client on `temporal`. Without any secret it runs as
  * WEBHOOK_AUTH=off says, explicitly: these suites are about what the intake does with a
- * delivery; authentication has its own (webhook-requests, hostile-input).
+ * webhook; authentication has its own (webhook-requests, hostile-input).
  */
 export function intakeApp(deps: {
   db: Db;
@@ -85,7 +85,7 @@ export function intakeApp(deps: {
 
 /**
  * Binds `app.callback()` to a free local port, so requests go over real HTTP. The intake
- * answers before its relay hands the delivery to Temporal; `post` waits for the relay
+ * answers before its relay hands the webhook to Temporal; `post` waits for the relay
  * too, so a test reads Temporal after the hand-off (tests of the gap use the relay itself).
  */
 export async function serve(app: Koa | IntakeKoa): Promise<TestServer> {

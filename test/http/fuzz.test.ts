@@ -474,7 +474,7 @@ const ROUTES: Route[] = ROUTE_DOCS.flatMap((doc) =>
 );
 
 describe('webhook text PostgreSQL or Temporal cannot store (known bugs, outside the monitoring API)', () => {
-  const deliver = (body: object) =>
+  const postWebhook = (body: object) =>
     send({
       method: 'POST',
       path: '/api/webhooks/ghostpay/',
@@ -484,7 +484,7 @@ describe('webhook text PostgreSQL or Temporal cannot store (known bugs, outside 
 
   // PostgreSQL text can't hold U+0000: the normalised copy drops it (raw_body keeps the escape).
   test('a NUL in the customer name (JSON \\u0000) is recorded and answered 202, not 503', async () => {
-    const reply = await deliver({
+    const reply = await postWebhook({
       ...ghostpay('nul-1'),
       customer: { name: 'Maria\u0000', phone: '21987654321' },
     });
@@ -494,7 +494,7 @@ describe('webhook text PostgreSQL or Temporal cannot store (known bugs, outside 
 
   // Temporal refuses a workflow id that isn't valid UTF-8: the id is refused up front.
   test('a payment id that is a lone surrogate (JSON \\ud800) is refused with 422, not 503', async () => {
-    const reply = await deliver({ ...ghostpay('x'), paymentId: '\ud800' });
+    const reply = await postWebhook({ ...ghostpay('x'), paymentId: '\ud800' });
 
     expect(reply.status).toBe(422);
   });

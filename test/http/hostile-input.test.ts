@@ -150,7 +150,7 @@ function rawRequest(text: string, waitMs = 2_000): Promise<number | null> {
 }
 
 describe('webhook authentication', () => {
-  test('a delivery without the token, or with a wrong one, is refused (401) and stores nothing', async () => {
+  test('a webhook without the token, or with a wrong one, is refused (401) and stores nothing', async () => {
     const body = ghostpayBody({});
     const none = await post('ghostpay', body, { header: null });
     const wrong = await post('ghostpay', body, { header: 'not-the-webhook-secret' });
@@ -171,7 +171,7 @@ describe('webhook authentication', () => {
 });
 
 describe('who gets texted, and with which links', () => {
-  test("the issue's forged delivery (foreign number, phishing link) is ignored: no workflow, no SMS", async () => {
+  test("the issue's forged webhook (foreign number, phishing link) is ignored: no workflow, no SMS", async () => {
     const paymentId = newPaymentId('open');
     phonesUsed.add('+447911123456');
     const posted = await post('ghostpay', {

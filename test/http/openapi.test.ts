@@ -195,11 +195,11 @@ describe('real responses match the documented schemas', () => {
 
   test('for a recovery followed from its webhook through every monitoring view', async () => {
     const paymentId = newPaymentId('doc');
-    const delivery = await check('ghostpayWebhook', '/api/webhooks/ghostpay/', {
+    const webhook = await check('ghostpayWebhook', '/api/webhooks/ghostpay/', {
       token: null,
       body: ghostpay(paymentId),
     });
-    expect(delivery.status).toBe(202);
+    expect(webhook.status).toBe(202);
     await check('ghostpayWebhook', '/api/webhooks/ghostpay', {
       token: null,
       body: ghostpay(paymentId),
@@ -207,7 +207,7 @@ describe('real responses match the documented schemas', () => {
 
     const list = await check('listEvents', '/api/webhooks/events/?limit=1');
     await check('listEvents', `/api/webhooks/events?limit=1&cursor=${list.json.next}`);
-    await check('getEvent', `/api/webhooks/events/${delivery.json.eventId}/`);
+    await check('getEvent', `/api/webhooks/events/${webhook.json.eventId}/`);
     const payment = await check('getPayment', `/api/webhooks/payments/ghostpay/${paymentId}/`);
     expect(payment.json.workflow.state).toMatchObject({ status: 'waiting' });
     const sent = await check('sendTestSms', '/api/webhooks/test-sms/', {

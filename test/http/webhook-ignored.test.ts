@@ -6,7 +6,7 @@ import { intakeApp, serve, type TestServer } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { ghostpay, newPaymentId, tribopayPostback } from './webhook-payloads';
 
-// These deliveries never reach Temporal; the server is here to show no workflow appears.
+// These webhooks never reach Temporal; the server is here to show no workflow appears.
 let env: TestWorkflowEnvironment;
 let testDb: TestDb;
 let server: TestServer;
@@ -27,7 +27,7 @@ const PATHS = {
   ghostpay: '/api/webhooks/ghostpay/',
 } as const;
 
-function deliver(gateway: keyof typeof PATHS, body: object) {
+function postWebhook(gateway: keyof typeof PATHS, body: object) {
   return server.post(PATHS[gateway], body);
 }
 
@@ -45,7 +45,7 @@ async function workflowExists(gateway: Gateway, paymentId: string): Promise<bool
   }
 }
 
-describe('deliveries that are recorded but never messaged', () => {
+describe('webhooks that are recorded but never messaged', () => {
   test.each<[keyof typeof PATHS, (id: string) => object]>([
     ['tribopay', (id) => tribopayPostback(id, { method: 'credit_card' })],
     ['ghostpay', (id) => ghostpay(id, { method: 'CREDIT_CARD' })],
@@ -54,7 +54,7 @@ describe('deliveries that are recorded but never messaged', () => {
     async (gateway, cardPayment) => {
       const id = newPaymentId('card');
 
-      const reply = await deliver(gateway, cardPayment(id));
+      const reply = await postWebhook(gateway, cardPayment(id));
 
       expect(reply.status).toBe(202);
       expect(reply.json).toMatchObject({ outcome: 'ignored: not pix' });
@@ -75,7 +75,7 @@ describe('deliveries that are recorded but never messaged', () => {
     async (_what, phone, reason) => {
       const id = newPaymentId('phone');
 
-      const reply = await deliver('ghostpay', ghostpay(id, { phone }));
+      const reply = await postWebhook('ghostpay', ghostpay(id, { phone }));
 
       expect(reply.status).toBe(202);
       expect(reply.json).toMatchObject({ outcome: 'ignored: invalid phone', reason });
@@ -89,7 +89,7 @@ describe('deliveries that are recorded but never messaged', () => {
   test("a status that neither waits nor ends the sale (TriboPay's antifraud) is ignored: status not actionable", async () => {
     const id = newPaymentId();
 
-    const reply = await deliver('tribopay', tribopayPostback(id, { status: 'antifraud' }));
+    const reply = await postWebhook('tribopay', tribopayPostback(id, { status: 'antifraud' }));
 
     expect(reply.status).toBe(202);
     expect(reply.json).toMatchObject({

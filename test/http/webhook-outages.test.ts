@@ -68,7 +68,7 @@ function expectUnavailable(reply: Reply, part: 'database', internals: string[]):
 }
 
 describe('with the database unavailable', () => {
-  test('a delivery after the connection pool was destroyed is answered 503 without internals', async () => {
+  test('a webhook after the connection pool was destroyed is answered 503 without internals', async () => {
     const testDb = await freshDb();
     const server = await intake({ db: testDb.db, temporal: env.client });
     await testDb.db.destroy();
@@ -78,7 +78,7 @@ describe('with the database unavailable', () => {
     expectUnavailable(reply, 'database', [testDb.url]);
   });
 
-  test('a delivery to a database that was dropped is answered 503 without internals', async () => {
+  test('a webhook to a database that was dropped is answered 503 without internals', async () => {
     const testDb = await pgTestDb();
     const orphan = createDb({ client: 'pg', url: testDb.url });
     cleanup.push(() => orphan.destroy());
@@ -93,7 +93,7 @@ describe('with the database unavailable', () => {
 });
 
 describe('with Temporal unavailable', () => {
-  test('deliveries are answered 202 with their outcome, wait in the outbox as a visible backlog, and are handed off once Temporal is back', async () => {
+  test('webhooks are answered 202 with their outcome, wait in the outbox as a visible backlog, and are handed off once Temporal is back', async () => {
     const testDb = await freshDb();
     const deadAddress = `127.0.0.1:${await freePort()}`;
     // One attempt: the client's default retries would spend ~20 s before giving up.

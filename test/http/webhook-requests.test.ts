@@ -142,7 +142,7 @@ describe('requests the intake refuses, storing nothing', () => {
     });
 
     expect(reply.status).toBe(422);
-    expect(reply.json.error.message).toBe('not a valid ghostpay delivery');
+    expect(reply.json.error.message).toBe('not a valid ghostpay webhook');
     expect(reply.json.error.issues).toEqual(
       expect.arrayContaining([
         { path: 'paymentId', message: 'is required' },
@@ -186,7 +186,7 @@ describe('a webhook secret', () => {
       { headers: { 'X-Webhook-Token': SECRET.slice(0, -1) } },
       '',
     ],
-  ])('refuses a delivery with %s: 401, nothing stored', async (_what, options, query) => {
+  ])('refuses a webhook with %s: 401, nothing stored', async (_what, options, query) => {
     const id = newPaymentId('secret');
 
     const reply = await guarded.post(`/api/webhooks/ghostpay/${query}`, ghostpay(id), options);
@@ -199,7 +199,7 @@ describe('a webhook secret', () => {
   test.each<[string, PostOptions, string]>([
     ['the X-Webhook-Token header', { headers: { 'X-Webhook-Token': SECRET } }, ''],
     ['the ?token= query parameter', {}, `?token=${SECRET}`],
-  ])('accepts a delivery that presents it in %s', async (_what, options, query) => {
+  ])('accepts a webhook that presents it in %s', async (_what, options, query) => {
     const id = newPaymentId('secret');
 
     const reply = await guarded.post(
@@ -238,7 +238,7 @@ describe('character sets', () => {
 });
 
 describe('fields longer than their audit columns', () => {
-  test('a paid delivery with a 300-character customer name is stored, clipped, with the full name kept in raw_body', async () => {
+  test('a paid webhook with a 300-character customer name is stored, clipped, with the full name kept in raw_body', async () => {
     const id = newPaymentId('long');
     const name = 'Maria '.repeat(50);
     const text = JSON.stringify(ghostpay(id, { status: 'APPROVED', name }));
@@ -263,7 +263,7 @@ describe('fields longer than their audit columns', () => {
   });
 });
 
-test('on SQLite too, a delivery is stored and scheduled', async () => {
+test('on SQLite too, a webhook is stored and scheduled', async () => {
   const sqlite = await sqliteTestDb();
   const server = await serve(intakeApp({ db: sqlite.db, temporal: env.client }));
   try {

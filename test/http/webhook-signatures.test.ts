@@ -63,7 +63,7 @@ function stripeWaiting(secret = STRIPE_SECRET, at = new Date()) {
   return { paymentId: `pi_${id}`, raw, signature: stripeSignatureHeader(raw, secret, at) };
 }
 
-describe('a Stripe delivery', () => {
+describe('a Stripe webhook', () => {
   test('signed with the configured secret over its exact bytes is recorded', async () => {
     const { paymentId, raw, signature } = stripeWaiting();
 
@@ -105,15 +105,15 @@ describe('a Stripe delivery', () => {
     ],
     ['no Stripe-Signature, only the shared X-Webhook-Token', ({ raw }) => [raw, undefined]],
   ])('with %s is refused (401) and nothing is stored', async (_what, make) => {
-    const delivery = stripeWaiting();
-    const [raw, signature] = make(delivery);
+    const webhook = stripeWaiting();
+    const [raw, signature] = make(webhook);
     const headers: Record<string, string> = { 'X-Webhook-Token': SHARED_SECRET };
     if (signature) headers['Stripe-Signature'] = signature;
 
     const reply = await signed.post('/api/webhooks/stripe/', raw, { headers });
 
     expect(reply.status).toBe(401);
-    expect(await rowsFor(delivery.paymentId)).toHaveLength(0);
+    expect(await rowsFor(webhook.paymentId)).toHaveLength(0);
   });
 
   test('while STRIPE_WEBHOOK_SECRET is unset is refused, naming the setting, even when signed', async () => {
@@ -140,7 +140,7 @@ describe('a Stripe delivery', () => {
   });
 });
 
-describe('a Pagar.me delivery', () => {
+describe('a Pagar.me webhook', () => {
   /** A pending PIX charge event as Pagar.me sends it: bytes, and their signature. */
   function pagarmeWaiting() {
     const orderId = newPaymentId('or');
@@ -171,19 +171,19 @@ describe('a Pagar.me delivery', () => {
       ({ raw, signature }) => [raw, signature.replace(/kid=[^;]+/, 'kid=not-pagarmes')],
     ],
   ])('with %s is refused (401) and nothing is stored', async (_what, make) => {
-    const delivery = pagarmeWaiting();
-    const [raw, signature] = make(delivery);
+    const webhook = pagarmeWaiting();
+    const [raw, signature] = make(webhook);
     const headers: Record<string, string> = { 'X-Webhook-Token': SHARED_SECRET };
     if (signature) headers['X-Webhook-Asymmetric-Signature'] = signature;
 
     const reply = await signed.post('/api/webhooks/pagarme/', raw, { headers });
 
     expect(reply.status).toBe(401);
-    expect(await rowsFor(delivery.orderId, 'pagarme')).toHaveLength(0);
+    expect(await rowsFor(webhook.orderId, 'pagarme')).toHaveLength(0);
   });
 
   test('when its keys cannot be fetched is answered 503 (Pagar.me resends it), nothing stored', async () => {
-    // A new app: its key cache is empty, so this delivery needs the JWKS.
+    // A new app: its key cache is empty, so this webhook needs the JWKS.
     const fresh = await serve(
       intakeApp({
         db: testDb.db,

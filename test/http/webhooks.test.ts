@@ -44,7 +44,7 @@ const PATHS = {
   ghostpay: '/api/webhooks/ghostpay/',
 } as const;
 
-function deliver(gateway: keyof typeof PATHS, body: object) {
+function postWebhook(gateway: keyof typeof PATHS, body: object) {
   return server.post(PATHS[gateway], body);
 }
 
@@ -113,12 +113,12 @@ describe('a waiting PIX payment with a mobile phone', () => {
   );
 });
 
-describe('repeated and later deliveries for one payment', () => {
+describe('repeated and later webhooks for one payment', () => {
   test('an exact repeat answers 200 duplicate and adds no row and no signal', async () => {
     const id = newPaymentId();
-    const first = await deliver('ghostpay', ghostpay(id));
+    const first = await postWebhook('ghostpay', ghostpay(id));
 
-    const repeat = await deliver('ghostpay', ghostpay(id));
+    const repeat = await postWebhook('ghostpay', ghostpay(id));
 
     expect(repeat.status).toBe(200);
     expect(repeat.json).toMatchObject({ outcome: 'duplicate', eventId: first.json.eventId });
@@ -126,11 +126,11 @@ describe('repeated and later deliveries for one payment', () => {
     expect((await state('ghostpay', id)).updatesApplied).toBe(1);
   });
 
-  test('a second, different waiting delivery for a scheduled payment is signalled to the same workflow', async () => {
+  test('a second, different waiting webhook for a scheduled payment is signalled to the same workflow', async () => {
     const id = newPaymentId();
-    await deliver('tribopay', tribopayPostback(id));
+    await postWebhook('tribopay', tribopayPostback(id));
 
-    const second = await deliver('tribopay', tribopayPostback(id, { status: 'waiting' }));
+    const second = await postWebhook('tribopay', tribopayPostback(id, { status: 'waiting' }));
 
     expect(second.status).toBe(202);
     expect(second.json).toMatchObject({
@@ -141,11 +141,11 @@ describe('repeated and later deliveries for one payment', () => {
     expect(await state('tribopay', id)).toMatchObject({ status: 'waiting', updatesApplied: 2 });
   });
 
-  test('a paid delivery for a waiting payment is signalled and ends the recovery without an SMS', async () => {
+  test('a paid webhook for a waiting payment is signalled and ends the recovery without an SMS', async () => {
     const id = newPaymentId();
-    await deliver('ghostpay', ghostpay(id));
+    await postWebhook('ghostpay', ghostpay(id));
 
-    const paid = await deliver('ghostpay', ghostpay(id, { status: 'APPROVED' }));
+    const paid = await postWebhook('ghostpay', ghostpay(id, { status: 'APPROVED' }));
 
     expect(paid.status).toBe(202);
     expect(paid.json).toMatchObject({
@@ -162,9 +162,9 @@ describe('repeated and later deliveries for one payment', () => {
 
   test("TriboPay's minimal paid postback, without method or customer, is signalled and ends the recovery", async () => {
     const id = newPaymentId();
-    await deliver('tribopay', tribopayPostback(id));
+    await postWebhook('tribopay', tribopayPostback(id));
 
-    const paid = await deliver('tribopay', tribopayMinimalPaid(id));
+    const paid = await postWebhook('tribopay', tribopayMinimalPaid(id));
 
     expect(paid.status).toBe(202);
     expect(paid.json).toMatchObject({ outcome: 'signalled' });
@@ -182,12 +182,12 @@ describe('repeated and later deliveries for one payment', () => {
     });
   });
 
-  test('a waiting delivery after a paid one is ignored: payment ended, and the closed recovery stays closed', async () => {
+  test('a waiting webhook after a paid one is ignored: payment ended, and the closed recovery stays closed', async () => {
     const id = newPaymentId();
-    expect((await deliver('tribopay', tribopayMinimalPaid(id))).json.outcome).toBe('signalled');
+    expect((await postWebhook('tribopay', tribopayMinimalPaid(id))).json.outcome).toBe('signalled');
     await closed('tribopay', id);
 
-    const late = await deliver('tribopay', tribopayPostback(id));
+    const late = await postWebhook('tribopay', tribopayPostback(id));
 
     expect(late.status).toBe(202);
     expect(late.json).toMatchObject({ outcome: 'ignored: payment ended' });
@@ -198,14 +198,14 @@ describe('repeated and later deliveries for one payment', () => {
     expect(await state('tribopay', id)).toMatchObject({ status: 'cancelled', updatesApplied: 1 });
   });
 
-  test('a waiting delivery after an operator ended the recovery by hand is ignored: recovery finished', async () => {
+  test('a waiting webhook after an operator ended the recovery by hand is ignored: recovery finished', async () => {
     const id = newPaymentId();
-    await deliver('ghostpay', ghostpay(id));
+    await postWebhook('ghostpay', ghostpay(id));
     // What `temporal workflow signal --name paymentStatus --input '{"status":"paid"}'` sends.
     await workflow('ghostpay', id).signal(paymentStatusSignal, { status: 'paid' });
     await closed('ghostpay', id);
 
-    const late = await deliver('ghostpay', ghostpay(id, { status: 'IN_REVIEW' }));
+    const late = await postWebhook('ghostpay', ghostpay(id, { status: 'IN_REVIEW' }));
 
     expect(late.status).toBe(202);
     expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
@@ -216,16 +216,16 @@ describe('repeated and later deliveries for one payment', () => {
     expect(await state('ghostpay', id)).toMatchObject({ status: 'cancelled', updatesApplied: 2 });
   });
 
-  test('a waiting delivery for a recovery an operator terminated is recorded as ignored: recovery finished once Temporal refuses it, every later one is answered so at once, and no new run starts', async () => {
+  test('a waiting webhook for a recovery an operator terminated is recorded as ignored: recovery finished once Temporal refuses it, every later one is answered so at once, and no new run starts', async () => {
     const id = newPaymentId();
-    await deliver('tribopay', tribopayFlat(id));
+    await postWebhook('tribopay', tribopayFlat(id));
     const { runId } = await workflow('tribopay', id).describe();
     // Terminated: closed in Temporal, yet no final transition in the audit trail.
     await workflow('tribopay', id).terminate('operator');
 
-    const late = await deliver('tribopay', tribopayFlat(id, { status: 'waiting' }));
+    const late = await postWebhook('tribopay', tribopayFlat(id, { status: 'waiting' }));
 
-    // The database can't know the workflow is closed: the answer says the delivery is on
+    // The database can't know the workflow is closed: the answer says the webhook is on
     // its way, and Temporal's refusal is recorded on the event when the relay hands it off.
     expect(late.status).toBe(202);
     expect(late.json).toMatchObject({
@@ -243,14 +243,14 @@ describe('repeated and later deliveries for one payment', () => {
       detail: { executionStatus: 'terminated', closedAt: expect.any(String) },
     });
 
-    const again = await deliver('tribopay', tribopayFlat(id, { name: 'Maria S.' }));
+    const again = await postWebhook('tribopay', tribopayFlat(id, { name: 'Maria S.' }));
     expect(again.json).toMatchObject({ outcome: 'ignored: recovery finished' });
     expect(await testDb.db('outbox').where({ payment_id: id })).toEqual([]);
     const latest = await workflow('tribopay', id).describe();
     expect(latest).toMatchObject({ runId, status: { name: 'TERMINATED' } });
   });
 
-  test('twenty identical deliveries posted at once leave one row, one workflow and only 2xx answers', async () => {
+  test('twenty identical webhooks posted at once leave one row, one workflow and only 2xx answers', async () => {
     const id = newPaymentId();
     const body = JSON.stringify(ghostpay(id));
 

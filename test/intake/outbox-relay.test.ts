@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/connect';
 import { insertOutboxEntry, outboxBacklog } from '../../src/db/outbox';
 import { handleWebhook } from '../../src/intake/handle-webhook';
 import { createOutboxRelay, type OutboxRelay } from '../../src/intake/outbox-relay';
-import { parseDelivery } from '../../src/gateways';
+import { parseWebhook } from '../../src/gateways';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import { paymentStatusSignal } from '../../workflows/definitions';
 import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
@@ -21,14 +21,14 @@ beforeAll(async () => {
 
 afterAll(() => env?.teardown());
 
-/** The real recovery client, with a log of what it was asked to deliver and how many at once. */
+/** The real recovery client, with a log of which updates it was asked to signal and how many at once. */
 function recordingClient() {
   const real = createRecoveryClient(env.client, {
     taskQueue: INTAKE_TASK_QUEUE,
     delayMs: INTAKE_DELAY_MS,
     attributionWindowMs: 24 * 3_600_000,
   });
-  const delivered: string[] = [];
+  const signalled: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const client: RecoveryClient = {
@@ -38,17 +38,17 @@ function recordingClient() {
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         const result = await real.signal(gateway, paymentId, update);
-        delivered.push(update.eventId!);
+        signalled.push(update.eventId!);
         return result;
       } finally {
         inFlight -= 1;
       }
     },
   };
-  return { client, delivered, maxInFlight: () => maxInFlight };
+  return { client, signalled, maxInFlight: () => maxInFlight };
 }
 
-/** Stores deliveries through the real intake, leaving every outbox row free for a sweep. */
+/** Stores webhooks through the real intake, leaving every outbox row free for a sweep. */
 async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
   const parked: OutboxRelay = {
     claimForNewEntry: () => null,
@@ -60,7 +60,7 @@ async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
   };
   const eventIds: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const parsed = parseDelivery('ghostpay', ghostpay(newPaymentId('relay')));
+    const parsed = parseWebhook('ghostpay', ghostpay(newPaymentId('relay')));
     if (!parsed.ok) throw new Error('fixture does not parse');
     const body = JSON.stringify(parsed.event);
     const result = await handleWebhook(
@@ -97,7 +97,7 @@ describe.each([
 
     expect(await relay.sweep()).toBe(9);
 
-    expect(recorder.delivered).toEqual(eventIds);
+    expect(recorder.signalled).toEqual(eventIds);
     expect(recorder.maxInFlight()).toBe(1);
     expect(await outboxBacklog(target.db)).toEqual({ pending: 0, oldestAgeSeconds: null });
   });
@@ -115,9 +115,9 @@ describe.each([
     expect(await relay.sweep()).toBe(7);
 
     expect(recorder.maxInFlight()).toBe(3);
-    expect([...recorder.delivered].sort()).toEqual([...eventIds].sort());
+    expect([...recorder.signalled].sort()).toEqual([...eventIds].sort());
     // Batches follow arrival: the first three go before the next three.
-    expect([...recorder.delivered.slice(0, 3)].sort()).toEqual([...eventIds.slice(0, 3)].sort());
+    expect([...recorder.signalled.slice(0, 3)].sort()).toEqual([...eventIds.slice(0, 3)].sort());
   });
 
   test('a row claimed by a process that died is left alone until its claim runs out, then swept once', async () => {
@@ -131,7 +131,7 @@ describe.each([
     expect(await relay.sweep()).toBe(1);
     expect(await relay.sweep()).toBe(0);
 
-    expect(recorder.delivered).toEqual([eventId]);
+    expect(recorder.signalled).toEqual([eventId]);
     const [row] = await target.db('webhook_events').where({ id: Number(eventId.split(':')[1]) });
     expect(row.handed_off_at).not.toBeNull();
   });
@@ -158,7 +158,7 @@ describe.each([
 
     refusing = false;
     expect(await relay.sweep()).toBe(1);
-    expect(recorder.delivered).toEqual([eventId]);
+    expect(recorder.signalled).toEqual([eventId]);
     expect(relay.claimForNewEntry()).toBeInstanceOf(Date);
     expect(await target.db('outbox')).toEqual([]);
   });
@@ -187,12 +187,12 @@ describe('two API processes on one PostgreSQL outbox', () => {
     const counts = await Promise.all(relays.map((relay) => relay.sweep()));
 
     expect(counts[0] + counts[1]).toBe(40);
-    const all = [...a.delivered, ...b.delivered];
+    const all = [...a.signalled, ...b.signalled];
     expect(all).toHaveLength(40);
     expect(new Set(all)).toEqual(new Set(eventIds));
     // Both took part: SKIP LOCKED let each pass over the rows the other was claiming.
-    expect(a.delivered.length).toBeGreaterThan(0);
-    expect(b.delivered.length).toBeGreaterThan(0);
+    expect(a.signalled.length).toBeGreaterThan(0);
+    expect(b.signalled.length).toBeGreaterThan(0);
     expect(await target.db('outbox')).toEqual([]);
     const handed = await target.db('webhook_events').whereNotNull('handed_off_at').count();
     expect(Number(handed[0].count)).toBe(40);
@@ -200,7 +200,7 @@ describe('two API processes on one PostgreSQL outbox', () => {
 
   test('a row a relay claimed when it was stored is not taken by another process sweeping', async () => {
     const id = newPaymentId('claimed');
-    const parsed = parseDelivery('tribopay', tribopayPostback(id));
+    const parsed = parseWebhook('tribopay', tribopayPostback(id));
     if (!parsed.ok) throw new Error('fixture does not parse');
     const stored = await target.db.transaction(async (trx) => {
       const [event] = await trx('webhook_events')
@@ -230,7 +230,7 @@ describe('two API processes on one PostgreSQL outbox', () => {
 
     expect(await sweeper.sweep()).toBe(0);
 
-    expect(other.delivered).toEqual([]);
+    expect(other.signalled).toEqual([]);
     expect(await target.db('outbox').where({ id: stored.id })).toHaveLength(1);
   });
 });
@@ -250,7 +250,7 @@ test('one row swept by two processes at once reaches its workflow as one signal'
       (e) => e.workflowExecutionSignaledEventAttributes?.signalName === paymentStatusSignal.name,
     );
     expect(signals).toHaveLength(1);
-    expect(recorder.delivered).toEqual([eventId]);
+    expect(recorder.signalled).toEqual([eventId]);
   } finally {
     await target.drop();
   }

@@ -47,7 +47,7 @@ beforeAll(async () => {
       }),
       recoveries,
       metrics,
-      // WEBHOOK_AUTH=off, as an operator would say it: these tests count deliveries.
+      // WEBHOOK_AUTH=off, as an operator would say it: these tests count webhooks.
       webhookAuthOff: true,
     }),
   );
@@ -68,7 +68,7 @@ async function metricsText(): Promise<string> {
 }
 
 describe('webhook metrics', () => {
-  test('each delivery is counted by gateway, payment status and intake outcome, and timed by status code', async () => {
+  test('each webhook is counted by gateway, payment status and intake outcome, and timed by status code', async () => {
     const id = newPaymentId('m');
     expect((await server.post('/api/webhooks/tribopay/', tribopayPostback(id))).status).toBe(202);
     expect((await server.post('/api/webhooks/tribopay/', tribopayPostback(id))).status).toBe(200);
@@ -127,7 +127,7 @@ describe('webhook metrics', () => {
     ).toBe(1);
   });
 
-  test('a delivery taken while Temporal is down counts as scheduled with a 202, and shows in the outbox gauges', async () => {
+  test('a webhook taken while Temporal is down counts as scheduled with a 202, and shows in the outbox gauges', async () => {
     temporalUp = false;
     expect(
       (await server.post('/api/webhooks/tribopay/', tribopayPostback(newPaymentId('m')))).status,

@@ -233,9 +233,9 @@ describe('one webhook event', () => {
   test('shows the body verbatim, the phone in full, and the transitions and SMS of its payment', async () => {
     const paymentId = newPaymentId('detail');
     const body = ` ${JSON.stringify(ghostpay(paymentId))}\n`;
-    const delivery = await call(server.url, '/api/webhooks/ghostpay/', { body, token: null });
-    expect(delivery.status).toBe(202);
-    const workflowId = delivery.json.workflowId as string;
+    const webhook = await call(server.url, '/api/webhooks/ghostpay/', { body, token: null });
+    expect(webhook.status).toBe(202);
+    const workflowId = webhook.json.workflowId as string;
     await insertTransitions(testDb.db, [
       { workflowId, gateway: 'ghostpay', paymentId, transition: 'waiting', occurredAt: new Date() },
     ]);
@@ -250,12 +250,12 @@ describe('one webhook event', () => {
       },
     ]);
 
-    const reply = await get(`/api/webhooks/events/${delivery.json.eventId}/`);
+    const reply = await get(`/api/webhooks/events/${webhook.json.eventId}/`);
 
     expect(reply.status).toBe(200);
     const event = eventDetailSchema.parse(reply.json);
     expect(event).toMatchObject({
-      id: delivery.json.eventId,
+      id: webhook.json.eventId,
       gateway: 'ghostpay',
       paymentId,
       paymentStatus: 'waiting',

@@ -106,7 +106,7 @@ describe("one payment's recovery", () => {
     });
     const late = await call(server.url, '/api/webhooks/ghostpay/', {
       token: null,
-      // Another delivery of the same waiting status (a gateway's repeat notification).
+      // Another webhook of the same waiting status (a gateway's repeat notification).
       body: { ...ghostpay(paymentId), createdAt: undefined, netValue: 4701 },
     });
     expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });

@@ -100,7 +100,7 @@ describe('every metric the dashboard and the alert rules use', () => {
     running.push(stack);
     await stack.waitFor(/Press Ctrl-C to stop/, 90_000);
     // One recovery, so the webhook, SMS and workflow-task series have samples.
-    const delivered = await fetch(`http://127.0.0.1:${port.api}/api/webhooks/ghostpay/`, {
+    const webhook = await fetch(`http://127.0.0.1:${port.api}/api/webhooks/ghostpay/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-webhook-token': shared.WEBHOOK_SECRET },
       body: JSON.stringify({
@@ -111,7 +111,7 @@ describe('every metric the dashboard and the alert rules use', () => {
         customer: { phone: '21987654321' },
       }),
     });
-    expect(delivered.status).toBe(202);
+    expect(webhook.status).toBe(202);
     const api2 = spawnEntrypoint('api', { ...shared, PORT: String(port.api2) });
     const worker = spawnEntrypoint('worker', {
       ...shared,

@@ -1,5 +1,5 @@
 /**
- * Shared by the delivery tests: an app whose status-callback route is configured, and
+ * Shared by the status-report tests: an app whose status-callback route is configured, and
  * callbacks signed exactly the way Twilio signs them, with the real `twilio` package.
  */
 import pino from 'pino';

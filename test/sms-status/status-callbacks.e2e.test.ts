@@ -23,7 +23,7 @@ async function settledSms(paymentId: string, status: string) {
   );
 }
 
-describe('delivery tracking end to end', () => {
+describe('status reports end to end', () => {
   test('a recovery SMS ends delivered once Twilio reports it, through the signed callbacks to the running API', async () => {
     const { paymentId, webhook, final } = await stack.recover();
     expect(webhook.status).toBe(202);

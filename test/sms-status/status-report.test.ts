@@ -15,7 +15,7 @@ function report(sid: string, status: string, extra: Partial<StatusReport> = {}):
 describe.each([
   ['PostgreSQL', pgTestDb],
   ['SQLite', sqliteTestDb],
-])('delivery reports on %s', (_engine, open) => {
+])('status reports on %s', (_engine, open) => {
   let testDb: TestDb;
 
   beforeAll(async () => {

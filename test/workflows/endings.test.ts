@@ -162,7 +162,7 @@ const ENDINGS: Ending[] = [
   },
 ];
 
-/** A paid delivery as the intake stores it, without the signal that would follow. */
+/** A paid webhook as the intake stores it, without the signal that would follow. */
 function storedPaid(paymentId: string): Parameters<typeof insertWebhookEvent>[1] {
   return {
     event: {

@@ -81,7 +81,7 @@ function newPaymentId(): string {
 }
 
 /** A thin webhook as the intake stores and signals it: a row, and an update naming it. */
-async function deliverThin(gateway: Gateway, paymentId: string, rawStatus = 'payment.created') {
+async function receiveThin(gateway: Gateway, paymentId: string, rawStatus = 'payment.created') {
   const event = { ...bareEvent(gateway, paymentId, 'other', rawStatus), needsEnrichment: true };
   const { row } = await insertWebhookEvent(
     testDb.db,
@@ -123,7 +123,7 @@ async function transitions(gateway: Gateway, id: string) {
 }
 
 /**
- * Without a creation time the delay runs from the delivery, on the workflow's clock (the
+ * Without a creation time the delay runs from the webhook, on the workflow's clock (the
  * time-skipping server's is days ahead of ours by the end of the file).
  */
 function mpPayment(id: string, overrides: Record<string, unknown> = {}) {
@@ -134,7 +134,7 @@ describe('a Mercado Pago notification names the payment only', () => {
   test('the payment read from the API gets one SMS after the delay, and the row its answer', async () => {
     const id = newPaymentId();
     mercadopago.setPayment(id, mpPayment(id));
-    const rowId = await deliverThin('mercadopago', id);
+    const rowId = await receiveThin('mercadopago', id);
     const final = await result('mercadopago', id);
     expect(final).toMatchObject({ status: 'not_recovered', smsSent: 1 });
     const [sms] = twilio.messages();
@@ -159,7 +159,7 @@ describe('a Mercado Pago notification names the payment only', () => {
     mercadopago.failNext({ kind: 'delay', ms: 2_000 });
     mercadopago.failNext({ kind: 'answer', httpStatus: 404, body: '{"message":"not found"}' });
     mercadopago.failNext({ kind: 'drop' });
-    await deliverThin('mercadopago', id);
+    await receiveThin('mercadopago', id);
     expect(await result('mercadopago', id)).toMatchObject({ smsSent: 1 });
     expect(twilio.messages()).toHaveLength(1);
     expect(mercadopago.requests().length).toBeGreaterThanOrEqual(7);
@@ -168,7 +168,7 @@ describe('a Mercado Pago notification names the payment only', () => {
   test('no phone in the answer ends the recovery `ignored: no phone`, without an SMS', async () => {
     const id = newPaymentId();
     mercadopago.setPayment(id, mpPayment(id, { payer: { email: 'maria@example.com' } }));
-    const rowId = await deliverThin('mercadopago', id);
+    const rowId = await receiveThin('mercadopago', id);
     expect(await result('mercadopago', id)).toMatchObject({ status: 'skipped', smsSent: 0 });
     expect(twilio.messages()).toHaveLength(0);
     expect(await transitions('mercadopago', id)).toEqual([
@@ -187,7 +187,7 @@ describe('a Mercado Pago notification names the payment only', () => {
       id,
       mpPayment(id, { payment_method_id: 'visa', payment_type_id: 'credit_card' }),
     );
-    const rowId = await deliverThin('mercadopago', id);
+    const rowId = await receiveThin('mercadopago', id);
     expect(await result('mercadopago', id)).toMatchObject({ status: 'skipped' });
     expect((await webhookRow(rowId))?.outcome).toBe('ignored: not pix');
     expect(twilio.messages()).toHaveLength(0);
@@ -196,7 +196,7 @@ describe('a Mercado Pago notification names the payment only', () => {
   test('a payment the API already reports approved ends cancelled, and ends the sale', async () => {
     const id = newPaymentId();
     mercadopago.setPayment(id, mpPayment(id, { status: 'approved', status_detail: 'accredited' }));
-    const rowId = await deliverThin('mercadopago', id, 'payment.updated');
+    const rowId = await receiveThin('mercadopago', id, 'payment.updated');
     expect(await result('mercadopago', id)).toMatchObject({
       status: 'cancelled',
       lastPaymentStatus: 'paid',
@@ -208,10 +208,10 @@ describe('a Mercado Pago notification names the payment only', () => {
   test('a later notification whose payment reads approved ends the wait, with no SMS', async () => {
     const id = newPaymentId();
     mercadopago.setPayment(id, mpPayment(id));
-    await deliverThin('mercadopago', id);
+    await receiveThin('mercadopago', id);
     await env.sleep(5 * MINUTE);
     mercadopago.setPayment(id, mpPayment(id, { status: 'approved', status_detail: 'accredited' }));
-    await deliverThin('mercadopago', id, 'payment.updated');
+    await receiveThin('mercadopago', id, 'payment.updated');
     expect(await result('mercadopago', id)).toMatchObject({ status: 'cancelled', sms: null });
     expect(twilio.messages()).toHaveLength(0);
   });
@@ -219,7 +219,7 @@ describe('a Mercado Pago notification names the payment only', () => {
   test('paid at the API with no notification: the check before the SMS stops it', async () => {
     const id = newPaymentId();
     mercadopago.setPayment(id, mpPayment(id));
-    await deliverThin('mercadopago', id);
+    await receiveThin('mercadopago', id);
     await env.sleep(5 * MINUTE);
     mercadopago.setPayment(id, mpPayment(id, { status: 'approved', status_detail: 'accredited' }));
     expect(await result('mercadopago', id)).toMatchObject({
@@ -231,7 +231,7 @@ describe('a Mercado Pago notification names the payment only', () => {
 
   test('an API that never answers ends the recovery `ignored: enrichment failed` after an hour', async () => {
     const id = newPaymentId();
-    await deliverThin('mercadopago', id);
+    await receiveThin('mercadopago', id);
     const final = await result('mercadopago', id);
     expect(final).toMatchObject({ status: 'skipped', smsSent: 0 });
     const [ending] = await transitions('mercadopago', id);
@@ -244,7 +244,7 @@ describe('a Mercado Pago notification names the payment only', () => {
   test('its history, with the enrichment patch marker, replays against the current code', async () => {
     const id = newPaymentId();
     mercadopago.setPayment(id, mpPayment(id));
-    await deliverThin('mercadopago', id);
+    await receiveThin('mercadopago', id);
     await result('mercadopago', id);
     const history = await handle('mercadopago', id).fetchHistory();
     const markers = history.events!.flatMap((e) =>
@@ -266,7 +266,7 @@ describe('an Asaas charge comes without phone or PIX code', () => {
     const id = `pay_${newPaymentId()}`;
     asaas.setCharge({ ...asaasPixCharge(id), id });
     asaas.setCustomer({ ...asaasCustomer(`cus_${id}`), id: `cus_${id}` });
-    await deliverThin('asaas', id, 'PENDING');
+    await receiveThin('asaas', id, 'PENDING');
     expect(await result('asaas', id)).toMatchObject({ smsSent: 1 });
     const [sms] = twilio.messages();
     expect(sms.to).toBe('+5521987654321');
@@ -282,7 +282,7 @@ describe('an Asaas charge comes without phone or PIX code', () => {
     const id = `pay_${newPaymentId()}`;
     asaas.setCharge({ ...asaasPixCharge(id), id });
     asaas.setCustomer({ ...asaasCustomer(`cus_${id}`, { mobilePhone: '' }), id: `cus_${id}` });
-    const rowId = await deliverThin('asaas', id, 'PENDING');
+    const rowId = await receiveThin('asaas', id, 'PENDING');
     expect(await result('asaas', id)).toMatchObject({ status: 'skipped' });
     expect(await webhookRow(rowId)).toMatchObject({
       outcome: 'ignored: no phone',

@@ -116,7 +116,7 @@ describe('a paid webhook that never arrived', () => {
         rawStatus: 'paid',
       },
     });
-    // Finished for good: a late waiting delivery starts nothing (the intake's "recovery finished").
+    // Finished for good: a late waiting webhook starts nothing (the intake's "recovery finished").
     expect((await paymentHistory(testDb.db, 'tribopay', id)).recoveryFinished).toBe(true);
     expect(await recoveries().signal('tribopay', id, waiting)).toMatchObject({
       signalled: false,

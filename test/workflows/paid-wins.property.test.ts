@@ -1,5 +1,5 @@
 /**
- * Random interleavings of waiting, paid and repeated deliveries with Twilio's answers
+ * Random interleavings of waiting, paid and repeated webhooks with Twilio's answers
  * (accepted, 503s then accepted, a permanent error, a slow answer), run by the real
  * workflow and activities under the time-skipping server. Whatever the order:
  * at most one SMS reaches Twilio; none does once a terminal status was applied before the
@@ -50,12 +50,13 @@ interface Scenario {
   events: { afterMs: number; kind: EventKind }[];
 }
 
-interface Delivered {
+interface Signal {
   kind: EventKind;
-  /** The recovery's state just before the delivery (no time passes in between). */
+  /** The recovery's state just before the signal (no time passes in between). */
   before: RecoveryState;
   receivedAt: Date | null;
-  delivered: boolean;
+  /** Whether the recovery took it (a closed one refuses). */
+  signalled: boolean;
 }
 
 const around = (fromMs: number, toMs: number) => fc.integer({ min: fromMs, max: toMs });
@@ -136,7 +137,7 @@ async function play(scenario: Scenario): Promise<void> {
     // The server's clock, which earlier runs moved ahead: the due time is DELAY_MS from now.
     receivedAt: new Date(await env.currentTimeMs()).toISOString(),
   });
-  const delivered: Delivered[] = [];
+  const signals: Signal[] = [];
   let elapsed = 0;
   for (const event of [...scenario.events].sort((a, b) => a.afterMs - b.afterMs)) {
     await env.sleep(event.afterMs - elapsed);
@@ -146,7 +147,7 @@ async function play(scenario: Scenario): Promise<void> {
     const receivedAt = event.kind === 'paid by hand' ? null : new Date();
     const update = updateFor(event.kind, phone, receivedAt ?? new Date());
     const result = await recoveries.signal('tribopay', paymentId, update);
-    delivered.push({ kind: event.kind, before, receivedAt, delivered: result.signalled });
+    signals.push({ kind: event.kind, before, receivedAt, signalled: result.signalled });
   }
   const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', paymentId));
   await handle.result().catch(() => undefined); // a permanent error fails the workflow
@@ -154,7 +155,7 @@ async function play(scenario: Scenario): Promise<void> {
   const messages = emulator.messages().filter((m) => m.to === phone);
 
   expect(messages.length).toBeLessThanOrEqual(1);
-  const firstPaid = delivered.find((d) => d.kind !== 'waiting again' && d.delivered);
+  const firstPaid = signals.find((s) => s.kind !== 'waiting again' && s.signalled);
   const idle = ['waiting', 'held'];
   if (firstPaid && idle.includes(firstPaid.before.status) && firstPaid.before.sms === null)
     expect(messages).toHaveLength(0);

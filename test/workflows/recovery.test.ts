@@ -136,7 +136,7 @@ describe('the recovery workflow under time skipping', () => {
     expect(messagesTo()).toHaveLength(0);
   });
 
-  test('repeated deliveries of the same waiting status converge on one workflow and one SMS', async () => {
+  test('repeated webhooks of the same waiting status converge on one workflow and one SMS', async () => {
     const id = newPaymentId();
     await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -195,7 +195,7 @@ describe('the recovery workflow under time skipping', () => {
     });
   });
 
-  test('a later waiting delivery for a recovery whose SMS failed for good starts nothing', async () => {
+  test('a later waiting webhook for a recovery whose SMS failed for good starts nothing', async () => {
     const landline = '+5511933335555';
     emulator.failForNumber(landline, { kind: 'error', httpStatus: 400, code: 21614 });
     const id = newPaymentId();

@@ -62,7 +62,7 @@ beforeEach(async () => {
     await testDb.db(table).delete();
 });
 
-/** Five deliveries and three messages from 200 days ago, two and one from yesterday, claims of both ages. */
+/** Five webhooks and three messages from 200 days ago, two and one from yesterday, claims of both ages. */
 async function seed(): Promise<void> {
   // The test server's clock, which earlier tests' skipped time has moved ahead of ours.
   const now = await env.currentTimeMs();

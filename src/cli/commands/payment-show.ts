@@ -20,7 +20,7 @@ import { paymentSummary } from '../payment-summary';
 const help = `Usage: pix-recovery payment show <gateway> <payment_id> [--json]
 
 One payment as GET /api/webhooks/payments/{gateway}/{payment_id}/ shows it: the live
-recovery state from Temporal, every delivery, transition and SMS from the audit database.
+recovery state from Temporal, every webhook, transition and SMS from the audit database.
 Reads the service's own settings (DATABASE_URL or DATA_DIR, TEMPORAL_*); when Temporal
 can't answer, the database part is still shown.
 
@@ -31,7 +31,7 @@ const schema = z.object({ gateway: gatewayOption, paymentId: requiredText });
 
 export const paymentShow: Command = {
   name: 'payment show',
-  summary: "one payment's deliveries, SMS and recovery state",
+  summary: "one payment's webhooks, SMS and recovery state",
   help,
   async run(args, ctx) {
     const { values, positionals } = parseCommandLine('payment show', {
@@ -49,7 +49,7 @@ export const paymentShow: Command = {
       loadPaymentView(deps, gateway, paymentId),
     );
     if (isUnknownPayment(view))
-      throw new CliError(`no payment "${paymentId}" from ${gateway}: no delivery, SMS or workflow`);
+      throw new CliError(`no payment "${paymentId}" from ${gateway}: no webhook, SMS or workflow`);
     ctx.out(values.json ? JSON.stringify(view, null, 2) : paymentSummary(view));
     return 0;
   },

@@ -17,7 +17,7 @@ const help = `Usage: pix-recovery privacy erase --phone <number> [--json]
 
 A customer's request to be forgotten (LGPD), as POST /api/webhooks/privacy/erase/ does it:
 puts the number on the suppression list, cancels its running recoveries before any SMS,
-anonymises every delivery and message about it (raw body, name, e-mail and message text
+anonymises every webhook and message about it (raw body, name, e-mail and message text
 dropped; the phone kept only masked and as a keyed hash) and deletes its frequency-cap
 claims. Prints the rows changed per table; a repeat changes nothing.
 

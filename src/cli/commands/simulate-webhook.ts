@@ -23,7 +23,7 @@ signed with STRIPE_WEBHOOK_SECRET. Only Pagar.me holds its signing key, so Pagar
 simulated only against an API running with WEBHOOK_AUTH=off.
 A Mercado Pago notification carries the payment id only, and an Asaas charge no phone:
 their recovery reads the rest from MERCADOPAGO_API_URL or ASAAS_API_URL, as it would for
-a real delivery (--phone and --name are not sent to them).
+a real webhook (--phone and --name are not sent to them).
 
 Options:
   --gateway <gateway>   ${Object.keys(GATEWAY_MODULES).join(', ')}

@@ -24,7 +24,7 @@ export type AsaasCharge = z.output<typeof chargeSchema>;
 /**
  * The charge as our event. `createdAt` stays null: `payment.dateCreated` is a date without
  * a time, and the envelope's time has no zone (Brazil time is unconfirmed), so the delay
- * runs from our receipt of the first delivery instead of from a guess.
+ * runs from our receipt of the first webhook instead of from a guess.
  */
 export function chargeToEvent(charge: AsaasCharge, event: string | null = null): PaymentEvent {
   const deleted = event === ASAAS_DELETED_EVENT || charge.deleted === true;

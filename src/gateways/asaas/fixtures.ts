@@ -58,7 +58,7 @@ export function asaasWebhookBody(event: string, charge: Record<string, unknown>)
   };
 }
 
-/** A charge's creation, for the OpenAPI document (docs/gateways.md's real delivery, trimmed). */
+/** A charge's creation, for the OpenAPI document (docs/gateways.md's real webhook, trimmed). */
 export const ASAAS_EXAMPLES = [
   asaasWebhookBody('PAYMENT_CREATED', asaasPixCharge('pay_6egmyz6lpfxazko3')),
 ];

@@ -15,7 +15,7 @@ import { toMethod, toStatus } from '../vocabulary';
 
 /**
  * Only `paymentId` identifies the payment. `externalId`/`customId` are the seller's own
- * references and may be missing from some deliveries of the same payment: falling back to
+ * references and may be missing from some webhooks of the same payment: falling back to
  * them would file one payment under two ids, and a `paid` could then miss its `waiting`.
  */
 const schema = z

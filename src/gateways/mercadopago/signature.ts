@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Mercado Pago documents no tolerance for `ts` (docs/gateways.md). Each delivery carries its
+ * Mercado Pago documents no tolerance for `ts` (docs/gateways.md). Each notification carries its
  * own `x-request-id` and signature, so a `ts` this far from our clock is a replay, or a
  * clock wrong enough to be worth a 401 that names it.
  */

@@ -15,7 +15,7 @@ import {
 import { EXAMPLE_TIME } from '../fixtures';
 import { pagarmeChargeEvent, pagarmeOrderEvent } from './fixtures';
 
-// Pagar.me's example shows times without an offset and real deliveries end in `Z`; which
+// Pagar.me's example shows times without an offset and real webhooks end in `Z`; which
 // zone a bare time means is not documented, so only times with an offset are read.
 
 /**

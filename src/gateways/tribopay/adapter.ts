@@ -99,7 +99,7 @@ export const tribopay = defineAdapter({
         email: body.customer?.email ?? null,
         phone: body.customer?.phone_number ?? body.customer?.phone ?? null,
       },
-      // TriboPay deliveries carry no payment link (docs/gateways.md).
+      // TriboPay's webhooks carry no payment link (docs/gateways.md).
       checkoutUrl: null,
       pixCode: null,
       createdAt: body.created_at,

@@ -6,7 +6,7 @@ import { createTribopayStatusSource } from './status-source';
 
 export { TRIBOPAY_TOKEN_PARAM, TRIBOPAY_TRANSACTION_PATH, transactionUrl } from './status-source';
 
-/** TriboPay signs nothing: its deliveries present the shared WEBHOOK_SECRET. */
+/** TriboPay signs nothing: its webhooks present the shared WEBHOOK_SECRET. */
 export const tribopay: GatewayModule = {
   name: 'tribopay',
   adapter,

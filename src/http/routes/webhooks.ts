@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { JSON_CONTENT_TYPE } from '../../domain/formats';
 import type { Gateway } from '../../domain/payment-event';
 import { decodeBody } from '../../gateways/decode-body';
-import { GATEWAY_MODULES, parseDelivery } from '../../gateways';
+import { GATEWAY_MODULES, parseWebhook } from '../../gateways';
 import type { WebhookRequest, WebhookVerifier } from '../../gateways/gateway';
 import { NO_GATEWAY_SETTINGS, type GatewaySettings } from '../../gateways/settings';
 import { withTrustedLinks } from '../../gateways/links';
@@ -21,13 +21,13 @@ import { readRawBody } from '../raw-body';
 export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
   /** The intake's relay to Temporal; createApp makes one when none is given. */
   relay?: IntakeDeps['relay'];
-  /** WEBHOOK_SECRET, the token TriboPay and GhostPay deliveries present. */
+  /** WEBHOOK_SECRET, the token TriboPay's and GhostPay's webhooks present. */
   webhookSecret?: string;
-  /** The other gateways' own settings; unset, their deliveries are refused. */
+  /** The other gateways' own settings; unset, their webhooks are refused. */
   gateways?: Partial<Omit<GatewaySettings, 'webhookSecret'>>;
   /**
    * true only for WEBHOOK_AUTH=off. Without it, a gateway whose secret is not configured
-   * has every delivery refused: an open intake would let anyone make us text anyone.
+   * has every webhook refused: an open intake would let anyone make us text anyone.
    */
   webhookAuthOff?: boolean;
   /** Who may be texted and which links may go into an SMS; unset: Brazil only, no links. */
@@ -56,11 +56,11 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
         // Signatures cover the exact bytes received, so the body is read raw, checked, then parsed.
         const rawBody = await readRawBody(ctx);
         if (verifier) await authenticate(ctx, verifier, rawBody);
-        const delivery = readDelivery(ctx, gateway, rawBody, deps.recipients);
-        noteStatus(ctx, delivery.event.status);
+        const webhook = readWebhook(ctx, gateway, rawBody, deps.recipients);
+        noteStatus(ctx, webhook.event.status);
         try {
           const allowedCountries = deps.recipients?.allowedCountries;
-          const result = await handleWebhook({ ...deps, allowedCountries }, delivery);
+          const result = await handleWebhook({ ...deps, allowedCountries }, webhook);
           noteOutcome(ctx, result.outcome);
           ctx.status = module.acceptedStatus ?? result.httpStatus;
           ctx.body = {
@@ -71,8 +71,8 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
           };
         } catch (err) {
           if (!(err instanceof IntakeUnavailableError)) throw err;
-          // 503 makes the gateway deliver again later; nothing was stored. Temporal being
-          // down is no reason: the delivery waits in the outbox (see outbox-relay.ts).
+          // 503 makes the gateway send it again later; nothing was stored. Temporal being
+          // down is no reason: the webhook waits in the outbox (see outbox-relay.ts).
           throw new HttpError(503, `${err.part} unavailable, retry later`, undefined, {
             'Retry-After': '30',
           });
@@ -98,7 +98,7 @@ async function authenticate(ctx: Koa.Context, verifier: WebhookVerifier, rawBody
   throw new HttpError(401, verdict.reason);
 }
 
-function readDelivery(
+function readWebhook(
   ctx: Koa.Context,
   gateway: Gateway,
   raw: Buffer,
@@ -115,8 +115,8 @@ function readDelivery(
   } catch {
     throw new HttpError(400, 'body is not valid JSON');
   }
-  const parsed = parseDelivery(gateway, body);
-  if (!parsed.ok) throw new HttpError(422, `not a valid ${gateway} delivery`, parsed.issues);
+  const parsed = parseWebhook(gateway, body);
+  if (!parsed.ok) throw new HttpError(422, `not a valid ${gateway} webhook`, parsed.issues);
   const event = withTrustedLinks(parsed.event, recipients?.checkoutLinkHosts ?? []);
   return { event, rawBody, contentType };
 }

@@ -47,7 +47,7 @@ export const healthSchema = z
       .object({ pending: z.int(), oldestAgeSeconds: z.number().nullable() })
       .nullable()
       .optional()
-      .describe('Deliveries stored but not yet handed to Temporal; null if unreadable'),
+      .describe('Webhooks stored but not yet handed to Temporal; null if unreadable'),
   })
   .meta({ id: 'Health' });
 
@@ -58,7 +58,7 @@ function webhookRoute({ name: gateway, adapter, auth, acceptedStatus }: GatewayM
     path: `/api/webhooks/${gateway}/`,
     slashOptional: true,
     operationId: `${gateway}Webhook`,
-    summary: `${name} deliveries`,
+    summary: `${name} webhooks`,
     description: 'Unknown fields are kept in the raw body. Bodies may be UTF-8 or ISO-8859-1.',
     tag: 'webhooks',
     security: auth.security,
@@ -71,13 +71,13 @@ function webhookRoute({ name: gateway, adapter, auth, acceptedStatus }: GatewayM
       ...(acceptedStatus === 200
         ? {
             200: {
-              description: `Recorded or ignored, with the reason, or an exact repeat (\`duplicate\`): ${name} counts only 200 as delivered`,
+              description: `Recorded or ignored, with the reason, or an exact repeat (\`duplicate\`): ${name} counts only 200 as received`,
               schema: intakeAnswerSchema,
             },
           }
         : {
             200: {
-              description: 'An exact repeat of a delivery already handled',
+              description: 'An exact repeat of a webhook already handled',
               schema: intakeAnswerSchema,
             },
             202: {

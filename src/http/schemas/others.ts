@@ -11,7 +11,7 @@ export const TWILIO_STATUS_ROUTE: RouteDoc = {
   path: STATUS_CALLBACK_PATH,
   slashOptional: true,
   operationId: 'twilioStatusCallback',
-  summary: "Twilio's delivery-status callbacks for sent SMS",
+  summary: "Twilio's status reports (status callbacks) for sent SMS",
   description: 'Form fields as Twilio posts them (`MessageSid`, `MessageStatus`, `ErrorCode`, …).',
   tag: 'webhooks',
   security: 'twilioSignature',

@@ -6,7 +6,7 @@ const erasureSchema = z
   .object({
     tables: z
       .object({
-        webhook_events: z.int().meta({ description: 'Deliveries anonymised' }),
+        webhook_events: z.int().meta({ description: 'Webhook events anonymised' }),
         sms_messages: z.int().meta({ description: 'Messages anonymised' }),
         sms_send_claims: z.int().meta({ description: 'Frequency-cap claims deleted' }),
         suppressed_numbers: z
@@ -26,7 +26,7 @@ export const erasePhoneRoute = {
   summary: "Forget a customer's number (LGPD erasure request)",
   description:
     'Suppresses the number (it is never messaged again), cancels its running recoveries, ' +
-    'anonymises every delivery and message about it (raw body, name, e-mail and message ' +
+    'anonymises every webhook and message about it (raw body, name, e-mail and message ' +
     'text dropped; the phone kept only as its masked form and a keyed hash) and deletes ' +
     'its frequency-cap claims. Idempotent. Logged without the number.',
   tag: 'privacy',

@@ -1,9 +1,9 @@
 import type { PaymentEvent } from '../../../src/domain/payment-event';
 import { decodeBody } from '../../../src/gateways/decode-body';
-import { parseDelivery } from '../../../src/gateways';
+import { parseWebhook } from '../../../src/gateways';
 
 function accepted(body: unknown): PaymentEvent {
-  const result = parseDelivery('ghostpay', body);
+  const result = parseWebhook('ghostpay', body);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.issues)}`);
   return result.event;
 }
@@ -26,7 +26,7 @@ const pending = {
   approvedAt: null,
 };
 
-describe('a GhostPay delivery', () => {
+describe('a GhostPay webhook', () => {
   it('normalises to a waiting PIX event with its link and PIX code', () => {
     expect(accepted(pending)).toEqual({
       gateway: 'ghostpay',
@@ -91,7 +91,7 @@ describe('a GhostPay delivery', () => {
       'customer.phone',
     ],
   ])('is refused when it %s, naming the field', (_, body, path) => {
-    expect(parseDelivery('ghostpay', body)).toEqual({
+    expect(parseWebhook('ghostpay', body)).toEqual({
       ok: false,
       issues: [{ path, message: expect.any(String) }],
     });

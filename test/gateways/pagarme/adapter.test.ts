@@ -1,5 +1,5 @@
 import type { PaymentEvent } from '../../../src/domain/payment-event';
-import { parseDelivery } from '../../../src/gateways';
+import { parseWebhook } from '../../../src/gateways';
 import {
   PAGARME_PIX_CODE,
   pagarmeChargeEvent,
@@ -7,7 +7,7 @@ import {
 } from '../../../src/gateways/pagarme/fixtures';
 
 function accepted(body: unknown): PaymentEvent {
-  const result = parseDelivery('pagarme', body);
+  const result = parseWebhook('pagarme', body);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.issues)}`);
   return result.event;
 }
@@ -142,7 +142,7 @@ describe('a Pagar.me charge event', () => {
   it('without its order is refused: its order and charge events could not meet', () => {
     const { order: _order, ...data } = pagarmeChargeEvent('or_1', {}, AT).data;
 
-    expect(parseDelivery('pagarme', { type: 'charge.paid', data })).toMatchObject({
+    expect(parseWebhook('pagarme', { type: 'charge.paid', data })).toMatchObject({
       ok: false,
       issues: [{ path: 'data.order' }],
     });
@@ -191,7 +191,7 @@ describe('Pagar.me amounts', () => {
   });
 
   it('a fraction is refused: amounts are integer centavos', () => {
-    expect(parseDelivery('pagarme', charge({ amount: 49.9 }))).toMatchObject({
+    expect(parseWebhook('pagarme', charge({ amount: 49.9 }))).toMatchObject({
       ok: false,
       issues: [{ path: 'data.amount' }],
     });
@@ -199,7 +199,7 @@ describe('Pagar.me amounts', () => {
 });
 
 test('an event that is neither an order nor a charge event is refused', () => {
-  expect(parseDelivery('pagarme', { type: 'customer.created', data: {} })).toMatchObject({
+  expect(parseWebhook('pagarme', { type: 'customer.created', data: {} })).toMatchObject({
     ok: false,
     issues: [{ path: 'type' }],
   });

@@ -71,7 +71,7 @@ describe('X-Webhook-Asymmetric-Signature', () => {
 });
 
 describe("Pagar.me's keys", () => {
-  test('are fetched once and cached for every delivery after', async () => {
+  test('are fetched once and cached for every webhook after', async () => {
     const check = verifier();
     const before = emulator.jwksRequests();
 
@@ -99,7 +99,7 @@ describe("Pagar.me's keys", () => {
     });
   });
 
-  test('out of reach make the delivery unverifiable now (503), not forged (401)', async () => {
+  test('out of reach make the webhook unverifiable now (503), not forged (401)', async () => {
     emulator.failNext({ kind: 'answer', httpStatus: 500 });
 
     const verdict = await verifier().verify(request(emulator.signatureHeader(BODY)));

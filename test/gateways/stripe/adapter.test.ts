@@ -1,5 +1,5 @@
 import type { PaymentEvent } from '../../../src/domain/payment-event';
-import { parseDelivery } from '../../../src/gateways';
+import { parseWebhook } from '../../../src/gateways';
 import {
   STRIPE_PIX_CODE,
   stripeCheckoutSessionEvent,
@@ -7,7 +7,7 @@ import {
 } from '../../../src/gateways/stripe/fixtures';
 
 function accepted(body: unknown): PaymentEvent {
-  const result = parseDelivery('stripe', body);
+  const result = parseWebhook('stripe', body);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.issues)}`);
   return result.event;
 }
@@ -105,7 +105,7 @@ describe('a Stripe PaymentIntent event', () => {
   });
 
   it('a fraction of a centavo is refused: Stripe sends whole units', () => {
-    const result = parseDelivery('stripe', intent({ amount: 49.9 }));
+    const result = parseWebhook('stripe', intent({ amount: 49.9 }));
 
     expect(result).toMatchObject({ ok: false, issues: [{ path: 'data.object.amount' }] });
   });
@@ -171,7 +171,7 @@ describe('a Stripe Checkout Session event', () => {
 
 describe('a Stripe event that is neither', () => {
   it('is refused field by field (422): its object is named', () => {
-    const result = parseDelivery('stripe', {
+    const result = parseWebhook('stripe', {
       id: 'evt_1',
       type: 'charge.refunded',
       data: { object: { object: 'charge', id: 'ch_1' } },
@@ -183,7 +183,7 @@ describe('a Stripe event that is neither', () => {
   it('without a type is refused', () => {
     const { type: _type, ...body } = stripePaymentIntentEvent('pi_1', {}, AT);
 
-    expect(parseDelivery('stripe', body)).toMatchObject({
+    expect(parseWebhook('stripe', body)).toMatchObject({
       ok: false,
       issues: [{ path: 'type' }],
     });

@@ -1,14 +1,14 @@
 import type { PaymentEvent } from '../../../src/domain/payment-event';
-import { parseDelivery } from '../../../src/gateways';
+import { parseWebhook } from '../../../src/gateways';
 
 function accepted(body: unknown): PaymentEvent {
-  const result = parseDelivery('tribopay', body);
+  const result = parseWebhook('tribopay', body);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.issues)}`);
   return result.event;
 }
 
 function refused(body: unknown) {
-  const result = parseDelivery('tribopay', body);
+  const result = parseWebhook('tribopay', body);
   if (result.ok) throw new Error('accepted a body that should be refused');
   return result.issues;
 }
@@ -104,7 +104,7 @@ describe('a TriboPay postback', () => {
   });
 });
 
-describe('a TriboPay flat delivery', () => {
+describe('a TriboPay flat webhook', () => {
   it('normalises like a postback', () => {
     const event = accepted({
       id: 98765,
@@ -127,7 +127,7 @@ describe('a TriboPay flat delivery', () => {
   });
 });
 
-describe('a TriboPay delivery that is refused', () => {
+describe('a TriboPay webhook that is refused', () => {
   it.each([
     [
       'has no payment id anywhere',

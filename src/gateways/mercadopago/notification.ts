@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signNotification } from './signature';
 
 /** A notification as Mercado Pago posts it: query string, headers and body. */
-export interface SignedDelivery {
+export interface SignedNotification {
   /** `?data.id=…&type=payment`, appended to the webhook URL. */
   query: string;
   headers: Record<string, string>;
@@ -11,15 +11,15 @@ export interface SignedDelivery {
 
 /**
  * The documented `payment` notification for one payment, signed with the application's
- * secret the way Mercado Pago signs it (used by tests, the emulator and simulate-webhook).
+ * secret the way Mercado Pago signs it (for tests that post it to the API).
  */
-export function mercadopagoDelivery(options: {
+export function mercadopagoNotification(options: {
   paymentId: string;
   secret: string;
   action?: string;
   nowMs?: number;
   requestId?: string;
-}): SignedDelivery {
+}): SignedNotification {
   const nowMs = options.nowMs ?? Date.now();
   const requestId = options.requestId ?? randomUUID();
   const ts = String(Math.floor(nowMs / 1000));

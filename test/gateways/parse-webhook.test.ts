@@ -1,5 +1,5 @@
 import { GATEWAYS, type Gateway, type PaymentEvent } from '../../src/domain/payment-event';
-import { adapters, parseDelivery } from '../../src/gateways';
+import { adapters, parseWebhook } from '../../src/gateways';
 
 /** The gateways that share one vocabulary (src/gateways/vocabulary.ts); the others have their own tables. */
 const bodies = {
@@ -15,12 +15,12 @@ type SharedVocabulary = keyof typeof bodies;
 const SHARED_VOCABULARY = Object.keys(bodies) as SharedVocabulary[];
 
 function eventFor(gateway: SharedVocabulary, status: string, method?: string): PaymentEvent {
-  const result = parseDelivery(gateway, bodies[gateway](status, method));
+  const result = parseWebhook(gateway, bodies[gateway](status, method));
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.event;
 }
 
-describe.each(SHARED_VOCABULARY)('a %s delivery', (gateway) => {
+describe.each(SHARED_VOCABULARY)('a %s webhook', (gateway) => {
   it.each([
     ['waiting', 'waiting'],
     ['waiting_payment', 'waiting'],
@@ -79,7 +79,7 @@ describe.each(SHARED_VOCABULARY)('a %s delivery', (gateway) => {
   it.each([null, 'not json', 42, ['a', 'list']])(
     'that is not an object (%j) is refused at the root',
     (body) => {
-      expect(parseDelivery(gateway, body)).toEqual({
+      expect(parseWebhook(gateway, body)).toEqual({
         ok: false,
         issues: [expect.objectContaining({ path: '(root)' })],
       });
@@ -102,7 +102,7 @@ describe('the gateway registry', () => {
 });
 
 test('a payment id longer than the audit column is refused field by field, not stored', () => {
-  const result = parseDelivery('ghostpay', {
+  const result = parseWebhook('ghostpay', {
     paymentId: 'x'.repeat(129),
     status: 'PENDING',
     paymentMethod: 'PIX',

@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logging';
 import { assertPayloadKeys } from '../temporal/encryption';
-import { startApi, warnIfWebhooksOpen, webhookAuthProblem } from '../runtime/api';
+import { logWebhookIntake, startApi, warnIfWebhooksOpen, webhookAuthProblem } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
 import { onShutdownSignal } from './signals';
 
@@ -16,6 +16,7 @@ async function run(): Promise<void> {
   assertPayloadKeys(config);
   const logger = createLogger(config.logLevel, { name: 'api' });
   warnIfWebhooksOpen(config, logger);
+  logWebhookIntake(config, logger);
   const db = await openDatabase(config, logger, { migrate: false });
   const api = await startApi(config, db, logger);
   logger.info({ url: api.url }, 'API listening');

@@ -9,7 +9,7 @@ import { toolPath } from '../embedded/project';
 import { startStack, type RunningStack } from '../embedded/stack';
 import { createLogger } from '../logging';
 import { loadOrGenerateKeys } from '../temporal/payload-keys';
-import { warnIfWebhooksOpen } from '../runtime/api';
+import { logWebhookIntake, warnIfWebhooksOpen } from '../runtime/api';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { onShutdownSignal } from './signals';
 
@@ -28,6 +28,7 @@ async function run(): Promise<void> {
   };
   const logger = createLogger(config.logLevel, { name: 'recovery' });
   warnIfWebhooksOpen(config, logger);
+  logWebhookIntake(config, logger);
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   const stack = await startStack(config, logger, { emulatorPort: config.twilioEmulatorPort });
   onShutdownSignal(async (signal) => {

@@ -336,7 +336,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     dataRetentionMs: env.DATA_RETENTION,
     webhookSecret: env.WEBHOOK_SECRET,
     stripe: Object.freeze({ webhookSecrets: Object.freeze(env.STRIPE_WEBHOOK_SECRET) }),
-    pagarme: Object.freeze({ jwksUrl: env.PAGARME_WEBHOOK_JWKS_URL }),
+    pagarme: Object.freeze({
+      jwksUrl: env.PAGARME_WEBHOOK_JWKS_URL,
+      jwksUrlSet: Boolean(rawEnv.PAGARME_WEBHOOK_JWKS_URL?.trim()),
+    }),
     mercadopago: Object.freeze({
       webhookSecret: env.MERCADOPAGO_WEBHOOK_SECRET,
       accessToken: env.MERCADOPAGO_ACCESS_TOKEN,

@@ -16,6 +16,11 @@ export interface GatewaySettings {
   pagarme: {
     /** PAGARME_WEBHOOK_JWKS_URL: where Pagar.me's signing keys are published. */
     jwksUrl?: string;
+    /**
+     * PAGARME_WEBHOOK_JWKS_URL was set rather than defaulted: the operator said they take
+     * Pagar.me. Its default URL is always there, so it alone can't count as configured.
+     */
+    jwksUrlSet?: boolean;
   };
   mercadopago: { webhookSecret?: string; accessToken?: string; apiUrl: string };
   asaas: { webhookToken?: string; apiKey?: string; apiUrl: string };

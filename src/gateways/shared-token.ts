@@ -18,6 +18,7 @@ export const sharedTokenAuth: WebhookAuth = {
       },
     };
   },
+  setting: 'WEBHOOK_SECRET',
   security: 'webhookToken',
-  refusal: 'WEBHOOK_SECRET is set and was not presented',
+  refusal: 'WEBHOOK_SECRET is unset, or was not presented',
 };

@@ -61,10 +61,9 @@ export function routePaths(doc: Pick<RouteDoc, 'path' | 'slashOptional'>): strin
 
 const SECURITY: Record<Security, Record<string, string[]>[] | undefined> = {
   bearer: [{ bearer: [] }],
-  // Only when WEBHOOK_SECRET is set; otherwise the webhooks are open.
-  webhookToken: [{ webhookToken: [] }, { webhookTokenQuery: [] }, {}],
   twilioSignature: [{ twilioSignature: [] }],
-  // Required unless WEBHOOK_AUTH=off, which opens every webhook.
+  // Required unless WEBHOOK_AUTH=off, which opens every webhook (an unset secret refuses them).
+  webhookToken: [{ webhookToken: [] }, { webhookTokenQuery: [] }, {}],
   mercadopagoSignature: [{ mercadopagoSignature: [] }, {}],
   asaasAccessToken: [{ asaasAccessToken: [] }, {}],
   stripeSignature: [{ stripeSignature: [] }, {}],

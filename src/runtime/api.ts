@@ -5,6 +5,7 @@ import type { Config, HttpLimits } from '../config';
 import type { Db } from '../db/connect';
 import { statusCallbackUrl } from '../sms-status/callback-url';
 import { createHealthCheck } from '../health';
+import { webhookIntake } from '../gateways/intake-summary';
 import { createApp } from '../http/app';
 import { createOutboxRelay } from '../intake/outbox-relay';
 import type { Logger } from '../logging';
@@ -25,15 +26,19 @@ export interface RunningApi {
 }
 
 /**
- * Why `start:api` must not start: webhooks neither authenticated nor explicitly opened.
- * null when it may.
+ * Why `start:api` must not start: no gateway's webhook secret is configured (its webhooks
+ * would all be refused) and the intake was not opened on purpose. null when it may: a
+ * seller on Stripe alone sets STRIPE_WEBHOOK_SECRET and nothing else.
  */
 export function webhookAuthProblem(config: Config): string | null {
-  if (config.webhookSecret || !config.webhookAuth) return null;
+  if (!config.webhookAuth || webhookIntake(config).some((g) => g.configured)) return null;
   return (
-    'WEBHOOK_SECRET is not set: anyone who can reach the API could make it text anyone. ' +
-    'Set WEBHOOK_SECRET (16+ characters, e.g. `openssl rand -hex 24`), or WEBHOOK_AUTH=off ' +
-    'to accept unauthenticated webhooks on purpose.'
+    "No gateway's webhook secret is set, so every webhook would be refused. Set the one for " +
+    'each gateway you take payments from: WEBHOOK_SECRET is not set (TriboPay and GhostPay; ' +
+    '16+ characters, e.g. `openssl rand -hex 24`), nor STRIPE_WEBHOOK_SECRET, ' +
+    'MERCADOPAGO_WEBHOOK_SECRET or ASAAS_WEBHOOK_TOKEN; Pagar.me signs with keys of its own: ' +
+    'set PAGARME_WEBHOOK_JWKS_URL (even to its default) to take Pagar.me alone. Or set ' +
+    'WEBHOOK_AUTH=off to accept unauthenticated webhooks on purpose.'
   );
 }
 
@@ -42,6 +47,23 @@ export function warnIfWebhooksOpen(config: Config, logger: Logger): void {
   if (config.webhookAuth) return;
   logger.warn(
     'WEBHOOK_AUTH=off: webhooks are accepted without a token; anyone who can reach the API can make it send SMS',
+  );
+}
+
+/**
+ * Said at every start with authentication on: which gateways' webhooks are checked and
+ * may be recorded, and which are all refused (401) until their setting is given.
+ */
+export function logWebhookIntake(config: Config, logger: Logger): void {
+  if (!config.webhookAuth) return;
+  const intake = webhookIntake(config);
+  const accepting = intake.filter((g) => g.accepting).map((g) => g.gateway);
+  const refused = intake.filter((g) => !g.accepting);
+  const refusedText = refused.map((g) => `${g.gateway} (set ${g.setting})`).join(', ');
+  logger.info(
+    { accepting, refused: refused.map((g) => g.gateway) },
+    `webhooks accepted from: ${accepting.join(', ') || 'none'}; ` +
+      `refused (401) for lack of a secret: ${refusedText || 'none'}`,
   );
 }
 

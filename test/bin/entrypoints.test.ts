@@ -101,23 +101,78 @@ describe('settings every entrypoint validates before touching Temporal or the da
 });
 
 describe('npm run start:api and webhook authentication', () => {
-  test('refuses to start without WEBHOOK_SECRET, saying how to set it or opt out', async () => {
-    const { code, stdout, stderr } = await run('api', { API_TOKEN: 'an-api-token-0123456789' });
+  // The database is unreachable on purpose: what is checked comes before anything is opened.
+  const STARTABLE = {
+    PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+  };
+
+  test("refuses to start while no gateway's webhook secret is set, naming each setting and the opt-out", async () => {
+    // Pagar.me's keys URL has a default: that alone does not count as taking Pagar.me.
+    const { code, stdout, stderr } = await run('api', {
+      ...STARTABLE,
+      API_TOKEN: 'an-api-token-0123456789',
+    });
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('WEBHOOK_SECRET is not set');
-    expect(stderr).toContain('WEBHOOK_AUTH=off');
+    expect(stderr).toContain("No gateway's webhook secret is set");
+    for (const setting of [
+      'WEBHOOK_SECRET is not set',
+      'STRIPE_WEBHOOK_SECRET',
+      'MERCADOPAGO_WEBHOOK_SECRET',
+      'ASAAS_WEBHOOK_TOKEN',
+      'PAGARME_WEBHOOK_JWKS_URL',
+      'WEBHOOK_AUTH=off',
+    ])
+      expect(stderr).toContain(setting);
     expect(stderr).not.toMatch(STACK_FRAME);
   });
 
+  test.each([
+    [
+      'STRIPE_WEBHOOK_SECRET',
+      'whsec_only_stripe_0123456789',
+      'stripe, pagarme',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN)',
+    ],
+    [
+      'MERCADOPAGO_WEBHOOK_SECRET',
+      'only-mercadopago-secret-0123456789',
+      'mercadopago, pagarme',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN), stripe (set STRIPE_WEBHOOK_SECRET)',
+    ],
+    [
+      'ASAAS_WEBHOOK_TOKEN',
+      'only-asaas-token-0123456789',
+      'asaas, pagarme',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), stripe (set STRIPE_WEBHOOK_SECRET)',
+    ],
+    [
+      'PAGARME_WEBHOOK_JWKS_URL',
+      'https://hubapi.pagar.me/.well-known/jwks.json',
+      'pagarme',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN), stripe (set STRIPE_WEBHOOK_SECRET)',
+    ],
+  ])(
+    'with only %s it starts, logging which gateways are accepted and which refused',
+    async (variable, value, accepted, refused) => {
+      const { code, stdout, stderr } = await run('api', {
+        ...STARTABLE,
+        [variable]: value,
+        LOG_LEVEL: 'info',
+      });
+      // Past the refusal: it fails later, at the unreachable database.
+      expect(code).toBe(1);
+      expect(stderr).not.toContain("No gateway's webhook secret is set");
+      expect(stdout).toContain(
+        `webhooks accepted from: ${accepted}; refused (401) for lack of a secret: ${refused}`,
+      );
+      if (variable !== 'PAGARME_WEBHOOK_JWKS_URL') expect(stdout).not.toContain(value);
+    },
+  );
+
   test('with WEBHOOK_AUTH=off it starts, with a warning', async () => {
-    // The database is unreachable on purpose: the warning comes before anything is opened.
-    const { stdout } = await run('api', {
-      WEBHOOK_AUTH: 'off',
-      PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
-      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-      LOG_LEVEL: 'warn',
-    });
+    const { stdout } = await run('api', { ...STARTABLE, WEBHOOK_AUTH: 'off', LOG_LEVEL: 'warn' });
     expect(stdout).toMatch(/"level":40.*WEBHOOK_AUTH=off: webhooks are accepted without a token/);
   });
 });

@@ -64,7 +64,7 @@ describe('configuration with nothing set', () => {
       tribopayApi: null,
       // Each gateway that signs its webhooks is refused until its secret is set.
       stripe: { webhookSecrets: [] },
-      pagarme: { jwksUrl: 'https://hubapi.pagar.me/.well-known/jwks.json' },
+      pagarme: { jwksUrl: 'https://hubapi.pagar.me/.well-known/jwks.json', jwksUrlSet: false },
       mercadopago: { apiUrl: 'https://api.mercadopago.com' },
       asaas: { apiUrl: 'https://api.asaas.com/v3' },
       payload: { keys: [], encryption: true },
@@ -200,6 +200,12 @@ describe('each accepted spelling of a variable', () => {
       (c) => c.pagarme.jwksUrl,
       'http://127.0.0.1:4011/jwks.json',
     ],
+    [
+      { PAGARME_WEBHOOK_JWKS_URL: 'https://hubapi.pagar.me/.well-known/jwks.json' },
+      (c) => c.pagarme.jwksUrlSet,
+      true,
+    ],
+    [{ PAGARME_WEBHOOK_JWKS_URL: ' ' }, (c) => c.pagarme.jwksUrlSet, false],
     [
       { MERCADOPAGO_WEBHOOK_SECRET: 'a-mercadopago-secret' },
       (c) => c.mercadopago.webhookSecret,

@@ -7,6 +7,7 @@ import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/p
 import { pagarmeChargeEvent } from '../../src/gateways/pagarme/fixtures';
 import { stripeCheckoutSessionEvent } from '../../src/gateways/stripe/fixtures';
 import { stripeSignatureHeader } from '../../src/gateways/stripe/signature';
+import { GATEWAY_MODULES } from '../../src/gateways';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { intakeApp, serve, type TestServer } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -21,6 +22,8 @@ let testDb: TestDb;
 let signed: TestServer;
 let unconfigured: TestServer;
 let authOff: TestServer;
+/** A seller on Stripe alone: STRIPE_WEBHOOK_SECRET and no other secret, not even WEBHOOK_SECRET. */
+let stripeOnly: TestServer;
 let pagarme: PagarmeEmulator;
 
 beforeAll(async () => {
@@ -30,7 +33,7 @@ beforeAll(async () => {
     startPagarmeEmulator(),
   ]);
   const deps = { db: testDb.db, temporal: env.client };
-  [signed, unconfigured, authOff] = await Promise.all([
+  [signed, unconfigured, authOff, stripeOnly] = await Promise.all([
     serve(
       intakeApp({
         ...deps,
@@ -43,11 +46,17 @@ beforeAll(async () => {
     ),
     serve(intakeApp({ ...deps, webhookSecret: SHARED_SECRET })),
     serve(intakeApp(deps)),
+    serve(intakeApp({ ...deps, gateways: { stripe: { webhookSecrets: [STRIPE_SECRET] } } })),
   ]);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([signed?.close(), unconfigured?.close(), authOff?.close()]);
+  await Promise.all([
+    signed?.close(),
+    unconfigured?.close(),
+    authOff?.close(),
+    stripeOnly?.close(),
+  ]);
   await Promise.all([env?.teardown(), testDb?.drop(), pagarme?.close()]);
 });
 
@@ -219,4 +228,46 @@ test("a shared-token gateway is not opened by another gateway's secret", async (
 
   expect(reply.status).toBe(401);
   expect(reply.json.error.message).toBe('missing or wrong webhook token');
+});
+
+describe('a seller on Stripe alone (no WEBHOOK_SECRET, no other secret)', () => {
+  test('gets its signed Stripe webhooks recorded', async () => {
+    const { paymentId, raw, signature } = stripeWaiting();
+
+    const reply = await stripeOnly.post('/api/webhooks/stripe/', raw, {
+      headers: { 'Stripe-Signature': signature },
+    });
+
+    expect(reply.status).toBe(202);
+    expect(await rowsFor(paymentId)).toHaveLength(1);
+  });
+
+  const others = Object.values(GATEWAY_MODULES).filter(({ name }) => name !== 'stripe');
+  test.each(others.map((m) => [m.name, m] as const))(
+    'has every %s webhook refused (401), naming the missing setting, nothing stored',
+    async (gateway, { adapter, auth, simulation }) => {
+      const body = simulation.body({
+        id: newPaymentId('unconfigured'),
+        status: simulation.usual.waiting!,
+        method: simulation.method('pix'),
+        amountCentavos: 4990,
+        phone: '+55 11 98765-4321',
+        at: new Date(),
+      });
+      const before = await testDb.db('webhook_events').where({ gateway }).count({ n: '*' });
+
+      // Whatever a caller presents: the shared token's header, a Stripe signature.
+      const reply = await stripeOnly.post(`/api/webhooks/${gateway}/`, body, {
+        headers: { 'X-Webhook-Token': SHARED_SECRET, 'Stripe-Signature': 't=1,v1=00' },
+      });
+
+      expect(reply.status).toBe(401);
+      expect(reply.json.error.message).toContain(
+        `${adapter.displayName} webhooks are disabled: set ${auth.setting}`,
+      );
+      expect(await testDb.db('webhook_events').where({ gateway }).count({ n: '*' })).toEqual(
+        before,
+      );
+    },
+  );
 });

@@ -17,6 +17,7 @@ export const asaasAuth: WebhookAuth = {
       },
     };
   },
+  setting: 'ASAAS_WEBHOOK_TOKEN',
   security: 'asaasAccessToken',
-  refusal: 'asaas-access-token is missing or is not ASAAS_WEBHOOK_TOKEN',
+  refusal: 'ASAAS_WEBHOOK_TOKEN is unset, or asaas-access-token is missing or is not it',
 };

@@ -31,8 +31,10 @@ export const mercadopagoAuth: WebhookAuth = {
       },
     };
   },
+  setting: 'MERCADOPAGO_WEBHOOK_SECRET',
   security: 'mercadopagoSignature',
-  refusal: 'x-signature is missing, stale or does not match MERCADOPAGO_WEBHOOK_SECRET',
+  refusal:
+    'MERCADOPAGO_WEBHOOK_SECRET is unset, or x-signature is missing, stale or does not match it',
 };
 
 /** The body's `data.id` as text; undefined when there is none (the schema then answers 422). */

@@ -26,6 +26,8 @@ export const pagarmeAuth: WebhookAuth = {
       },
     };
   },
+  setting: 'PAGARME_WEBHOOK_JWKS_URL',
+  configured: ({ pagarme }) => Boolean(pagarme.jwksUrl && pagarme.jwksUrlSet),
   security: 'pagarmeSignature',
   refusal:
     'X-Webhook-Asymmetric-Signature is missing, or does not verify with a key from PAGARME_WEBHOOK_JWKS_URL',

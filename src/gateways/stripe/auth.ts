@@ -18,6 +18,7 @@ export const stripeAuth: WebhookAuth = {
       },
     };
   },
+  setting: 'STRIPE_WEBHOOK_SECRET',
   security: 'stripeSignature',
   refusal: 'STRIPE_WEBHOOK_SECRET is unset, or Stripe-Signature is missing, stale or wrong',
 };

@@ -1,0 +1,33 @@
+import type { Gateway } from '../domain/payment-event';
+import { GATEWAY_MODULES } from '.';
+import type { GatewaySettings } from './settings';
+
+/** Where one gateway's webhooks stand under the settings this process runs with. */
+export interface GatewayIntake {
+  gateway: Gateway;
+  displayName: string;
+  /** The environment variable its webhooks are checked with. */
+  setting: string;
+  /** Its webhooks are checked and may be recorded; false: every one is refused (401). */
+  accepting: boolean;
+  /** The operator set it (Pagar.me's default keys URL accepts, but was not chosen). */
+  configured: boolean;
+}
+
+/**
+ * Each gateway in the registry's order, from the same verifiers the routes build, so the
+ * start-up summary and the banner can't say other than what the API does. (Building a
+ * verifier does no I/O: Pagar.me's fetches its keys at the first webhook.)
+ */
+export function webhookIntake(settings: GatewaySettings): GatewayIntake[] {
+  return Object.values(GATEWAY_MODULES).map(({ name, adapter, auth }) => {
+    const accepting = !('disabled' in auth.verifier(settings));
+    return {
+      gateway: name,
+      displayName: adapter.displayName,
+      setting: auth.setting,
+      accepting,
+      configured: auth.configured ? auth.configured(settings) : accepting,
+    };
+  });
+}

@@ -28,16 +28,32 @@ export const SMS_ACTIVITY_SUMMARY =
   'Recovery SMS via Twilio: 30s per attempt; transient errors (429, 5xx, network) retried ' +
   'after 5s, doubling, at most 5m apart, for up to 1h in all; permanent Twilio errors fail at once';
 
+/**
+ * One formatter per time zone: building an Intl.DateTimeFormat costs far more than using
+ * one, and the API's client builds a recovery's summary for every webhook it hands off.
+ * Each workflow context keeps its own; the same zone always formats the same, so it replays.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      day: '2-digit',
+      month: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** `29/11 14:32 America/Sao_Paulo`: day and minute, enough to find it on a clock. */
 export function formatTime(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
+  const parts = formatterFor(timeZone).formatToParts(new Date(ms));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('day')}/${part('month')} ${part('hour')}:${part('minute')} ${timeZone}`;
 }

@@ -2,6 +2,13 @@ import type { PaymentUpdate } from '../../workflows/definitions';
 import type { Gateway } from '../domain/payment-event';
 import { isPostgres, toDate } from './connect';
 import { table, type Queryable } from './rows';
+import {
+  newWebhookEventInsert,
+  storedWebhookEvent,
+  type NewWebhookEvent,
+  type Routing,
+  type StoredWebhookEvent,
+} from './webhook-events';
 
 /** A stored webhook waiting to be signalled to its payment's workflow. */
 export interface OutboxEntry {
@@ -41,6 +48,69 @@ export async function insertOutboxEntry(
   return { ...entry, id: Number(row.id) };
 }
 
+/** The signal's event id for a stored webhook: the workflow drops an id it has seen. */
+export function signalEventId(gateway: Gateway, webhookEventId: number): string {
+  return `${gateway}:${webhookEventId}`;
+}
+
+/** What the intake stores for a webhook that must reach its workflow (`eventId` comes from the row). */
+export interface NewWebhookOutbox {
+  update: Omit<PaymentUpdate, 'eventId'>;
+  createdAt: Date;
+  claimedUntil: Date | null;
+}
+
+/**
+ * PostgreSQL only: a new webhook and, when it must reach its workflow, its outbox row in
+ * one statement. A data-modifying `with` commits both or neither, as a transaction would,
+ * in one round trip instead of four (begin, two inserts, commit): every webhook pays for
+ * each. The row's payload leaves `eventId` out; it is the webhook's id, known only once
+ * inserted, and `entryFrom` puts it back. Returns null for a repeat of a stored webhook
+ * (its dedup key): nothing was written, and the caller takes the transactional way.
+ */
+export async function insertWebhookWithOutbox(
+  db: Queryable,
+  e: NewWebhookEvent,
+  routing: Routing,
+  outbox: NewWebhookOutbox | null,
+): Promise<{ row: StoredWebhookEvent; entry: OutboxEntry | null } | null> {
+  const insert = newWebhookEventInsert(db, e, routing);
+  if (!outbox) {
+    const [row] = await insert;
+    return row ? { row: storedWebhookEvent(row), entry: null } : null;
+  }
+  const { event } = e;
+  const result = await db.raw<{ rows: Record<string, unknown>[] }>(
+    `with e as (?), o as (
+       insert into outbox (webhook_event_id, gateway, payment_id, payload, created_at, claimed_until)
+       select e.id, ?, ?, ?, ?, ? from e
+       returning id
+     )
+     select e.*, (select id from o) as outbox_id from e`,
+    [
+      insert,
+      event.gateway,
+      event.paymentId,
+      JSON.stringify(outbox.update),
+      outbox.createdAt,
+      outbox.claimedUntil,
+    ],
+  );
+  const [stored] = result.rows;
+  if (!stored) return null;
+  const row = storedWebhookEvent(stored);
+  const entry: OutboxEntry = {
+    id: Number(stored.outbox_id),
+    webhookEventId: row.id,
+    gateway: event.gateway,
+    paymentId: event.paymentId,
+    update: { ...outbox.update, eventId: signalEventId(event.gateway, row.id) },
+    createdAt: outbox.createdAt,
+    claimedUntil: outbox.claimedUntil,
+  };
+  return { row, entry };
+}
+
 /**
  * Claims the oldest rows nobody holds (never claimed, or a claim that ran out) until
  * `until`. On PostgreSQL the inner select locks the rows it picks and skips rows another
@@ -75,22 +145,44 @@ export async function claimOutboxEntries(
   return rows.map(entryFrom).sort((a, b) => a.id - b.id);
 }
 
+/** A webhook Temporal accepted, when, and the outcome only Temporal could decide (or null). */
+export interface HandedOff {
+  entry: OutboxEntry;
+  outcome: string | null;
+  at: Date;
+}
+
 /**
- * Temporal has the signal: the row goes, and its webhook event is marked handed off. An
+ * Temporal has the signals: their rows go, and their webhooks are marked handed off. An
  * outcome only Temporal could decide (the recovery was already closed) replaces the one
- * given when the webhook was stored.
+ * given when the webhook was stored. The relay records the hand-offs that finished
+ * together in one call: on PostgreSQL one statement for all of them (a data-modifying
+ * `with`, atomic as a transaction), on SQLite one transaction.
  */
-export async function completeOutboxEntry(
-  db: Queryable,
-  entry: OutboxEntry,
-  outcome: string | null,
-  at = new Date(),
-): Promise<void> {
+export async function completeOutboxEntries(db: Queryable, done: HandedOff[]): Promise<void> {
+  if (done.length === 0) return;
+  if (isPostgres(db)) {
+    const handedOff = done.map(({ entry, outcome, at }) => ({
+      id: entry.webhookEventId,
+      at: at.toISOString(),
+      outcome,
+    }));
+    await db.raw(
+      `with gone as (delete from outbox where id in (select value::bigint from json_array_elements_text(?::json)))
+       update webhook_events w set handed_off_at = d.at, outcome = coalesce(d.outcome, w.outcome)
+       from json_to_recordset(?::json) as d(id bigint, at timestamptz, outcome text)
+       where w.id = d.id`,
+      [JSON.stringify(done.map(({ entry }) => entry.id)), JSON.stringify(handedOff)],
+    );
+    return;
+  }
   await db.transaction(async (trx) => {
-    await table(trx, 'outbox').where({ id: entry.id }).delete();
-    await table(trx, 'webhook_events')
-      .where({ id: entry.webhookEventId })
-      .update(outcome ? { handed_off_at: at, outcome } : { handed_off_at: at });
+    for (const { entry, outcome, at } of done) {
+      await table(trx, 'outbox').where({ id: entry.id }).delete();
+      await table(trx, 'webhook_events')
+        .where({ id: entry.webhookEventId })
+        .update(outcome ? { handed_off_at: at, outcome } : { handed_off_at: at });
+    }
   });
 }
 
@@ -125,8 +217,17 @@ function entryFrom(row: Record<string, unknown>): OutboxEntry {
     webhookEventId: Number(row.webhook_event_id),
     gateway: row.gateway as Gateway,
     paymentId: String(row.payment_id),
-    update: JSON.parse(String(row.payload)) as PaymentUpdate,
+    update: withEventId(JSON.parse(String(row.payload)) as PaymentUpdate, row),
     createdAt: toDate(row.created_at)!,
     claimedUntil: toDate(row.claimed_until),
+  };
+}
+
+/** Rows the intake stored in one statement carry no `eventId`: it is the webhook's id. */
+function withEventId(update: PaymentUpdate, row: Record<string, unknown>): PaymentUpdate {
+  if (update.eventId) return update;
+  return {
+    ...update,
+    eventId: signalEventId(row.gateway as Gateway, Number(row.webhook_event_id)),
   };
 }

@@ -43,8 +43,23 @@ export async function insertWebhookEvent(
   e: NewWebhookEvent,
   routing: Routing | null = null,
 ): Promise<{ inserted: boolean; row: StoredWebhookEvent }> {
+  const inserted = await newWebhookEventInsert(db, e, routing);
+  // A new webhook comes back from the insert itself; only a repeat needs a second look.
+  if (inserted.length > 0) return { inserted: true, row: summary(inserted[0]) };
+  const row = await table(db, 'webhook_events')
+    .where({ dedup_key: e.dedupKey })
+    .first<StoredColumns | undefined>(...STORED_COLUMNS);
+  // The conflict that skipped the insert is this row: it exists.
+  return { inserted: false, row: summary(row!) };
+}
+
+/**
+ * The insert of a webhook, which writes nothing for a repeat (same dedup key) and returns
+ * the stored columns of what it wrote; a statement of its own, or part of a larger one.
+ */
+export function newWebhookEventInsert(db: Queryable, e: NewWebhookEvent, routing: Routing | null) {
   const { event } = e;
-  const inserted = await table(db, 'webhook_events')
+  return table(db, 'webhook_events')
     .insert({
       gateway: event.gateway,
       payment_id: event.paymentId,
@@ -60,13 +75,11 @@ export async function insertWebhookEvent(
     .onConflict('dedup_key')
     .ignore()
     .returning<StoredColumns[]>(STORED_COLUMNS);
-  // A new webhook comes back from the insert itself; only a repeat needs a second look.
-  if (inserted.length > 0) return { inserted: true, row: summary(inserted[0]) };
-  const row = await table(db, 'webhook_events')
-    .where({ dedup_key: e.dedupKey })
-    .first<StoredColumns | undefined>(...STORED_COLUMNS);
-  // The conflict that skipped the insert is this row: it exists.
-  return { inserted: false, row: summary(row!) };
+}
+
+/** A row returned by `newWebhookEventInsert`. */
+export function storedWebhookEvent(row: Record<string, unknown>): StoredWebhookEvent {
+  return summary(row as StoredColumns);
 }
 
 /** What a webhook says about the payment, in the columns the monitoring reads. */

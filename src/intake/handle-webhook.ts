@@ -2,8 +2,13 @@ import { createHash } from 'node:crypto';
 import { whyIgnored, type IntakeOutcome } from '../domain/intake-outcome';
 import { isTerminal, type PaymentEvent } from '../domain/payment-event';
 import { normalizePhone, type AllowedCountries } from '../domain/phone';
-import type { Db } from '../db/connect';
-import { insertOutboxEntry, type OutboxEntry } from '../db/outbox';
+import { isPostgres, type Db } from '../db/connect';
+import {
+  signalEventId,
+  insertWebhookWithOutbox,
+  insertOutboxEntry,
+  type OutboxEntry,
+} from '../db/outbox';
 import { paymentHistory, type PaymentHistory } from '../db/payment-history';
 import {
   insertWebhookEvent,
@@ -77,11 +82,50 @@ export async function handleWebhook(
     dedupKey: dedupKey(event, webhook.rawBody),
     receivedAt: new Date(),
   };
-  const { result, entry } = await orUnavailable(() =>
-    deps.db.transaction((trx) => store(trx, deps.relay, stored)),
-  );
+  const { result, entry } = await orUnavailable(() => storeWebhook(deps, stored));
   if (entry) deps.relay.accept(entry);
   return result;
+}
+
+/**
+ * On PostgreSQL a new webhook costs two statements: the payment's history (waiting
+ * webhooks only), then the webhook with its outbox row in one atomic statement. That is
+ * what the transaction below does in five, under the same READ COMMITTED isolation (each
+ * statement sees what was committed before it), so the outcome is decided the same way. A
+ * repeat writes nothing there and takes the transaction, which answers it (rare). SQLite's
+ * one connection runs the transaction, and so does a thin webhook, whose update names its
+ * own row (`webhookEventId`) for the enrichment to complete.
+ */
+async function storeWebhook(deps: IntakeDeps, stored: NewWebhookEvent): Promise<Stored> {
+  if (isPostgres(deps.db) && !stored.event.needsEnrichment) {
+    const fresh = await storeNew(deps.db, deps.relay, stored);
+    if (fresh) return fresh;
+  }
+  return deps.db.transaction((trx) => store(trx, deps.relay, stored));
+}
+
+/** A new webhook in one statement (PostgreSQL); null when it is a repeat. */
+async function storeNew(
+  db: Db,
+  relay: OutboxRelay,
+  stored: NewWebhookEvent,
+): Promise<Stored | null> {
+  const routed = await route(db, stored.event, stored.phoneE164, stored.phoneError);
+  const routing = { outcome: routed.outcome, workflowId: routed.workflowId ?? null };
+  const createdAt = new Date();
+  const outbox = routed.workflowId
+    ? {
+        update: updateOf(stored.event, stored.receivedAt, stored.phoneE164),
+        createdAt,
+        claimedUntil: relay.claimForNewEntry(createdAt),
+      }
+    : null;
+  const written = await insertWebhookWithOutbox(db, stored, routing, outbox);
+  if (!written) return null;
+  return {
+    result: { httpStatus: 202, eventId: written.row.id, ...routed },
+    entry: written.entry,
+  };
 }
 
 interface Stored {
@@ -190,18 +234,29 @@ function toUpdate(
   phoneE164: string | null,
 ): PaymentUpdate {
   return {
+    eventId: signalEventId(event.gateway, row.id),
+    ...updateOf(event, row.receivedAt, phoneE164),
+    ...(event.needsEnrichment ? { enrich: true, webhookEventId: row.id } : {}),
+  };
+}
+
+/** The signal's argument, but for what only the stored row knows (its id). */
+function updateOf(
+  event: PaymentEvent,
+  receivedAt: Date,
+  phoneE164: string | null,
+): Omit<PaymentUpdate, 'eventId'> {
+  return {
     status: event.status,
-    eventId: `${event.gateway}:${row.id}`,
     rawStatus: event.rawStatus,
     method: event.method,
-    receivedAt: row.receivedAt.toISOString(),
+    receivedAt: receivedAt.toISOString(),
     createdAt: event.createdAt,
     phoneE164,
     customerName: event.customer.name,
     amountCentavos: event.amountCentavos,
     checkoutUrl: event.checkoutUrl,
     pixCode: event.pixCode,
-    ...(event.needsEnrichment ? { enrich: true, webhookEventId: row.id } : {}),
   };
 }
 

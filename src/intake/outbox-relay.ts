@@ -1,8 +1,9 @@
 import type { Db } from '../db/connect';
 import {
   claimOutboxEntries,
-  completeOutboxEntry,
+  completeOutboxEntries,
   releaseOutboxEntry,
+  type HandedOff,
   type OutboxEntry,
 } from '../db/outbox';
 import { recordClosedByHand } from '../db/recovery-events';
@@ -28,6 +29,9 @@ export const DEFAULT_RELAY_SETTINGS: OutboxRelaySettings = {
 
 /** Hand-offs started at once from the intake; beyond this, new rows wait for the sweeper. */
 const MAX_DIRECT_IN_FLIGHT = 256;
+
+/** Hand-offs recorded by one database write at most. */
+const MAX_RECORDED_AT_ONCE = 256;
 
 export interface OutboxRelay {
   /** Until when a row stored now is claimed by this process, or null to leave it to the sweep. */
@@ -66,6 +70,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   let sweeping: Promise<number> | null = null;
   let sweepAgain = false;
   let stopped = false;
+  const unrecorded: { done: HandedOff; recorded: () => void }[] = [];
+  let recording: Promise<void> | null = null;
 
   const track = <T>(work: Promise<T>): Promise<T> => {
     running.add(work);
@@ -89,19 +95,42 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       return false;
     }
     if (!signalled.signalled) await noteClosedByHand(entry, signalled.execution);
-    // Recorded even if this write fails: the claim then runs out and the row goes again,
-    // which the workflow ignores (it drops an event id it has seen).
-    await completeOutboxEntry(
-      deps.db,
-      entry,
-      signalled.signalled ? null : 'ignored: recovery finished',
-    ).catch((err: Error) =>
-      deps.logger.error(
-        { outboxId: entry.id, err: err.message },
-        'outbox: could not record hand-off',
-      ),
-    );
+    const outcome = signalled.signalled ? null : 'ignored: recovery finished';
+    await recordHandOff({ entry, outcome, at: new Date() });
     return true;
+  }
+
+  /**
+   * Resolves once the hand-off is recorded, or its write failed. The first hand-off is
+   * written at once; those that finish while a write is in flight go together in the next
+   * one, so under load the database sees one statement for many hand-offs and when quiet
+   * no hand-off waits. A failed write is logged: the claims then run out and the sweeper
+   * hands those rows off again, which the workflow ignores (it drops an event id it has seen).
+   */
+  function recordHandOff(done: HandedOff): Promise<void> {
+    return new Promise((recorded) => {
+      unrecorded.push({ done, recorded });
+      recording ??= recordAll();
+    });
+  }
+
+  async function recordAll(): Promise<void> {
+    while (unrecorded.length > 0) {
+      const batch = unrecorded.splice(0, MAX_RECORDED_AT_ONCE);
+      try {
+        await completeOutboxEntries(
+          deps.db,
+          batch.map((b) => b.done),
+        );
+      } catch (err) {
+        deps.logger.error(
+          { outboxIds: batch.map((b) => b.done.entry.id), err: (err as Error).message },
+          'outbox: could not record hand-off',
+        );
+      }
+      for (const b of batch) b.recorded();
+    }
+    recording = null;
   }
 
   /**

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { formatDuration, loadConfigOrExit } from '../config';
 import { toolPath } from '../embedded/project';
 import { startStack, type RunningStack } from '../embedded/stack';
+import { webhookLines } from '../embedded/webhook-banner';
 import { createLogger } from '../logging';
 import { loadOrGenerateKeys } from '../temporal/payload-keys';
 import { logWebhookIntake, warnIfWebhooksOpen } from '../runtime/api';
@@ -85,7 +86,7 @@ function banner({ config, api, devServer, emulator }: RunningStack, generated: G
     '',
     'PIX recovery is running',
     `  API              ${api.url}`,
-    `  Webhooks         POST ${api.url}/api/webhooks/tribopay/  and  ${api.url}/api/webhooks/ghostpay/`,
+    ...webhookLines(api.url, config, generated.secret !== null),
     `  Health           ${api.url}/api/webhooks/health/`,
     devServer
       ? `  Temporal Web UI  ${devServer.uiUrl}`

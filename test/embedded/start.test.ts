@@ -124,6 +124,15 @@ test('npm start serves a healthy API, the Temporal Web UI and a monitoring API l
   // Webhooks are locked too: a secret generated for the run, and a curl that uses it.
   const secret = webhookSecretOf(running.output());
   expect(running.output()).toContain(`-H 'X-Webhook-Token: ${secret}'`);
+  // Every gateway's URL is listed with its setting: the shared one generated, Stripe's not set.
+  expect(running.output()).toMatch(
+    new RegExp(
+      `TriboPay +${api('/api/webhooks/tribopay/')} +WEBHOOK_SECRET generated for this run`,
+    ),
+  );
+  expect(running.output()).toMatch(
+    new RegExp(`Stripe +${api('/api/webhooks/stripe/')} +STRIPE_WEBHOOK_SECRET not set: refused`),
+  );
   const webhook = (token?: string) =>
     fetch(api('/api/webhooks/tribopay/'), {
       method: 'POST',

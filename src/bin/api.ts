@@ -4,6 +4,7 @@ import { createLogger } from '../logging';
 import { assertPayloadKeys } from '../temporal/encryption';
 import { logWebhookIntake, startApi, warnIfWebhooksOpen, webhookAuthProblem } from '../runtime/api';
 import { openDatabase } from '../runtime/database';
+import { warnIfEnrichmentUnconfigured } from '../runtime/gateway-warnings';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
@@ -17,6 +18,7 @@ async function run(): Promise<void> {
   const logger = createLogger(config.logLevel, { name: 'api' });
   warnIfWebhooksOpen(config, logger);
   logWebhookIntake(config, logger);
+  warnIfEnrichmentUnconfigured(config, logger);
   const db = await openDatabase(config, logger, { migrate: false });
   const api = await startApi(config, db, logger);
   logger.info({ url: api.url }, 'API listening');

@@ -71,4 +71,6 @@ export interface GatewayModule {
    * retrying activity before its timer, so a failing API delays it instead of losing it.
    */
   enricher?(settings: GatewaySettings): PaymentEnricher | null;
+  /** The API credential `enricher` needs (MERCADOPAGO_ACCESS_TOKEN), for start-up warnings. */
+  enrichmentSetting?: string;
 }

@@ -31,3 +31,32 @@ export function webhookIntake(settings: GatewaySettings): GatewayIntake[] {
     };
   });
 }
+
+/** A gateway whose webhooks are accepted but name the payment only, with no API to ask. */
+export interface UnenrichedGateway {
+  gateway: Gateway;
+  /** The webhook's own setting, which is set (or WEBHOOK_AUTH=off). */
+  setting: string;
+  /** The API credential that is missing. */
+  missing: string;
+}
+
+/**
+ * Thin-webhook gateways (Mercado Pago, Asaas) whose webhooks are accepted while their API
+ * credential is unset: each such recovery ends `ignored: enrichment failed`.
+ */
+export function unenrichedGateways(
+  settings: GatewaySettings,
+  webhookAuth: boolean,
+): UnenrichedGateway[] {
+  const accepting = new Set(
+    webhookIntake(settings)
+      .filter((g) => g.accepting || !webhookAuth)
+      .map((g) => g.gateway),
+  );
+  return Object.values(GATEWAY_MODULES).flatMap(({ name, auth, enricher, enrichmentSetting }) =>
+    enricher && enrichmentSetting && accepting.has(name) && !enricher(settings)
+      ? [{ gateway: name, setting: auth.setting, missing: enrichmentSetting }]
+      : [],
+  );
+}

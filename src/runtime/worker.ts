@@ -15,6 +15,7 @@ import { createSmsSender, type SmsSender } from '../sms/sender';
 import { toGsm7 } from '../sms/gsm7';
 import { segmentCount } from '../sms/segments';
 import { createPaymentEnrichers } from '../gateways/enrichers';
+import { warnIfEnrichmentUnconfigured } from './gateway-warnings';
 import { createPaymentStatusSources } from '../source-of-truth';
 import {
   DEFAULT_FOLLOW_UP_TEMPLATE,
@@ -48,6 +49,7 @@ export async function startWorker(
   reportSegments([template, ...followUpTemplates], config.recovery.gsm7, logger);
   if (!config.twilio)
     logger.warn('Twilio is not configured: recovery SMS will fail with "TwilioNotConfigured"');
+  warnIfEnrichmentUnconfigured(config, logger);
   reportStatusCheck(config, logger);
   const codec = payloadCodec(config, logger);
   if (codec.keyId) logger.info({ keyId: codec.keyId }, 'Temporal payloads encrypted (AES-256-GCM)');

@@ -168,6 +168,15 @@ describe('npm run start:api and webhook authentication', () => {
         `webhooks accepted from: ${accepted}; refused (401) for lack of a secret: ${refused}`,
       );
       if (variable !== 'PAGARME_WEBHOOK_JWKS_URL') expect(stdout).not.toContain(value);
+      // Mercado Pago's and Asaas's webhooks name the payment only: without their API
+      // credential each recovery would end `ignored: enrichment failed`.
+      const thin = {
+        MERCADOPAGO_WEBHOOK_SECRET: 'MERCADOPAGO_ACCESS_TOKEN',
+        ASAAS_WEBHOOK_TOKEN: 'ASAAS_API_KEY',
+      };
+      const missing = thin[variable as keyof typeof thin];
+      if (missing) expect(stdout).toMatch(new RegExp(`"level":40.*but ${missing} is not`));
+      else expect(stdout).not.toContain('"level":40');
     },
   );
 
@@ -254,6 +263,27 @@ describe('npm run migrate when the database is unreachable', () => {
     expect(stderr).not.toMatch(STACK_FRAME);
     expect(stderr).not.toContain('s3cret-pw');
   });
+});
+
+test('the worker warns at start when Mercado Pago webhooks are accepted but it cannot read their payments', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-warning-'));
+  try {
+    // Nothing answers at this Temporal address: the worker warns, then fails to connect.
+    const { code, stdout } = await run('worker', {
+      MERCADOPAGO_WEBHOOK_SECRET: 'worker-mercadopago-secret-0123',
+      PAYLOAD_ENCRYPTION: 'off',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      DATABASE_URL: `sqlite:${path.join(dir, 'audit.sqlite3')}`,
+      LOG_LEVEL: 'warn',
+    });
+    expect(code).not.toBe(0);
+    expect(stdout).toMatch(
+      /"level":40.*mercadopago webhooks are accepted \(MERCADOPAGO_WEBHOOK_SECRET is set\) but MERCADOPAGO_ACCESS_TOKEN is not/,
+    );
+    expect(stdout).not.toContain('worker-mercadopago-secret');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe.each(['api', 'worker'])('the %s entrypoint and payload encryption', (name) => {

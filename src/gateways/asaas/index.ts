@@ -27,6 +27,7 @@ export const asaas: GatewayModule = {
     const charges = api(settings);
     return charges ? createAsaasStatusSource(charges) : null;
   },
+  enrichmentSetting: 'ASAAS_API_KEY',
   enricher(settings) {
     const charges = api(settings);
     return charges ? (paymentId) => enrichAsaasCharge(charges, paymentId) : null;

@@ -30,6 +30,7 @@ export const mercadopago: GatewayModule = {
     const payments = api(settings);
     return payments ? createMercadopagoStatusSource(payments) : null;
   },
+  enrichmentSetting: 'MERCADOPAGO_ACCESS_TOKEN',
   enricher(settings) {
     const payments = api(settings);
     return payments ? (paymentId) => fetchMercadopagoPayment(payments, paymentId) : null;

@@ -217,6 +217,46 @@ describe('a Pagar.me webhook', () => {
   });
 });
 
+test('a flood of Pagar.me webhooks while its keys are out of reach gets 503s from one fetch', async () => {
+  const fresh = await serve(
+    intakeApp({
+      db: testDb.db,
+      temporal: env.client,
+      gateways: { pagarme: { jwksUrl: pagarme.jwksUrl } },
+    }),
+  );
+  pagarme.failNext({ kind: 'answer', httpStatus: 500 });
+  const before = pagarme.jwksRequests();
+  const webhooks = Array.from({ length: 15 }, () => {
+    const orderId = newPaymentId('or');
+    const raw = Buffer.from(JSON.stringify(pagarmeChargeEvent(orderId)));
+    return { orderId, raw, signature: pagarme.signatureHeader(raw) };
+  });
+  try {
+    const replies = await Promise.all(
+      webhooks.map(({ raw, signature }) =>
+        fresh.post('/api/webhooks/pagarme/', raw, {
+          headers: { 'X-Webhook-Asymmetric-Signature': signature },
+        }),
+      ),
+    );
+    // One more, right after: answered from the remembered failure, not by fetching again.
+    const late = webhooks[0];
+    replies.push(
+      await fresh.post('/api/webhooks/pagarme/', late.raw, {
+        headers: { 'X-Webhook-Asymmetric-Signature': late.signature },
+      }),
+    );
+
+    expect(replies.map((r) => r.status)).toEqual(Array(16).fill(503));
+    expect(replies.every((r) => r.headers.get('retry-after') === '30')).toBe(true);
+    expect(pagarme.jwksRequests() - before).toBe(1);
+    for (const { orderId } of webhooks) expect(await rowsFor(orderId, 'pagarme')).toHaveLength(0);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test("a shared-token gateway is not opened by another gateway's secret", async () => {
   const reply = await signed.post(
     '/api/webhooks/ghostpay/',

@@ -7,6 +7,11 @@ export const JWKS_CACHE_MS = 60 * 60_000;
 export const JWKS_REFETCH_MIN_MS = 60_000;
 /** A webhook waits at most this long for the keys; Pagar.me resends what we could not check. */
 export const JWKS_TIMEOUT_MS = 5_000;
+/**
+ * After a failed fetch, webhooks are answered 503 from the remembered failure for this
+ * long instead of each fetching again: a flood while the URL is down costs one fetch.
+ */
+export const JWKS_FAILURE_BACKOFF_MS = 5_000;
 
 export class JwksUnavailableError extends Error {
   constructor(message: string) {
@@ -18,19 +23,29 @@ export class JwksUnavailableError extends Error {
 /**
  * Pagar.me's published signing keys, fetched from PAGARME_WEBHOOK_JWKS_URL and cached: one
  * fetch serves every webhook for an hour, and a `kid` we don't know yet refetches, no
- * more than once a minute, so a forged `kid` can't make us hammer the URL.
+ * more than once a minute, so a forged `kid` can't make us hammer the URL. Webhooks that
+ * arrive together share one fetch, and a failed one is remembered for a few seconds.
  */
 export function createJwksCache(url: string, now: () => number = Date.now) {
   let keys = new Map<string, KeyObject>();
   let fetchedAt = -Infinity;
   let inFlight: Promise<void> | null = null;
+  let failure: { at: number; error: JwksUnavailableError } | null = null;
 
   async function refresh(): Promise<void> {
+    if (failure && now() - failure.at < JWKS_FAILURE_BACKOFF_MS) throw failure.error;
     inFlight ??= fetchKeys(url)
-      .then((fresh) => {
-        keys = fresh;
-        fetchedAt = now();
-      })
+      .then(
+        (fresh) => {
+          keys = fresh;
+          fetchedAt = now();
+          failure = null;
+        },
+        (err: unknown) => {
+          if (err instanceof JwksUnavailableError) failure = { at: now(), error: err };
+          throw err;
+        },
+      )
       .finally(() => {
         inFlight = null;
       });

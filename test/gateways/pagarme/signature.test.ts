@@ -1,5 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { pagarmeAuth } from '../../../src/gateways/pagarme/auth';
+import {
+  createJwksCache,
+  JWKS_FAILURE_BACKOFF_MS,
+  JwksUnavailableError,
+} from '../../../src/gateways/pagarme/jwks';
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../../src/gateways/pagarme/emulator';
 import { NO_GATEWAY_SETTINGS } from '../../../src/gateways/settings';
 import type { WebhookRequest, WebhookVerifier } from '../../../src/gateways/gateway';
@@ -109,6 +114,36 @@ describe("Pagar.me's keys", () => {
       reason: "Pagar.me's keys answered HTTP 500",
       unavailable: true,
     });
+  });
+
+  test('out of reach while many webhooks arrive cost one fetch, then none for a few seconds', async () => {
+    let clock = 1_000_000;
+    const cache = createJwksCache(emulator.jwksUrl, () => clock);
+    emulator.failNext({ kind: 'answer', httpStatus: 503 }, 2);
+    const before = emulator.jwksRequests();
+
+    // Twenty webhooks at once share the one fetch, and all learn it failed.
+    const answers = await Promise.allSettled(
+      Array.from({ length: 20 }, () => cache.key(emulator.kid)),
+    );
+    expect(answers.every((a) => a.status === 'rejected')).toBe(true);
+    expect(emulator.jwksRequests() - before).toBe(1);
+
+    // Just short of the back-off, the next ones fail at once from the remembered failure.
+    clock += JWKS_FAILURE_BACKOFF_MS - 1;
+    await expect(cache.key(emulator.kid)).rejects.toThrow(JwksUnavailableError);
+    expect(emulator.jwksRequests() - before).toBe(1);
+
+    // After it, one fetch again: still failing (the second queued fault), remembered anew.
+    clock += 1;
+    await expect(cache.key(emulator.kid)).rejects.toThrow("Pagar.me's keys answered HTTP 503");
+    expect(emulator.jwksRequests() - before).toBe(2);
+
+    // The keys are back: the fetch after the next back-off finds them, and they are kept.
+    clock += JWKS_FAILURE_BACKOFF_MS;
+    await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
+    await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
+    expect(emulator.jwksRequests() - before).toBe(3);
   });
 
   test('at an address nothing listens on make it unverifiable now too', async () => {

@@ -20,6 +20,8 @@ export interface OutboxEntry {
   createdAt: Date;
   /** Set when this process claimed the row as it stored it: it hands the row off itself. */
   claimedUntil: Date | null;
+  /** Sweeps that claimed the row, this one included: 0 for the intake's own hand-off. */
+  attempts: number;
 }
 
 export interface NewOutboxEntry {
@@ -45,7 +47,7 @@ export async function insertOutboxEntry(
       claimed_until: entry.claimedUntil,
     })
     .returning<{ id: number | string }[]>('id');
-  return { ...entry, id: Number(row.id) };
+  return { ...entry, id: Number(row.id), attempts: 0 };
 }
 
 /** The signal's event id for a stored webhook: the workflow drops an id it has seen. */
@@ -107,6 +109,7 @@ export async function insertWebhookWithOutbox(
     update: { ...outbox.update, eventId: signalEventId(event.gateway, row.id) },
     createdAt: outbox.createdAt,
     claimedUntil: outbox.claimedUntil,
+    attempts: 0,
   };
   return { row, entry };
 }
@@ -141,6 +144,7 @@ export async function claimOutboxEntries(
       'payload',
       'created_at',
       'claimed_until',
+      'attempts',
     ]);
   return rows.map(entryFrom).sort((a, b) => a.id - b.id);
 }
@@ -220,6 +224,7 @@ function entryFrom(row: Record<string, unknown>): OutboxEntry {
     update: withEventId(JSON.parse(String(row.payload)) as PaymentUpdate, row),
     createdAt: toDate(row.created_at)!,
     claimedUntil: toDate(row.claimed_until),
+    attempts: Number(row.attempts),
   };
 }
 

@@ -84,7 +84,11 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   async function handOff(entry: OutboxEntry): Promise<boolean> {
     let signalled;
     try {
-      signalled = await deps.recoveries.signal(entry.gateway, entry.paymentId, entry.update);
+      // A swept row may have reached Temporal already, its hand-off unrecorded (a failed
+      // write, a process that died): its own earlier signal is no refusal.
+      signalled = await deps.recoveries.signal(entry.gateway, entry.paymentId, entry.update, {
+        mayRepeat: entry.attempts > 0,
+      });
     } catch (err) {
       temporalAnswering = false;
       deps.logger.warn(

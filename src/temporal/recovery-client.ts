@@ -3,6 +3,7 @@ import {
   WorkflowIdReusePolicy,
   type Client,
 } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { Gateway } from '../domain/payment-event';
 import type { QuietHours } from '../../workflows/quiet-hours';
 import {
@@ -51,8 +52,22 @@ export interface RecoverySettings {
 }
 
 /** The webhook's and the monitoring API's way into the recovery workflows. */
+export interface SignalOptions {
+  /**
+   * The delivery may have reached the workflow before (the outbox hands a row off again
+   * when it could not record that Temporal accepted it): a closed recovery whose history
+   * already holds this update's `eventId` answers `signalled`, not a refusal.
+   */
+  mayRepeat?: boolean;
+}
+
 export interface RecoveryClient {
-  signal(gateway: Gateway, paymentId: string, update: PaymentUpdate): Promise<SignalResult>;
+  signal(
+    gateway: Gateway,
+    paymentId: string,
+    update: PaymentUpdate,
+    options?: SignalOptions,
+  ): Promise<SignalResult>;
   /** null when there is no such workflow; rejects (gRPC DEADLINE_EXCEEDED) after `timeoutMs`. */
   state(
     gateway: Gateway,
@@ -76,7 +91,7 @@ export interface RecoveryClient {
 
 export function createRecoveryClient(client: Client, settings: RecoverySettings): RecoveryClient {
   return {
-    async signal(gateway, paymentId, update) {
+    async signal(gateway, paymentId, update, options = {}) {
       const workflowId = recoveryWorkflowId(gateway, paymentId);
       const input: RecoveryInput = {
         gateway,
@@ -114,6 +129,8 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         const handle = client.workflow.getHandle(workflowId);
         const { runId, status, closeTime } = await handle.describe();
         if (status.name !== 'RUNNING') {
+          if (options.mayRepeat && (await receivedBefore(client, workflowId, update)))
+            return { signalled: true, workflowId };
           const execution = executionView(runId, status.name, closeTime);
           return { signalled: false, workflowId, reason: 'recovery_finished', execution };
         }
@@ -152,6 +169,31 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
       return listClosedByHand(client, since, limit);
     },
   };
+}
+
+/**
+ * Whether the recovery's history holds a `paymentStatus` signal carrying this update's
+ * event id: Temporal took this very delivery before, and it was applied or dropped then.
+ */
+async function receivedBefore(
+  client: Client,
+  workflowId: string,
+  update: PaymentUpdate,
+): Promise<boolean> {
+  if (!update.eventId) return false;
+  const history = await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+    client.workflow.getHandle(workflowId).fetchHistory(),
+  );
+  for (const event of history.events ?? []) {
+    const signalled = event.workflowExecutionSignaledEventAttributes;
+    if (signalled?.signalName !== paymentStatusSignal.name) continue;
+    const [received] = await decodeArrayFromPayloads(
+      client.options.loadedDataConverter,
+      signalled.input?.payloads,
+    );
+    if ((received as PaymentUpdate | undefined)?.eventId === update.eventId) return true;
+  }
+  return false;
 }
 
 /** The input's durations as people write them, for whoever reads it in the Web UI. */

@@ -54,9 +54,12 @@ export function unenrichedGateways(
       .filter((g) => g.accepting || !webhookAuth)
       .map((g) => g.gateway),
   );
-  return Object.values(GATEWAY_MODULES).flatMap(({ name, auth, enricher, enrichmentSetting }) =>
-    enricher && enrichmentSetting && accepting.has(name) && !enricher(settings)
-      ? [{ gateway: name, setting: auth.setting, missing: enrichmentSetting }]
+  return Object.values(GATEWAY_MODULES).flatMap((module) =>
+    module.enricher &&
+    module.enrichmentSetting &&
+    accepting.has(module.name) &&
+    !module.enricher(settings)
+      ? [{ gateway: module.name, setting: module.auth.setting, missing: module.enrichmentSetting }]
       : [],
   );
 }

@@ -6,6 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Gateway, PaymentMethod, PaymentStatus } from '../src/domain/payment-event';
 import type { RecoveryStatus } from '../src/domain/recovery-status';
+import type { SmsOutcomeStatus } from '../src/domain/sms-status';
 import type { QuietHours } from './quiet-hours';
 
 export const WORKFLOW_TYPE = 'paymentRecovery';
@@ -67,7 +68,7 @@ export interface PaymentUpdate {
 }
 
 export interface SmsOutcome {
-  status: 'sent' | 'failed' | 'skipped';
+  status: SmsOutcomeStatus;
   step?: number;
   sid?: string;
   twilioStatus?: string;

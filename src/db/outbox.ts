@@ -1,4 +1,5 @@
 import type { PaymentUpdate } from '../../workflows/definitions';
+import type { RecordedOutcome } from '../domain/intake-outcome';
 import type { Gateway } from '../domain/payment-event';
 import { isPostgres, toDate } from './connect';
 import { table, type Queryable } from './rows';
@@ -152,7 +153,7 @@ export async function claimOutboxEntries(
 /** A webhook Temporal accepted, when, and the outcome only Temporal could decide (or null). */
 export interface HandedOff {
   entry: OutboxEntry;
-  outcome: string | null;
+  outcome: RecordedOutcome | null;
   at: Date;
 }
 

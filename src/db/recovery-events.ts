@@ -1,12 +1,14 @@
 import {
   FINAL_RECOVERY_STATUSES,
   isFinalRecoveryStatus,
+  RECOVERY_STATUSES,
+  type FinalRecoveryStatus,
   type RecoveryStatus,
 } from '../domain/recovery-status';
 import type { ClosedRecovery } from '../temporal/executions';
 import { toDate, type Db } from './connect';
 import { withinRange, type TimeRange } from './pages';
-import { table, type Count, type Queryable, type RecoveryEventRow as Row } from './rows';
+import { table, wordFrom, type Count, type Queryable, type RecoveryEventRow as Row } from './rows';
 import { releaseSendSlots } from './send-claims';
 import { settleUnsent } from './sms-messages';
 
@@ -120,13 +122,17 @@ export function finalTransitions(db: Queryable, gateway: string, paymentId: stri
     .select('id');
 }
 
+function transitionFrom(transition: string): RecoveryStatus {
+  return wordFrom(RECOVERY_STATUSES, 'recovery_events.transition', transition);
+}
+
 function fromRow(row: Row): RecoveryEvent {
   return {
     id: Number(row.id),
     workflowId: row.workflow_id,
     gateway: row.gateway,
     paymentId: row.payment_id,
-    transition: row.transition as RecoveryStatus,
+    transition: transitionFrom(row.transition),
     detail: parseDetail(row.detail),
     occurredAt: toDate(row.occurred_at)!,
     recordedAt: toDate(row.recorded_at)!,
@@ -147,22 +153,27 @@ function parseDetail(value: string | null): Record<string, unknown> | null {
 export async function recoveryStatusCounts(
   db: Queryable,
   window: Required<TimeRange>,
-): Promise<Map<string, number>> {
+): Promise<Map<RecoveryStatus, number>> {
   const rows = await withinRange(table(db, 'recovery_events'), 'occurred_at', window)
     .select('transition')
     .countDistinct<{ transition: string; n: Count }[]>({ n: 'workflow_id' })
     .groupBy('transition');
-  return new Map(rows.map((row) => [row.transition, Number(row.n)]));
+  return new Map(rows.map((row) => [transitionFrom(row.transition), Number(row.n)]));
 }
 
 /** Every finished recovery, by its final status (a repeated row counts again). */
-export async function finalStatusCounts(db: Queryable): Promise<Map<string, number>> {
+export async function finalStatusCounts(db: Queryable): Promise<Map<FinalRecoveryStatus, number>> {
   const rows = await table(db, 'recovery_events')
     .whereIn('transition', FINAL_RECOVERY_STATUSES)
     .groupBy('transition')
     .select('transition')
     .count<{ transition: string; count: Count }[]>({ count: '*' });
-  return new Map(rows.map((row) => [row.transition, Number(row.count)]));
+  return new Map(
+    rows.map((row) => [
+      wordFrom(FINAL_RECOVERY_STATUSES, 'recovery_events.transition', row.transition),
+      Number(row.count),
+    ]),
+  );
 }
 
 /** One row per workflow whose first recovery SMS went out inside the window. */
@@ -189,10 +200,18 @@ export async function firstSmsByGateway(
   return new Map(rows.map((row) => [row.gateway, Number(row.n)]));
 }
 
+/** The final statuses that say how a recovery whose SMS went out ended, for revenue. */
+const COHORT_ENDINGS = [
+  'recovered',
+  'not_recovered',
+  'cancelled',
+  'closed_by_hand',
+] as const satisfies readonly FinalRecoveryStatus[];
+
 export interface CohortEnding {
   workflowId: string;
   gateway: string;
-  status: 'recovered' | 'not_recovered' | 'cancelled' | 'closed_by_hand';
+  status: (typeof COHORT_ENDINGS)[number];
   detail: Record<string, unknown>;
 }
 
@@ -207,7 +226,7 @@ export async function cohortEndings(
 ): Promise<CohortEnding[]> {
   const rows = await db<Row>('recovery_events as r')
     .join(firstSmsIn(db, window, gateways).as('c'), 'c.workflow_id', 'r.workflow_id')
-    .whereIn('r.transition', ['recovered', 'not_recovered', 'cancelled', 'closed_by_hand'])
+    .whereIn('r.transition', COHORT_ENDINGS)
     .select<Pick<Row, 'workflow_id' | 'gateway' | 'transition' | 'detail'>[]>(
       'r.workflow_id',
       'r.gateway',
@@ -218,7 +237,7 @@ export async function cohortEndings(
   return rows.map((row) => ({
     workflowId: row.workflow_id,
     gateway: row.gateway,
-    status: row.transition as CohortEnding['status'],
+    status: wordFrom(COHORT_ENDINGS, 'recovery_events.transition', row.transition),
     detail: parseDetail(row.detail) ?? {},
   }));
 }

@@ -58,6 +58,7 @@ export interface SmsMessageRow {
   to_e164: string;
   body: string;
   twilio_sid: string | null;
+  /** An `SmsStatus` (src/domain/sms-status.ts); read through `wordFrom`. */
   status: string;
   error_code: number | string | null;
   error_message: string | null;
@@ -117,6 +118,16 @@ export interface Tables {
 
 export function table<T extends keyof Tables>(db: Queryable, name: T) {
   return db<Tables[T]>(name);
+}
+
+/**
+ * A column that holds one of our words (a status, an outcome), read as that word. Every
+ * writer is typed with the same list, so another value means a row edited by hand: the
+ * read fails naming the column and the value rather than passing an unknown word on.
+ */
+export function wordFrom<W extends string>(words: readonly W[], column: string, value: string): W {
+  if ((words as readonly string[]).includes(value)) return value as W;
+  throw new Error(`${column} holds ${JSON.stringify(value)}, not one of: ${words.join(', ')}`);
 }
 
 /** What a personal-data column holds once anonymised (raw bodies, message texts). */

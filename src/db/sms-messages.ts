@@ -1,7 +1,15 @@
-import { SMS_STATUS_RANK, smsStatusRank, UNKNOWN_SMS_RANK } from '../domain/sms-status';
+import {
+  acceptedSmsStatus,
+  SMS_STATUS_RANK,
+  SMS_STATUSES,
+  smsStatusRank,
+  UNKNOWN_SMS_RANK,
+  type ReportedSmsStatus,
+  type SmsStatus,
+} from '../domain/sms-status';
 import { toDate } from './connect';
 import { keysetPage, withinRange, type PageRequest, type RowPage, type TimeRange } from './pages';
-import { ERASED, table, type Count, type Queryable, type SmsMessageRow } from './rows';
+import { ERASED, table, wordFrom, type Count, type Queryable, type SmsMessageRow } from './rows';
 
 export interface SmsRow {
   id: number;
@@ -12,7 +20,7 @@ export interface SmsRow {
   toE164: string;
   body: string;
   twilioSid: string | null;
-  status: string;
+  status: SmsStatus;
   errorCode: number | null;
   errorMessage: string | null;
   price: string | null;
@@ -86,6 +94,7 @@ export async function clearOutcomeUnknown(db: Queryable, id: number): Promise<vo
     .update({ outcome_unknown_since: null, updated_at: new Date() });
 }
 
+/** Twilio took the message: its SID, and its status in our words (`acceptedSmsStatus`). */
 export async function markAccepted(
   db: Queryable,
   id: number,
@@ -94,13 +103,15 @@ export async function markAccepted(
   /** When Twilio accepted it: the caller's instant, so a retry reports the same one. */
   acceptedAt: Date = new Date(),
 ): Promise<void> {
-  await table(db, 'sms_messages').where({ id }).update({
-    twilio_sid: sid,
-    status: twilioStatus,
-    outcome_unknown_since: null, // the message's fate is known: it exists
-    sent_at: acceptedAt,
-    updated_at: new Date(),
-  });
+  await table(db, 'sms_messages')
+    .where({ id })
+    .update({
+      twilio_sid: sid,
+      status: acceptedSmsStatus(twilioStatus),
+      outcome_unknown_since: null, // the message's fate is known: it exists
+      sent_at: acceptedAt,
+      updated_at: new Date(),
+    });
 }
 
 export async function markFailed(
@@ -173,7 +184,7 @@ export async function smsForPayment(
 /** What one Twilio status callback says about a message. */
 export interface StatusReport {
   sid: string;
-  status: string;
+  status: ReportedSmsStatus;
   errorCode: number | null;
   price: string | null;
   priceUnit: string | null;
@@ -222,6 +233,10 @@ function storedRankSql(): { sql: string; bindings: (string | number)[] } {
   };
 }
 
+function smsStatusFrom(status: string): SmsStatus {
+  return wordFrom(SMS_STATUSES, 'sms_messages.status', status);
+}
+
 function smsFrom(row: SmsMessageRow): SmsRow {
   return {
     id: Number(row.id),
@@ -232,7 +247,7 @@ function smsFrom(row: SmsMessageRow): SmsRow {
     toE164: row.to_e164,
     body: row.body,
     twilioSid: row.twilio_sid,
-    status: row.status,
+    status: smsStatusFrom(row.status),
     errorCode: row.error_code === null ? null : Number(row.error_code),
     errorMessage: row.error_message,
     price: row.price,
@@ -272,12 +287,12 @@ export async function smsPage(
 export async function smsStatusCounts(
   db: Queryable,
   window: Required<TimeRange>,
-): Promise<Map<string, number>> {
+): Promise<Map<SmsStatus, number>> {
   const rows = await withinRange(table(db, 'sms_messages'), 'created_at', window)
     .select('status')
     .count<{ status: string; n: Count }[]>({ n: '*' })
     .groupBy('status');
-  return new Map(rows.map((row) => [row.status, Number(row.n)]));
+  return new Map(rows.map((row) => [smsStatusFrom(row.status), Number(row.n)]));
 }
 
 /** Twilio error codes of messages created in the window, most frequent first. */
@@ -310,7 +325,7 @@ export async function deliveredSmsByGateway(
 }
 
 export interface SmsCount {
-  status: string;
+  status: SmsStatus;
   /** Twilio's error code, '' when the message has none. */
   errorCode: string;
   count: number;
@@ -325,7 +340,7 @@ export async function smsCountsByStatusAndError(db: Queryable): Promise<SmsCount
       count: '*',
     });
   return rows.map((row) => ({
-    status: row.status,
+    status: smsStatusFrom(row.status),
     errorCode: row.error_code === null ? '' : String(row.error_code),
     count: Number(row.count),
   }));

@@ -5,9 +5,10 @@ import {
   type PaymentMethod,
   type PaymentStatus,
 } from '../domain/payment-event';
+import { RECORDED_OUTCOMES, ROUTED_OUTCOMES, type RecordedOutcome } from '../domain/intake-outcome';
 import { toDate } from './connect';
 import { keysetPage, withinRange, type PageRequest, type RowPage, type TimeRange } from './pages';
-import { ERASED, table, type Count, type Queryable, type WebhookEventRow } from './rows';
+import { ERASED, table, wordFrom, type Count, type Queryable, type WebhookEventRow } from './rows';
 
 export interface NewWebhookEvent {
   event: PaymentEvent;
@@ -22,7 +23,7 @@ export interface NewWebhookEvent {
 export interface StoredWebhookEvent {
   id: number;
   dedupKey: string;
-  outcome: string | null;
+  outcome: RecordedOutcome | null;
   workflowId: string | null;
   receivedAt: Date;
   handedOffAt: Date | null;
@@ -30,7 +31,7 @@ export interface StoredWebhookEvent {
 
 /** The intake's decision, stored with the webhook in the same statement. */
 export interface Routing {
-  outcome: string;
+  outcome: RecordedOutcome;
   workflowId: string | null;
 }
 
@@ -104,7 +105,7 @@ export interface Enrichment {
   phoneE164: string | null;
   phoneError: string | null;
   /** Set when the answer leads to no SMS (`ignored: no phone`…); otherwise kept. */
-  outcome: string | null;
+  outcome: RecordedOutcome | null;
   enrichedAt: Date;
 }
 
@@ -136,7 +137,7 @@ type StoredColumns = Pick<WebhookEventRow, (typeof STORED_COLUMNS)[number]>;
 export async function recordOutcome(
   db: Queryable,
   id: number,
-  outcome: string,
+  outcome: RecordedOutcome,
   workflowId: string | null,
   handedOff: boolean,
 ): Promise<void> {
@@ -152,7 +153,7 @@ export async function recordOutcome(
 export function routedEvents(db: Queryable, gateway: string, paymentId: string, exceptId?: number) {
   const query = table(db, 'webhook_events')
     .where({ gateway, payment_id: paymentId })
-    .whereIn('outcome', ['scheduled', 'signalled']);
+    .whereIn('outcome', ROUTED_OUTCOMES);
   if (exceptId !== undefined) query.whereNot({ id: exceptId });
   return query.select('id');
 }
@@ -188,11 +189,15 @@ function clip<T extends string | null>(value: T, max: number): T {
   return (text.length <= max ? text : [...text].slice(0, max).join('')) as T;
 }
 
+function outcomeFrom(outcome: string | null): RecordedOutcome | null {
+  return outcome === null ? null : wordFrom(RECORDED_OUTCOMES, 'webhook_events.outcome', outcome);
+}
+
 function summary(row: StoredColumns): StoredWebhookEvent {
   return {
     id: Number(row.id),
     dedupKey: row.dedup_key,
-    outcome: row.outcome,
+    outcome: outcomeFrom(row.outcome),
     workflowId: row.workflow_id,
     receivedAt: toDate(row.received_at)!,
     handedOffAt: toDate(row.handed_off_at),
@@ -218,7 +223,7 @@ export interface WebhookEvent {
   contentType: string | null;
   /** The normalised PaymentEvent as stored (JSON). */
   normalized: string;
-  outcome: string | null;
+  outcome: RecordedOutcome | null;
   workflowId: string | null;
   receivedAt: Date;
   handedOffAt: Date | null;
@@ -243,7 +248,7 @@ function webhookEventFrom(row: WebhookEventRow): WebhookEvent {
     rawBody: row.raw_body,
     contentType: row.content_type,
     normalized: row.normalized,
-    outcome: row.outcome,
+    outcome: outcomeFrom(row.outcome),
     workflowId: row.workflow_id,
     receivedAt: toDate(row.received_at)!,
     handedOffAt: toDate(row.handed_off_at),
@@ -306,7 +311,7 @@ export interface WebhookCount {
   gateway: string;
   paymentStatus: string;
   /** null while the webhook waits to be routed. */
-  outcome: string | null;
+  outcome: RecordedOutcome | null;
   count: number;
 }
 
@@ -323,7 +328,7 @@ export async function webhookCounts(
   return rows.map((row) => ({
     gateway: row.gateway,
     paymentStatus: row.payment_status,
-    outcome: row.outcome,
+    outcome: outcomeFrom(row.outcome),
     count: Number(row.n),
   }));
 }

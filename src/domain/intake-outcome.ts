@@ -5,21 +5,34 @@
  */
 import { isTerminal, type PaymentEvent } from './payment-event';
 
-export type IntakeOutcome =
-  | 'scheduled'
-  | 'signalled'
-  | 'duplicate'
-  | 'ignored: not pix'
-  | 'ignored: invalid phone'
-  | 'ignored: status not actionable'
-  | 'ignored: payment ended'
-  | 'ignored: recovery finished';
+/** What the intake answers a webhook (the `outcome` of its JSON answer and of the metric). */
+export const INTAKE_OUTCOMES = [
+  'scheduled',
+  'signalled',
+  'duplicate',
+  'ignored: not pix',
+  'ignored: invalid phone',
+  'ignored: status not actionable',
+  'ignored: payment ended',
+  'ignored: recovery finished',
+] as const;
+export type IntakeOutcome = (typeof INTAKE_OUTCOMES)[number];
+
+/** The outcomes that hand the webhook to its recovery (an outbox row goes with them). */
+export const ROUTED_OUTCOMES = [
+  'scheduled',
+  'signalled',
+] as const satisfies readonly IntakeOutcome[];
 
 /**
  * What a thin webhook's recovery concludes after the answer, from the gateway's API: no
  * phone we may text in it (recorded on the webhook's row), or no answer at all.
  */
-export type RecordedOutcome = IntakeOutcome | 'ignored: no phone' | 'ignored: enrichment failed';
+export const ENRICHMENT_OUTCOMES = ['ignored: no phone', 'ignored: enrichment failed'] as const;
+
+/** What a webhook's row records as its outcome (a repeat is answered `duplicate`, never stored). */
+export const RECORDED_OUTCOMES = [...INTAKE_OUTCOMES, ...ENRICHMENT_OUTCOMES] as const;
+export type RecordedOutcome = (typeof RECORDED_OUTCOMES)[number];
 
 export interface Ignored<O extends RecordedOutcome = RecordedOutcome> {
   outcome: O;

@@ -44,12 +44,27 @@ export const SENT_OR_BEYOND: readonly SmsStatus[] = ['sent', 'delivered', 'undel
 /** Statuses Twilio (or its carrier) has decided; `cancelled` never went out. */
 export const SETTLED_SMS_STATUSES: readonly SmsStatus[] = ['delivered', 'undelivered', 'failed'];
 
+/**
+ * Twilio's status when it accepts a message is one of the reported ones; any other word
+ * (a status added after this list) is recorded as `accepted`, the lowest rank after
+ * `pending`, so the status reports that follow still move the row forward.
+ */
+export function acceptedSmsStatus(twilioStatus: string): ReportedSmsStatus {
+  return isReportedSmsStatus(twilioStatus) ? twilioStatus : 'accepted';
+}
+
+export function isSmsStatus(status: string): status is SmsStatus {
+  return Object.hasOwn(SMS_STATUS_RANK, status);
+}
+
+/** How a recovery's SMS step ended, as the workflow's state reports it (`RecoveryState.sms`). */
+export const SMS_OUTCOME_STATUSES = ['sent', 'failed', 'skipped'] as const;
+export type SmsOutcomeStatus = (typeof SMS_OUTCOME_STATUSES)[number];
+
 export function isReportedSmsStatus(status: string): status is ReportedSmsStatus {
   return (REPORTED_SMS_STATUSES as readonly string[]).includes(status);
 }
 
 export function smsStatusRank(status: string): number {
-  return Object.hasOwn(SMS_STATUS_RANK, status)
-    ? SMS_STATUS_RANK[status as SmsStatus]
-    : UNKNOWN_SMS_RANK;
+  return isSmsStatus(status) ? SMS_STATUS_RANK[status] : UNKNOWN_SMS_RANK;
 }

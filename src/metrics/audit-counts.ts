@@ -3,12 +3,13 @@ import { outboxBacklog, type OutboxBacklog } from '../db/outbox';
 import { finalStatusCounts } from '../db/recovery-events';
 import { smsCountsByStatusAndError, type SmsCount } from '../db/sms-messages';
 import { GATEWAYS, type Gateway } from '../domain/payment-event';
-import { SETTLED_SMS_STATUSES, type SmsStatus } from '../domain/sms-status';
+import type { FinalRecoveryStatus } from '../domain/recovery-status';
+import { SETTLED_SMS_STATUSES } from '../domain/sms-status';
 import { loadRevenue } from '../monitoring/revenue';
 
 export interface AuditCounts {
   /** Finished recoveries by final status (cancelled, sms_failed, recovered, …). */
-  recoveries: Map<string, number>;
+  recoveries: Map<FinalRecoveryStatus, number>;
   sms: SmsCount[];
   /** Centavos recovered in the last 24 hours, by gateway (as `stats` counts them). */
   recoveredCentavos: Map<Gateway, number>;
@@ -44,7 +45,7 @@ export function deliveryRatio(sms: SmsCount[]): number | null {
   let delivered = 0;
   let settled = 0;
   for (const { status, count } of sms) {
-    if (!SETTLED_SMS_STATUSES.includes(status as SmsStatus)) continue;
+    if (!SETTLED_SMS_STATUSES.includes(status)) continue;
     settled += count;
     if (status === 'delivered') delivered += count;
   }

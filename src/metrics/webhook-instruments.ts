@@ -1,22 +1,24 @@
 import type Koa from 'koa';
+import type { IntakeOutcome } from '../domain/intake-outcome';
+import type { PaymentStatus } from '../domain/payment-event';
 import { HttpError } from '../http/errors';
 import type { Metrics } from './metrics';
 
 /** What the route learned about one webhook; read back when the request ends. */
 interface Observed {
-  status?: string;
-  outcome?: string;
+  status?: PaymentStatus;
+  outcome?: IntakeOutcome;
 }
 
 const OBSERVED = Symbol('webhook metrics');
 
 /** The route says which payment status a webhook carried, once it has parsed it. */
-export function noteStatus(ctx: Koa.Context, status: string): void {
+export function noteStatus(ctx: Koa.Context, status: PaymentStatus): void {
   observed(ctx).status = status;
 }
 
 /** The route says what the intake decided. */
-export function noteOutcome(ctx: Koa.Context, outcome: string): void {
+export function noteOutcome(ctx: Koa.Context, outcome: IntakeOutcome): void {
   observed(ctx).outcome = outcome;
 }
 
@@ -52,7 +54,13 @@ export function webhookInstruments(metrics: Metrics | undefined, gateway: string
   };
 }
 
-function refusal(code: number): string {
+/**
+ * The `outcome` label of a request the intake never decided on, beside the intake's own
+ * outcomes (src/domain/intake-outcome.ts).
+ */
+type WebhookRefusal = 'rejected' | 'unavailable' | 'client_closed' | 'error';
+
+function refusal(code: number): WebhookRefusal {
   if (code === 503) return 'unavailable';
   if (code === 499) return 'client_closed';
   return code >= 500 ? 'error' : 'rejected';

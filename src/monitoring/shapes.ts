@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { SUPPRESSION_REASONS } from '../db/suppressions';
 import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../domain/payment-event';
 import { CLOSED_BY_HAND, type ExecutionStatus, type ExecutionView } from '../temporal/executions';
+import { RECORDED_OUTCOMES } from '../domain/intake-outcome';
 import { RECOVERY_STATUSES } from '../domain/recovery-status';
+import { SMS_OUTCOME_STATUSES, SMS_STATUSES } from '../domain/sms-status';
 import type { RecoveryState, SmsAttemptFailure, SmsOutcome } from '../../workflows/definitions';
 
 /**
@@ -28,7 +30,7 @@ export const eventSummarySchema = z
         'The E.164 number the SMS would go to: masked in lists (+55 11 9****-4321), full in single views',
     }),
     phoneError: z.string().nullable(),
-    outcome: z.string().nullable(),
+    outcome: z.enum(RECORDED_OUTCOMES).nullable(),
     workflowId: z.string().nullable(),
     receivedAt: instant,
     handedOffAt: instant.nullable(),
@@ -56,7 +58,7 @@ export const smsSchema = z
     to: z.string().meta({ description: 'Masked in lists, full in single views' }),
     body: z.string(),
     twilioSid: z.string().nullable(),
-    status: z.string(),
+    status: z.enum(SMS_STATUSES),
     errorCode: z.int().nullable(),
     errorMessage: z.string().nullable(),
     price: z.string().nullable(),
@@ -85,7 +87,7 @@ export const eventDetailSchema = eventSummarySchema
     rawBody: z.string().meta({ description: 'The body exactly as received (decoded to text)' }),
     normalized: detail.meta({ description: 'The webhook as a PaymentEvent' }),
     caused: z.object({
-      outcome: z.string().nullable(),
+      outcome: z.enum(RECORDED_OUTCOMES).nullable(),
       workflowId: z.string().nullable(),
       transitions: z.array(transitionSchema),
       sms: z.array(smsSchema),
@@ -94,7 +96,7 @@ export const eventDetailSchema = eventSummarySchema
   .meta({ id: 'WebhookEvent' });
 
 const smsOutcomeSchema = z.object({
-  status: z.enum(['sent', 'failed', 'skipped']),
+  status: z.enum(SMS_OUTCOME_STATUSES),
   step: z.int().optional(),
   sid: z.string().optional(),
   twilioStatus: z.string().optional(),
@@ -247,7 +249,7 @@ export const statsSchema = z
         z.object({
           total: count,
           byStatus: z.record(z.string(), count),
-          byOutcome: z.record(z.string(), count).meta({
+          byOutcome: z.partialRecord(z.enum(RECORDED_OUTCOMES), count).meta({
             description:
               'What became of them (`scheduled`, `ignored: no phone`…); a webhook not yet handed to its recovery has none',
           }),
@@ -272,7 +274,7 @@ export const statsSchema = z
     }),
     sms: z.object({
       total: count,
-      byStatus: z.record(z.string(), count),
+      byStatus: z.partialRecord(z.enum(SMS_STATUSES), count),
       delivered: count,
       sentOrBeyond: count,
       deliveryRate: z.number().min(0).max(1).nullable(),

@@ -64,7 +64,7 @@ async function webhookCounts(db: Db, window: Required<TimeRange>): Promise<Stats
   return { total: counts.reduce((sum, { count }) => sum + count, 0), byGateway };
 }
 
-function add(counts: Record<string, number>, key: string, n: number): void {
+function add<K extends string>(counts: Partial<Record<K, number>>, key: K, n: number): void {
   counts[key] = (counts[key] ?? 0) + n;
 }
 

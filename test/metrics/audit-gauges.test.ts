@@ -2,6 +2,7 @@ import { createDb } from '../../src/db/connect';
 import { insertTransition } from '../../src/db/recovery-events';
 import { FINAL_RECOVERY_STATUSES, type RecoveryStatus } from '../../src/domain/recovery-status';
 import { recordStatusReport } from '../../src/db/sms-messages';
+import type { ReportedSmsStatus } from '../../src/domain/sms-status';
 import { createMetrics } from '../../src/metrics/metrics';
 import { acceptedSms } from '../sms-status/callbacks';
 import { pgTestDb, type TestDb } from '../helpers/db';
@@ -29,7 +30,10 @@ async function finished(outcome: RecoveryStatus): Promise<void> {
   });
 }
 
-async function smsEndingIn(status: string, errorCode: number | null = null): Promise<void> {
+async function smsEndingIn(
+  status: ReportedSmsStatus,
+  errorCode: number | null = null,
+): Promise<void> {
   const sms = await acceptedSms(testDb.db);
   await recordStatusReport(testDb.db, {
     sid: sms.twilioSid!,

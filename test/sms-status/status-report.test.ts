@@ -4,11 +4,16 @@ import {
   recordStatusReport,
   type StatusReport,
 } from '../../src/db/sms-messages';
+import type { ReportedSmsStatus } from '../../src/domain/sms-status';
 import { recordStatusCallback } from '../../src/sms-status/record-status';
 import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
 import { acceptedSms, newSid, smsRow } from './callbacks';
 
-function report(sid: string, status: string, extra: Partial<StatusReport> = {}): StatusReport {
+function report(
+  sid: string,
+  status: ReportedSmsStatus,
+  extra: Partial<StatusReport> = {},
+): StatusReport {
   return { sid, status, errorCode: null, price: null, priceUnit: null, ...extra };
 }
 
@@ -57,7 +62,7 @@ describe.each([
 
   test('twenty concurrent reports in every order end on the final status', async () => {
     const sms = await acceptedSms(testDb.db);
-    const statuses = ['sent', 'delivered', 'sending', 'queued', 'sent'];
+    const statuses: ReportedSmsStatus[] = ['sent', 'delivered', 'sending', 'queued', 'sent'];
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         recordStatusReport(testDb.db, report(sms.twilioSid!, statuses[i % statuses.length])),

@@ -1,24 +1,11 @@
 import { z } from 'zod';
 import { GATEWAY_MODULES, type GatewayModule } from '../../gateways';
-import type { IntakeOutcome } from '../../domain/intake-outcome';
+import { INTAKE_OUTCOMES } from '../../domain/intake-outcome';
 import type { RouteDoc } from '../openapi';
-
-/** Keyed by the intake's own type, so an outcome added there can't be missing here. */
-const OUTCOME_KEYS: Record<IntakeOutcome, true> = {
-  scheduled: true,
-  signalled: true,
-  duplicate: true,
-  'ignored: not pix': true,
-  'ignored: invalid phone': true,
-  'ignored: status not actionable': true,
-  'ignored: payment ended': true,
-  'ignored: recovery finished': true,
-};
-const OUTCOMES = Object.keys(OUTCOME_KEYS) as [IntakeOutcome, ...IntakeOutcome[]];
 
 export const intakeAnswerSchema = z
   .object({
-    outcome: z.enum(OUTCOMES),
+    outcome: z.enum(INTAKE_OUTCOMES),
     eventId: z.int(),
     workflowId: z.string().optional(),
     reason: z.string().optional(),

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROUTE_DOCS } from '../../src/http/schemas';
 import { API_TOKEN } from '../monitoring/app';
+import { WEBHOOK_ROUTES } from '../../src/http/schemas/intake';
 import { startContractStack, WEBHOOK_SECRET, type ContractStack } from './stack';
 
 // Schemathesis (installed into .tools/ by `npm run setup`) against the real API on
@@ -76,3 +77,55 @@ test('schemathesis finds nothing: every documented operation, all checks, real P
   expect(Number(generated)).toBeGreaterThan(10 * (ROUTE_DOCS.length - 1));
   expect(passed).toBe(generated);
 }, 180_000);
+
+/** Every webhook signature, present but wrong: each gateway's check must refuse it. */
+const BAD_SIGNATURES = [
+  'X-Webhook-Token: not-the-webhook-secret-0123',
+  'Stripe-Signature: t=1700000000,v1=00',
+  'x-signature: ts=1700000000,v1=00',
+  'x-request-id: contract-request',
+  'asaas-access-token: not-the-asaas-token-0123',
+  'X-Webhook-Asymmetric-Signature: alg=RS256; kid=not-pagarmes; signature=AAAA',
+];
+const AUTH_PASS_BUDGET_S = 20;
+
+test('with webhook authentication on, schemathesis meets the documented 401 on every webhook operation, never a 5xx', async () => {
+  const authStack = await startContractStack({ webhookAuth: true });
+  try {
+    const run = await schemathesis([
+      '--config-file',
+      path.join(ROOT, 'schemathesis.toml'),
+      'run',
+      `${authStack.url}/api/openapi.json`,
+      '--include-path-regex',
+      `^/api/webhooks/(${WEBHOOK_ROUTES.map((r) => r.path.split('/')[3]).join('|')})/$`,
+      // What a refused body can be held to; positive_data_acceptance would call the 401 a bug.
+      '--checks',
+      'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance',
+      ...BAD_SIGNATURES.flatMap((header) => ['--header', header]),
+      '--max-time',
+      String(AUTH_PASS_BUDGET_S),
+      '--workers',
+      '1',
+      '--no-color',
+    ]);
+
+    if (run.code !== 0) throw new Error(`schemathesis exited ${run.code}:\n${run.output}`);
+    const summary = run.output.slice(run.output.lastIndexOf('SUMMARY'));
+    expect(summary).toContain(`Tested: ${WEBHOOK_ROUTES.length}\n`);
+    const posts = authStack.answers.filter((a) => a.method === 'POST');
+    for (const route of WEBHOOK_ROUTES) {
+      const statuses = new Set(posts.filter((a) => a.path === route.path).map((a) => a.status));
+      expect([route.path, [...statuses]]).toEqual([route.path, [401]]);
+    }
+    expect(authStack.answers.filter((a) => a.status >= 500)).toEqual([]);
+    // And the document the fuzzer read says so, for each of them.
+    const doc = (await (await fetch(`${authStack.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, { post: { responses: Record<string, unknown> } }>;
+    };
+    for (const route of WEBHOOK_ROUTES)
+      expect(Object.keys(doc.paths[route.path].post.responses)).toContain('401');
+  } finally {
+    await authStack.stop();
+  }
+}, 120_000);

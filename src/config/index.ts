@@ -338,7 +338,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
     stripe: Object.freeze({ webhookSecrets: Object.freeze(env.STRIPE_WEBHOOK_SECRET) }),
     pagarme: Object.freeze({
       jwksUrl: env.PAGARME_WEBHOOK_JWKS_URL,
-      jwksUrlSet: Boolean(rawEnv.PAGARME_WEBHOOK_JWKS_URL?.trim()),
+      accountIds: Object.freeze(env.PAGARME_ACCOUNT_ID),
     }),
     mercadopago: Object.freeze({
       webhookSecret: env.MERCADOPAGO_WEBHOOK_SECRET,

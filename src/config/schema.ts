@@ -102,6 +102,31 @@ const apiBase = (fallback: string) =>
   z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).default(fallback));
 
 /**
+ * The seller's Pagar.me account ids (PAGARME_ACCOUNT_ID), comma-separated: a webhook signed
+ * by Pagar.me proves only that it came from Pagar.me, from any of its accounts, so its
+ * `account.id` must be one of these. Ids are echoed nowhere but the start-up summary.
+ */
+const accountIdList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return [];
+      const items = text.split(',').map((item) => item.trim());
+      if (items.some((item) => !/^[A-Za-z0-9_-]{1,64}$/.test(item))) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'expected comma-separated Pagar.me account ids (acc_…: letters, digits, _ or -, up to 64 each)',
+        });
+        return z.NEVER;
+      }
+      return items;
+    }),
+);
+
+/**
  * Secrets a rotation may hold two of (STRIPE_WEBHOOK_SECRET): comma-separated, each long
  * enough to be a secret; the values never appear in an issue.
  */
@@ -299,6 +324,7 @@ export const envSchema = z.object({
   TRIBOPAY_API_TIMEOUT: duration('3s', MAX_GATEWAY_TIMEOUT_MS),
   STRIPE_WEBHOOK_SECRET: secretList,
   PAGARME_WEBHOOK_JWKS_URL: apiBase(PAGARME_DEFAULT_JWKS_URL),
+  PAGARME_ACCOUNT_ID: accountIdList,
   MERCADOPAGO_WEBHOOK_SECRET: secret,
   MERCADOPAGO_ACCESS_TOKEN: apiCredential,
   MERCADOPAGO_API_URL: apiBase('https://api.mercadopago.com'),

@@ -23,5 +23,5 @@ export function webhookLines(apiUrl: string, config: Config, generatedSecret: bo
 function stateOf(g: ReturnType<typeof webhookIntake>[number], generatedSecret: boolean): string {
   if (!g.accepting) return 'not set: refused (401)';
   if (g.setting === 'WEBHOOK_SECRET' && generatedSecret) return 'generated for this run';
-  return g.configured ? 'set' : 'at its default';
+  return 'set';
 }

@@ -37,12 +37,6 @@ export interface WebhookAuth {
   verifier(settings: GatewaySettings): WebhookVerifier | { disabled: string };
   /** The environment variable its verifier reads, for the start-up summary and banner. */
   setting: string;
-  /**
-   * Whether the operator configured this gateway, for `start:api`'s refusal to run with
-   * no gateway configured; unset, it is whether the verifier is enabled. Pagar.me's keys
-   * URL has a default, so only an explicit PAGARME_WEBHOOK_JWKS_URL counts.
-   */
-  configured?(settings: GatewaySettings): boolean;
   /** How OpenAPI names the scheme. */
   security: Security;
   /** The 401's meaning, for OpenAPI. */

@@ -8,10 +8,8 @@ export interface GatewayIntake {
   displayName: string;
   /** The environment variable its webhooks are checked with. */
   setting: string;
-  /** Its webhooks are checked and may be recorded; false: every one is refused (401). */
+  /** Its setting is set: its webhooks are checked and may be recorded; false: every one is refused (401). */
   accepting: boolean;
-  /** The operator set it (Pagar.me's default keys URL accepts, but was not chosen). */
-  configured: boolean;
 }
 
 /**
@@ -20,16 +18,12 @@ export interface GatewayIntake {
  * verifier does no I/O: Pagar.me's fetches its keys at the first webhook.)
  */
 export function webhookIntake(settings: GatewaySettings): GatewayIntake[] {
-  return Object.values(GATEWAY_MODULES).map(({ name, adapter, auth }) => {
-    const accepting = !('disabled' in auth.verifier(settings));
-    return {
-      gateway: name,
-      displayName: adapter.displayName,
-      setting: auth.setting,
-      accepting,
-      configured: auth.configured ? auth.configured(settings) : accepting,
-    };
-  });
+  return Object.values(GATEWAY_MODULES).map(({ name, adapter, auth }) => ({
+    gateway: name,
+    displayName: adapter.displayName,
+    setting: auth.setting,
+    accepting: !('disabled' in auth.verifier(settings)),
+  }));
 }
 
 /** A gateway whose webhooks are accepted but name the payment only, with no API to ask. */

@@ -17,10 +17,11 @@ export interface GatewaySettings {
     /** PAGARME_WEBHOOK_JWKS_URL: where Pagar.me's signing keys are published. */
     jwksUrl?: string;
     /**
-     * PAGARME_WEBHOOK_JWKS_URL was set rather than defaulted: the operator said they take
-     * Pagar.me. Its default URL is always there, so it alone can't count as configured.
+     * PAGARME_ACCOUNT_ID: the seller's accounts. Pagar.me signs every account's webhooks
+     * with the same keys, so without this list any Pagar.me customer could point their
+     * webhooks at us; unset, Pagar.me's webhooks are refused.
      */
-    jwksUrlSet?: boolean;
+    accountIds?: readonly string[];
   };
   mercadopago: { webhookSecret?: string; accessToken?: string; apiUrl: string };
   asaas: { webhookToken?: string; apiKey?: string; apiUrl: string };

@@ -116,7 +116,7 @@ const SECURITY_SCHEMES = {
     in: 'header',
     name: 'X-Webhook-Asymmetric-Signature',
     description:
-      '`alg=RS256; kid=<key id>; signature=<base64url RSA-SHA256 of the raw body>`, verified with the key kid from PAGARME_WEBHOOK_JWKS_URL',
+      '`alg=RS256; kid=<key id>; signature=<base64url RSA-SHA256 of the raw body>`, verified with the key kid from PAGARME_WEBHOOK_JWKS_URL; the account.id in the body must be one of PAGARME_ACCOUNT_ID',
   },
 };
 

@@ -31,13 +31,13 @@ export interface RunningApi {
  * seller on Stripe alone sets STRIPE_WEBHOOK_SECRET and nothing else.
  */
 export function webhookAuthProblem(config: Config): string | null {
-  if (!config.webhookAuth || webhookIntake(config).some((g) => g.configured)) return null;
+  if (!config.webhookAuth || webhookIntake(config).some((g) => g.accepting)) return null;
   return (
     "No gateway's webhook secret is set, so every webhook would be refused. Set the one for " +
     'each gateway you take payments from: WEBHOOK_SECRET is not set (TriboPay and GhostPay; ' +
     '16+ characters, e.g. `openssl rand -hex 24`), nor STRIPE_WEBHOOK_SECRET, ' +
-    'MERCADOPAGO_WEBHOOK_SECRET or ASAAS_WEBHOOK_TOKEN; Pagar.me signs with keys of its own: ' +
-    'set PAGARME_WEBHOOK_JWKS_URL (even to its default) to take Pagar.me alone. Or set ' +
+    'MERCADOPAGO_WEBHOOK_SECRET or ASAAS_WEBHOOK_TOKEN; Pagar.me signs with keys of its own, ' +
+    'the same for every account: set PAGARME_ACCOUNT_ID to your account id(s). Or set ' +
     'WEBHOOK_AUTH=off to accept unauthenticated webhooks on purpose.'
   );
 }

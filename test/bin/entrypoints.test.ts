@@ -108,7 +108,7 @@ describe('npm run start:api and webhook authentication', () => {
   };
 
   test("refuses to start while no gateway's webhook secret is set, naming each setting and the opt-out", async () => {
-    // Pagar.me's keys URL has a default: that alone does not count as taking Pagar.me.
+    // Pagar.me's keys URL has a default, but Pagar.me is refused until its account is named.
     const { code, stdout, stderr } = await run('api', {
       ...STARTABLE,
       API_TOKEN: 'an-api-token-0123456789',
@@ -121,7 +121,7 @@ describe('npm run start:api and webhook authentication', () => {
       'STRIPE_WEBHOOK_SECRET',
       'MERCADOPAGO_WEBHOOK_SECRET',
       'ASAAS_WEBHOOK_TOKEN',
-      'PAGARME_WEBHOOK_JWKS_URL',
+      'PAGARME_ACCOUNT_ID',
       'WEBHOOK_AUTH=off',
     ])
       expect(stderr).toContain(setting);
@@ -132,24 +132,24 @@ describe('npm run start:api and webhook authentication', () => {
     [
       'STRIPE_WEBHOOK_SECRET',
       'whsec_only_stripe_0123456789',
-      'stripe, pagarme',
-      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN)',
+      'stripe',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN), pagarme (set PAGARME_ACCOUNT_ID)',
     ],
     [
       'MERCADOPAGO_WEBHOOK_SECRET',
       'only-mercadopago-secret-0123456789',
-      'mercadopago, pagarme',
-      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN), stripe (set STRIPE_WEBHOOK_SECRET)',
+      'mercadopago',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN), stripe (set STRIPE_WEBHOOK_SECRET), pagarme (set PAGARME_ACCOUNT_ID)',
     ],
     [
       'ASAAS_WEBHOOK_TOKEN',
       'only-asaas-token-0123456789',
-      'asaas, pagarme',
-      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), stripe (set STRIPE_WEBHOOK_SECRET)',
+      'asaas',
+      'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), stripe (set STRIPE_WEBHOOK_SECRET), pagarme (set PAGARME_ACCOUNT_ID)',
     ],
     [
-      'PAGARME_WEBHOOK_JWKS_URL',
-      'https://hubapi.pagar.me/.well-known/jwks.json',
+      'PAGARME_ACCOUNT_ID',
+      'acc_jZkdN857et650oNv',
       'pagarme',
       'tribopay (set WEBHOOK_SECRET), ghostpay (set WEBHOOK_SECRET), mercadopago (set MERCADOPAGO_WEBHOOK_SECRET), asaas (set ASAAS_WEBHOOK_TOKEN), stripe (set STRIPE_WEBHOOK_SECRET)',
     ],
@@ -167,7 +167,7 @@ describe('npm run start:api and webhook authentication', () => {
       expect(stdout).toContain(
         `webhooks accepted from: ${accepted}; refused (401) for lack of a secret: ${refused}`,
       );
-      if (variable !== 'PAGARME_WEBHOOK_JWKS_URL') expect(stdout).not.toContain(value);
+      if (variable !== 'PAGARME_ACCOUNT_ID') expect(stdout).not.toContain(value);
       // Mercado Pago's and Asaas's webhooks name the payment only: without their API
       // credential each recovery would end `ignored: enrichment failed`.
       const thin = {

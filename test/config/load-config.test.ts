@@ -64,7 +64,7 @@ describe('configuration with nothing set', () => {
       tribopayApi: null,
       // Each gateway that signs its webhooks is refused until its secret is set.
       stripe: { webhookSecrets: [] },
-      pagarme: { jwksUrl: 'https://hubapi.pagar.me/.well-known/jwks.json', jwksUrlSet: false },
+      pagarme: { jwksUrl: 'https://hubapi.pagar.me/.well-known/jwks.json', accountIds: [] },
       mercadopago: { apiUrl: 'https://api.mercadopago.com' },
       asaas: { apiUrl: 'https://api.asaas.com/v3' },
       payload: { keys: [], encryption: true },
@@ -201,11 +201,11 @@ describe('each accepted spelling of a variable', () => {
       'http://127.0.0.1:4011/jwks.json',
     ],
     [
-      { PAGARME_WEBHOOK_JWKS_URL: 'https://hubapi.pagar.me/.well-known/jwks.json' },
-      (c) => c.pagarme.jwksUrlSet,
-      true,
+      { PAGARME_ACCOUNT_ID: ' acc_jZkdN857et650oNv , acc_other-01 ' },
+      (c) => c.pagarme.accountIds,
+      ['acc_jZkdN857et650oNv', 'acc_other-01'],
     ],
-    [{ PAGARME_WEBHOOK_JWKS_URL: ' ' }, (c) => c.pagarme.jwksUrlSet, false],
+    [{ PAGARME_ACCOUNT_ID: ' ' }, (c) => c.pagarme.accountIds, []],
     [
       { MERCADOPAGO_WEBHOOK_SECRET: 'a-mercadopago-secret' },
       (c) => c.mercadopago.webhookSecret,
@@ -287,6 +287,8 @@ describe('each invalid value', () => {
     ['STRIPE_WEBHOOK_SECRET', { STRIPE_WEBHOOK_SECRET: 'whsec_new_0123456789,' }],
     ['STRIPE_WEBHOOK_SECRET', { STRIPE_WEBHOOK_SECRET: 'whsec_short' }],
     ['PAGARME_WEBHOOK_JWKS_URL', { PAGARME_WEBHOOK_JWKS_URL: 'hubapi.pagar.me/jwks.json' }],
+    ['PAGARME_ACCOUNT_ID', { PAGARME_ACCOUNT_ID: 'acc_one,,acc_two' }],
+    ['PAGARME_ACCOUNT_ID', { PAGARME_ACCOUNT_ID: 'acc one' }],
     ['ASAAS_WEBHOOK_TOKEN', { ASAAS_WEBHOOK_TOKEN: 'short' }],
     ['API_TOKEN', { API_TOKEN: 'abc' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],

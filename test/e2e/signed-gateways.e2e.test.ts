@@ -5,7 +5,11 @@
  * loopback Pagar.me key server.
  */
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/pagarme/emulator';
-import { pagarmeChargeEvent, pagarmeOrderEvent } from '../../src/gateways/pagarme/fixtures';
+import {
+  PAGARME_FIXTURE_ACCOUNT,
+  pagarmeChargeEvent,
+  pagarmeOrderEvent,
+} from '../../src/gateways/pagarme/fixtures';
 import {
   stripeCheckoutSessionEvent,
   stripePaymentIntentEvent,
@@ -29,6 +33,7 @@ beforeAll(async () => {
     ATTRIBUTION_WINDOW: '5s',
     STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
     PAGARME_WEBHOOK_JWKS_URL: pagarme.jwksUrl,
+    PAGARME_ACCOUNT_ID: PAGARME_FIXTURE_ACCOUNT,
   });
 }, 90_000);
 

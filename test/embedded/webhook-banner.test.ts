@@ -30,8 +30,9 @@ describe("npm start's banner lists every gateway's webhook URL", () => {
     expect(lineFor(lines, 'asaas')).toMatch(
       /Asaas .* ASAAS_WEBHOOK_TOKEN not set: refused \(401\)$/,
     );
+    // Pagar.me's keys sign every account's webhooks: refused until the account is named.
     expect(lineFor(lines, 'pagarme')).toMatch(
-      /Pagar\.me .* PAGARME_WEBHOOK_JWKS_URL at its default$/,
+      /Pagar\.me .* PAGARME_ACCOUNT_ID not set: refused \(401\)$/,
     );
     // Secrets are named, never shown.
     expect(lines.join('\n')).not.toMatch(/banner-webhook-secret|whsec_banner/);
@@ -40,13 +41,13 @@ describe("npm start's banner lists every gateway's webhook URL", () => {
   test('says when the shared secret was generated for the run, and when Pagar.me was chosen', () => {
     const config = loadConfig({
       WEBHOOK_SECRET: 'generated-for-this-run-0123',
-      PAGARME_WEBHOOK_JWKS_URL: 'http://127.0.0.1:4011/.well-known/jwks.json',
+      PAGARME_ACCOUNT_ID: 'acc_jZkdN857et650oNv',
     });
 
     const lines = webhookLines(API, config, true);
 
     expect(lineFor(lines, 'tribopay')).toMatch(/WEBHOOK_SECRET generated for this run$/);
-    expect(lineFor(lines, 'pagarme')).toMatch(/PAGARME_WEBHOOK_JWKS_URL set$/);
+    expect(lineFor(lines, 'pagarme')).toMatch(/PAGARME_ACCOUNT_ID set$/);
     expect(lineFor(lines, 'stripe')).toMatch(/STRIPE_WEBHOOK_SECRET not set: refused \(401\)$/);
   });
 

@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/pagarme/emulator';
-import { pagarmeChargeEvent } from '../../src/gateways/pagarme/fixtures';
+import { PAGARME_FIXTURE_ACCOUNT, pagarmeChargeEvent } from '../../src/gateways/pagarme/fixtures';
 import { stripeCheckoutSessionEvent } from '../../src/gateways/stripe/fixtures';
 import { stripeSignatureHeader } from '../../src/gateways/stripe/signature';
 import { GATEWAY_MODULES } from '../../src/gateways';
@@ -40,7 +40,7 @@ beforeAll(async () => {
         webhookSecret: SHARED_SECRET,
         gateways: {
           stripe: { webhookSecrets: [STRIPE_SECRET, STRIPE_OLD_SECRET] },
-          pagarme: { jwksUrl: pagarme.jwksUrl },
+          pagarme: { jwksUrl: pagarme.jwksUrl, accountIds: [PAGARME_FIXTURE_ACCOUNT] },
         },
       }),
     ),
@@ -179,6 +179,17 @@ describe('a Pagar.me webhook', () => {
       'an unknown key id',
       ({ raw, signature }) => [raw, signature.replace(/kid=[^;]+/, 'kid=not-pagarmes')],
     ],
+    [
+      // Pagar.me's keys sign every account's webhooks: another customer of Pagar.me
+      // pointing theirs at this URL must not make us text their numbers.
+      "Pagar.me's valid signature over another account's webhook",
+      ({ raw }) => {
+        const foreign = Buffer.from(
+          raw.toString().replace(PAGARME_FIXTURE_ACCOUNT, 'acc_someone_else'),
+        );
+        return [foreign, pagarme.signatureHeader(foreign)];
+      },
+    ],
   ])('with %s is refused (401) and nothing is stored', async (_what, make) => {
     const webhook = pagarmeWaiting();
     const [raw, signature] = make(webhook);
@@ -198,7 +209,7 @@ describe('a Pagar.me webhook', () => {
         db: testDb.db,
         temporal: env.client,
         webhookSecret: SHARED_SECRET,
-        gateways: { pagarme: { jwksUrl: pagarme.jwksUrl } },
+        gateways: { pagarme: { jwksUrl: pagarme.jwksUrl, accountIds: [PAGARME_FIXTURE_ACCOUNT] } },
       }),
     );
     pagarme.failNext({ kind: 'answer', httpStatus: 502 });
@@ -222,7 +233,7 @@ test('a flood of Pagar.me webhooks while its keys are out of reach gets 503s fro
     intakeApp({
       db: testDb.db,
       temporal: env.client,
-      gateways: { pagarme: { jwksUrl: pagarme.jwksUrl } },
+      gateways: { pagarme: { jwksUrl: pagarme.jwksUrl, accountIds: [PAGARME_FIXTURE_ACCOUNT] } },
     }),
   );
   pagarme.failNext({ kind: 'answer', httpStatus: 500 });

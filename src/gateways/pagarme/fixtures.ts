@@ -61,12 +61,15 @@ const EVENT_OF: Readonly<Record<string, string>> = {
   failed: 'payment_failed',
 };
 
+/** The account of the documentation's examples, which the fixtures' webhooks come from. */
+export const PAGARME_FIXTURE_ACCOUNT = 'acc_jZkdN857et650oNv';
+
 /** An `order.*` webhook: `data` is the order with its PIX charge (`sale.status`: the order's). */
 export function pagarmeOrderEvent(orderId: string, sale: Sale = {}, at = FIXTURE_NOW) {
   const status = sale.status ?? 'pending';
   return {
     id: `hook_${orderId.replace(/^or_/, '')}`,
-    account: { id: 'acc_jZkdN857et650oNv', name: 'Lojinha' },
+    account: { id: PAGARME_FIXTURE_ACCOUNT, name: 'Lojinha' },
     type: `order.${EVENT_OF[status] ?? 'updated'}`,
     created_at: iso(new Date(at.getTime() + 5_000)),
     data: {
@@ -89,7 +92,7 @@ export function pagarmeChargeEvent(orderId: string, sale: Sale = {}, at = FIXTUR
   const status = sale.status ?? 'pending';
   return {
     id: `hook_ch_${orderId.replace(/^or_/, '')}`,
-    account: { id: 'acc_jZkdN857et650oNv', name: 'Lojinha' },
+    account: { id: PAGARME_FIXTURE_ACCOUNT, name: 'Lojinha' },
     type: `charge.${EVENT_OF[status] ?? 'updated'}`,
     created_at: iso(new Date(at.getTime() + 5_000)),
     data: {

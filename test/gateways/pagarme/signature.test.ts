@@ -9,7 +9,10 @@ import { startPagarmeEmulator, type PagarmeEmulator } from '../../../src/gateway
 import { NO_GATEWAY_SETTINGS } from '../../../src/gateways/settings';
 import type { WebhookRequest, WebhookVerifier } from '../../../src/gateways/gateway';
 
-const BODY = Buffer.from('{"id":"hook_1","type":"charge.paid","data":{}}');
+const ACCOUNT = 'acc_jZkdN857et650oNv';
+const BODY = Buffer.from(
+  `{"id":"hook_1","account":{"id":"${ACCOUNT}","name":"Lojinha"},"type":"charge.paid","data":{}}`,
+);
 
 let emulator: PagarmeEmulator;
 
@@ -19,7 +22,10 @@ beforeAll(async () => {
 afterAll(() => emulator?.close());
 
 function verifier(jwksUrl = emulator.jwksUrl): WebhookVerifier {
-  const made = pagarmeAuth.verifier({ ...NO_GATEWAY_SETTINGS, pagarme: { jwksUrl } });
+  const made = pagarmeAuth.verifier({
+    ...NO_GATEWAY_SETTINGS,
+    pagarme: { jwksUrl, accountIds: ['acc_another_one', ACCOUNT] },
+  });
   if ('disabled' in made) throw new Error(made.disabled);
   return made;
 }
@@ -155,8 +161,34 @@ describe("Pagar.me's keys", () => {
   });
 });
 
-test('without PAGARME_WEBHOOK_JWKS_URL the gateway is disabled, naming the setting', () => {
-  expect(pagarmeAuth.verifier(NO_GATEWAY_SETTINGS)).toEqual({
-    disabled: 'set PAGARME_WEBHOOK_JWKS_URL',
+describe("the webhook's account", () => {
+  // Pagar.me's keys sign every account's webhooks: the signature alone says only "Pagar.me".
+  test.each<[string, Buffer<ArrayBuffer>]>([
+    [
+      "another seller's account",
+      Buffer.from(
+        '{"id":"hook_2","account":{"id":"acc_attacker","name":"X"},"type":"charge.paid"}',
+      ),
+    ],
+    ['no account', Buffer.from('{"id":"hook_3","type":"charge.paid","data":{}}')],
+    ['an account id that is not a string', Buffer.from('{"account":{"id":["' + ACCOUNT + '"]}}')],
+    ['an account that is not an object', Buffer.from(`{"account":"${ACCOUNT}"}`)],
+    ['a body that is not JSON', Buffer.from(`account.id=${ACCOUNT}`)],
+  ])('%s is refused even when Pagar.me signed it', async (_, body) => {
+    await expect(verifier().verify(request(emulator.signatureHeader(body), body))).resolves.toEqual(
+      { ok: false, reason: 'the webhook is not from a Pagar.me account in PAGARME_ACCOUNT_ID' },
+    );
   });
+});
+
+test('without PAGARME_ACCOUNT_ID the gateway is disabled, naming the setting, whatever the keys URL', () => {
+  expect(pagarmeAuth.verifier(NO_GATEWAY_SETTINGS)).toEqual({
+    disabled: 'set PAGARME_ACCOUNT_ID',
+  });
+  expect(
+    pagarmeAuth.verifier({
+      ...NO_GATEWAY_SETTINGS,
+      pagarme: { jwksUrl: 'https://hubapi.pagar.me/.well-known/jwks.json' },
+    }),
+  ).toEqual({ disabled: 'set PAGARME_ACCOUNT_ID' });
 });

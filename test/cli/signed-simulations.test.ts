@@ -5,6 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/pagarme/emulator';
+import { PAGARME_FIXTURE_ACCOUNT } from '../../src/gateways/pagarme/fixtures';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { intakeApp, serve, type TestServer } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -42,7 +43,7 @@ beforeAll(async () => {
       webhookSecret: SECRETS.WEBHOOK_SECRET,
       gateways: {
         stripe: { webhookSecrets: [SECRETS.STRIPE_WEBHOOK_SECRET] },
-        pagarme: { jwksUrl: pagarme.jwksUrl },
+        pagarme: { jwksUrl: pagarme.jwksUrl, accountIds: [PAGARME_FIXTURE_ACCOUNT] },
         // Their enrichment is not reached here: no worker runs the recoveries.
         mercadopago: {
           webhookSecret: SECRETS.MERCADOPAGO_WEBHOOK_SECRET,

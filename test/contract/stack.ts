@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/pagarme/emulator';
+import { PAGARME_FIXTURE_ACCOUNT } from '../../src/gateways/pagarme/fixtures';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
@@ -55,7 +56,7 @@ export async function startContractStack(
         mercadopago: { webhookSecret: MERCADOPAGO_SECRET, apiUrl: 'http://127.0.0.1:9' },
         asaas: { webhookToken: ASAAS_TOKEN, apiUrl: 'http://127.0.0.1:9' },
         stripe: { webhookSecrets: [STRIPE_SECRET] },
-        pagarme: { jwksUrl: pagarme.jwksUrl },
+        pagarme: { jwksUrl: pagarme.jwksUrl, accountIds: [PAGARME_FIXTURE_ACCOUNT] },
       },
       // Off by default: the fuzzer's bodies must reach the parsers; on, they meet the checks.
       webhookAuthOff: !options.webhookAuth,

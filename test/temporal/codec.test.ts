@@ -38,6 +38,17 @@ describe('the AES-256-GCM payload codec', () => {
     );
   });
 
+  test('nonces stay distinct across many payloads, and each payload still decodes', async () => {
+    const codec = new AesGcmPayloadCodec([NEW]);
+    const values = Array.from({ length: 700 }, (_, i) => ({ ...customer, n: i }));
+    const sealed = await codec.encode(values.map(plain));
+    const nonces = new Set(sealed.map((p) => Buffer.from(p.data!).subarray(0, 12).toString('hex')));
+
+    expect(nonces.size).toBe(values.length);
+    const decoded = await codec.decode(sealed);
+    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(values);
+  });
+
   test('decodes what it encoded, back to the original payload', async () => {
     const codec = new AesGcmPayloadCodec([NEW]);
     const [decoded] = await codec.decode(await codec.encode([plain(customer)]));

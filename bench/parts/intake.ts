@@ -16,6 +16,7 @@ import { progress, table, writeResult } from '../report';
 import { freePort } from '../ports';
 import { BENCH_DB, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, round, spread, type Spread } from '../stats';
+import { outboxBacklog } from '../../src/db/outbox';
 import { AS_GIVEN, ratioPerRun, variants } from '../variants';
 
 /** Long enough that no SMS falls due while the intake is measured. */
@@ -46,6 +47,17 @@ export interface IntakeMeasurement {
   ratioToKoa: number;
   /** CPU each part of the stack spent per accepted webhook during the full-stack phase, ms. */
   cpuMsPerWebhook: Record<string, number>;
+  /**
+   * The relay hands deliveries to Temporal after the answer, and at saturation it falls
+   * behind: the deliveries still in the outbox when the load stopped, and the time it took
+   * to hand them off. Their hand-offs' CPU is not in `cpuMsPerWebhook`.
+   */
+  outboxAtEnd: number;
+  drainSeconds: number;
+  /** Accepted ÷ (load + drain time): deliveries stored **and** handed to Temporal per second. */
+  handedOffPerSecond: number;
+  /** CPU per accepted webhook from the start of the load until the outbox was empty, ms. */
+  cpuMsPerHandOff: Record<string, number>;
 }
 
 export interface IntakeSummaryRow {
@@ -66,6 +78,10 @@ export interface IntakeSummaryRow {
   ratioToBare: Spread;
   ratioToKoa: Spread;
   cpuMsPerWebhook: Record<string, Spread>;
+  outboxAtEnd: Spread;
+  drainSeconds: Spread;
+  handedOffPerSecond: Spread;
+  cpuMsPerHandOff: Record<string, Spread>;
 }
 
 export async function benchIntake(options: BenchOptions) {
@@ -161,6 +177,8 @@ async function measureRun(
     const full = await phase({ ...service, bench: [process.pid] }, () =>
       hammer({ ...apiTarget, ...load }),
     );
+    const outboxAtEnd = (await outboxBacklog(stack.db)).pending;
+    const drain = await phase({ ...service, bench: [process.pid] }, () => drainOutbox(stack));
     started.count += full.result.accepted;
     await settle(stack, started.count);
     const limit = await phase(service, () =>
@@ -173,6 +191,8 @@ async function measureRun(
     started.count += limit.result.started + concurrency;
     await settle(stack, started.count);
     const perWebhook = (cpuSeconds: number) => round((cpuSeconds * 1000) / full.result.accepted, 2);
+    const handedOffPerSecond =
+      full.result.accepted / (full.result.durationSeconds + drain.result.seconds);
     const m: IntakeMeasurement = {
       run,
       variant,
@@ -186,6 +206,15 @@ async function measureRun(
       ),
       ratioToBare: full.result.acceptedPerSecond / limit.result.perSecond,
       ratioToKoa: full.result.acceptedPerSecond / koa.result.acceptedPerSecond,
+      outboxAtEnd,
+      drainSeconds: round(drain.result.seconds, 2),
+      handedOffPerSecond,
+      cpuMsPerHandOff: Object.fromEntries(
+        Object.entries(full.cpuSeconds).map(([name, s]) => [
+          name,
+          perWebhook(s + (drain.cpuSeconds[name] ?? 0)),
+        ]),
+      ),
     };
     progress(
       `intake run ${run}${variant === AS_GIVEN ? '' : ` (${variant})`} c=${concurrency}: stack ${round(full.result.acceptedPerSecond)}/s ` +
@@ -193,7 +222,9 @@ async function measureRun(
         `errors ${full.result.errors}; bare ${round(limit.result.perSecond)}/s ` +
         `(${round(m.ratioToBare * 100)}%); Koa ${round(koa.result.acceptedPerSecond)}/s ` +
         `(${round(m.ratioToKoa * 100)}%); no Temporal ${round(noTemporal.result.acceptedPerSecond)}/s; ` +
-        `CPU ms/webhook ${JSON.stringify(m.cpuMsPerWebhook)}`,
+        `CPU ms/webhook ${JSON.stringify(m.cpuMsPerWebhook)}; ${outboxAtEnd} left in the ` +
+        `outbox, handed off in ${m.drainSeconds} s (${round(handedOffPerSecond)}/s handed off); ` +
+        `CPU ms/webhook until handed off ${JSON.stringify(m.cpuMsPerHandOff)}`,
     );
     out.push(m);
   }
@@ -250,6 +281,21 @@ async function postgresBackends(stack: Stack): Promise<number[]> {
     .where({ datname: BENCH_DB })
     .whereNot('pid', stack.db.raw('pg_backend_pid()'));
   return rows.map((r) => Number(r.pid));
+}
+
+/**
+ * Waits until the relay has handed every stored delivery to Temporal (the outbox is
+ * empty); resolves with how long that took. Gives up after `timeoutMs`, saying so.
+ */
+async function drainOutbox(stack: Stack, timeoutMs = 240_000): Promise<{ seconds: number }> {
+  const began = Date.now();
+  while (Date.now() - began < timeoutMs) {
+    if ((await outboxBacklog(stack.db)).pending === 0)
+      return { seconds: (Date.now() - began) / 1000 };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  progress(`warning: the outbox was not empty after ${timeoutMs / 1000} s; going on`);
+  return { seconds: (Date.now() - began) / 1000 };
 }
 
 /**
@@ -429,6 +475,12 @@ function summariseAt(
     cpuMsPerWebhook: Object.fromEntries(
       CPU_PARTS.map((name) => [name, of((m) => m.cpuMsPerWebhook[name])]),
     ),
+    outboxAtEnd: of((m) => m.outboxAtEnd),
+    drainSeconds: of((m) => m.drainSeconds),
+    handedOffPerSecond: of((m) => m.handedOffPerSecond),
+    cpuMsPerHandOff: Object.fromEntries(
+      CPU_PARTS.map((name) => [name, of((m) => m.cpuMsPerHandOff[name])]),
+    ),
   };
 }
 
@@ -468,6 +520,8 @@ function comparisonMarkdown(
         ofBare(variant),
         ratio((m) => m.ratioToBare),
         ratio((m) => m.full.result.acceptedPerSecond),
+        ratio((m) => m.handedOffPerSecond),
+        ratio((m) => sumCpu(m.cpuMsPerHandOff)),
         ratio((m) => m.full.result.latencyP99Ms),
         ratio((m) => m.koa.result.acceptedPerSecond),
       ];
@@ -481,6 +535,8 @@ function comparisonMarkdown(
       '% of bare, variant',
       'variant ÷ as given: % of bare',
       'webhooks/s',
+      'handed off/s',
+      'service CPU per webhook handed off',
       'p99',
       'Koa ceiling (the machine)',
     ],
@@ -531,5 +587,26 @@ function variantMarkdown(rows: IntakeSummaryRow[]): string {
       formatSpread(r.noTemporalApiCpuMs, 2),
     ]),
   );
-  return `${throughput}\n\n${ours}`;
+  const handOff = table(
+    [
+      'concurrency',
+      'left in the outbox at the end',
+      'drain s',
+      'handed off/s (load + drain)',
+      ...CPU_PARTS.map((p) => `${p} CPU ms/webhook until handed off`),
+    ],
+    rows.map((r) => [
+      r.concurrency,
+      formatSpread(r.outboxAtEnd),
+      formatSpread(r.drainSeconds, 1),
+      formatSpread(r.handedOffPerSecond),
+      ...CPU_PARTS.map((p) => formatSpread(r.cpuMsPerHandOff[p], 2)),
+    ]),
+  );
+  return `${throughput}\n\n${ours}\n\n${handOff}`;
+}
+
+/** The service's own processes (API, PostgreSQL, worker, dev server), not the bench's. */
+function sumCpu(ms: Record<string, number>): number {
+  return CPU_PARTS.filter((p) => p !== 'bench').reduce((sum, p) => sum + (ms[p] ?? 0), 0);
 }

@@ -7,6 +7,11 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Db } from '../../src/db/connect';
+import {
+  createRecoveryClient,
+  type RecoveryClient,
+  type RecoverySettings,
+} from '../../src/temporal/recovery-client';
 import { createSmsSender, type SmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
@@ -76,10 +81,15 @@ export function emulatorSender(emulator: TwilioEmulator): SmsSender {
   );
 }
 
+/** The recovery settings of the fixture's clients unless a test gives others. */
+export const FIXTURE_SETTINGS = { delayMs: 10 * 60_000, attributionWindowMs: 24 * 3_600_000 };
+
 export interface RecoveryFixture {
   env: TestWorkflowEnvironment;
   testDb: TestDb;
   emulator: TwilioEmulator;
+  /** A client whose recoveries run on the fixture's worker: FIXTURE_SETTINGS, or these. */
+  recoveries(settings?: Partial<Omit<RecoverySettings, 'taskQueue'>>): RecoveryClient;
   stop(): Promise<void>;
 }
 
@@ -109,6 +119,12 @@ export async function startRecoveryFixture(options: {
     env,
     testDb,
     emulator,
+    recoveries: (settings = {}) =>
+      createRecoveryClient(env.client, {
+        taskQueue: options.taskQueue,
+        ...FIXTURE_SETTINGS,
+        ...settings,
+      }),
     async stop() {
       worker.shutdown();
       await running;

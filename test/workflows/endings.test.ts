@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { suppress } from '../../src/db/suppressions';
 import { insertWebhookEvent } from '../../src/db/webhook-events';
-import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { stateQuery, recoveryWorkflowId, type PaymentUpdate } from '../../workflows/definitions';
 import type { RecoveryStatus } from '../../src/domain/recovery-status';
@@ -27,11 +27,7 @@ let seq = 0;
 beforeAll(async () => {
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, testDb, emulator } = fixture);
-  recoveries = createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: DELAY_MS,
-    attributionWindowMs: WINDOW_MS,
-  });
+  recoveries = fixture.recoveries({ attributionWindowMs: WINDOW_MS });
 }, 120_000);
 
 afterAll(async () => {

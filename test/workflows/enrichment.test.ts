@@ -20,7 +20,6 @@ import {
   type MercadopagoEmulator,
 } from '../../src/gateways/mercadopago/emulator';
 import { mercadopagoPixPayment } from '../../src/gateways/mercadopago/fixtures';
-import { createRecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
@@ -29,7 +28,6 @@ import { testDataConverter } from '../helpers/temporal';
 
 const TASK_QUEUE = 'enrichment-test';
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 let fixture: RecoveryFixture;
 let env: TestWorkflowEnvironment;
@@ -68,12 +66,7 @@ beforeEach(() => {
   asaas.reset();
 });
 
-const recoveries = () =>
-  createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: 10 * MINUTE,
-    attributionWindowMs: 24 * HOUR,
-  });
+const recoveries = () => fixture.recoveries();
 
 function newPaymentId(): string {
   seq += 1;

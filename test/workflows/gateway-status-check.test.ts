@@ -9,7 +9,7 @@ import type { Gateway } from '../../src/domain/payment-event';
 import { paymentHistory } from '../../src/db/payment-history';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { createPaymentStatusSources } from '../../src/source-of-truth';
-import { createRecoveryClient, type RecoverySettings } from '../../src/temporal/recovery-client';
+import type { RecoverySettings } from '../../src/temporal/recovery-client';
 import { startTribopayEmulator, type TribopayEmulator } from '../../src/gateways/tribopay/emulator';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import {
@@ -59,12 +59,7 @@ beforeEach(() => {
 });
 
 function recoveries(settings: Partial<RecoverySettings> = {}) {
-  return createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: 10 * MINUTE,
-    attributionWindowMs: 24 * HOUR,
-    ...settings,
-  });
+  return fixture.recoveries(settings);
 }
 
 function newPaymentId(): string {

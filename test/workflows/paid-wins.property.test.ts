@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import type { Fault, TwilioEmulator } from '../../src/twilio-emulator';
 import {
   recoveryWorkflowId,
@@ -30,11 +30,7 @@ let run = 0;
 beforeAll(async () => {
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, emulator } = fixture);
-  recoveries = createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: DELAY_MS,
-    attributionWindowMs: 3_600_000,
-  });
+  recoveries = fixture.recoveries({ attributionWindowMs: 3_600_000 });
 }, 120_000);
 
 afterAll(async () => {

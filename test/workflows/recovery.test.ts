@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
-import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import {
   recoveryWorkflowId,
@@ -26,11 +26,7 @@ let seq = 0;
 beforeAll(async () => {
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, testDb, emulator } = fixture);
-  recoveries = createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: DELAY_MS,
-    attributionWindowMs: 24 * 3_600_000,
-  });
+  recoveries = fixture.recoveries();
 }, 120_000);
 
 afterAll(async () => {

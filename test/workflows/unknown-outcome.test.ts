@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_OUTCOME_SETTLE_MS } from '../../activities/send-recovery-sms';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
-import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId } from '../../workflows/definitions';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
@@ -24,11 +24,7 @@ let recoveries: RecoveryClient;
 beforeAll(async () => {
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, testDb, emulator } = fixture);
-  recoveries = createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: 10 * 60_000,
-    attributionWindowMs: 24 * 3_600_000,
-  });
+  recoveries = fixture.recoveries();
 }, 120_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * and the SMS activity's retry policy. Time-skipping server, real workflow and activities.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
+import type { RecoveryClient } from '../../src/temporal/recovery-client';
 import { recoveryMetadata } from '../../src/temporal/recovery-metadata';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { paymentStatusSignal, recoveryWorkflowId } from '../../workflows/definitions';
@@ -25,11 +25,7 @@ let seq = 0;
 beforeAll(async () => {
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, emulator } = fixture);
-  recoveries = createRecoveryClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    delayMs: DELAY_MS,
-    attributionWindowMs: 3_600_000,
-  });
+  recoveries = fixture.recoveries({ attributionWindowMs: 3_600_000 });
 }, 120_000);
 
 afterAll(async () => {

@@ -16,6 +16,7 @@ import { startApi, type RunningApi } from '../../src/runtime/api';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
+import { tribopayBodyNow } from '../helpers/e2e-stack';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { quietTemporalRuntime, TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/temporal';
@@ -88,15 +89,7 @@ function tribopay(id: string, status: string): Promise<Response> {
   return fetch(`${api.url}/api/webhooks/tribopay/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-webhook-token': WEBHOOK_SECRET },
-    body: JSON.stringify({
-      token: 'k9i21ah8ta',
-      event: 'transaction',
-      status,
-      method: 'pix',
-      created_at: new Date().toISOString(),
-      customer: { name: 'Ana Souza', phone_number: PHONE.replace('+55', '') },
-      transaction: { id, amount: '12990', status },
-    }),
+    body: tribopayBodyNow(id, status, PHONE),
   });
 }
 

@@ -12,6 +12,7 @@ import { startDevServer, type DevServer } from '../../src/embedded/temporal-dev-
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { paymentStatusSignal } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
+import { mobileNumbers, tribopayBodyNow } from '../helpers/e2e-stack';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { startTestDevServer, TEST_PAYLOAD_KEYS } from '../helpers/temporal';
@@ -26,7 +27,8 @@ let env: Record<string, string>;
 let worker: Spawned;
 const apis: { process: Spawned; url: string }[] = [];
 let client: Client;
-let phoneSeq = 0;
+/** A fresh mobile number per use, so each test reads only its own messages. */
+const newPhone = mobileNumbers(76_540_000, 13);
 
 async function startApiProcess(extra: Record<string, string> = {}) {
   const port = await freePort();
@@ -93,23 +95,6 @@ afterAll(async () => {
   if (temporal) fs.rmSync(temporal.dir, { recursive: true, force: true });
 });
 
-function newPhone(): string {
-  phoneSeq += 1;
-  return `+55119${String(76540000 + phoneSeq * 13 + (process.pid % 1000)).padStart(8, '0')}`;
-}
-
-function body(id: string, status: string, phone: string): string {
-  return JSON.stringify({
-    token: 'k9i21ah8ta',
-    event: 'transaction',
-    status,
-    method: 'pix',
-    created_at: new Date().toISOString(),
-    customer: { name: 'Ana Souza', phone_number: phone.replace('+55', '') },
-    transaction: { id, amount: '12990', status },
-  });
-}
-
 async function post(apiUrl: string, text: string) {
   const res = await fetch(`${apiUrl}/api/webhooks/tribopay/`, {
     method: 'POST',
@@ -141,10 +126,12 @@ test('Temporal stopped and restarted mid-stream: every webhook is answered 2xx, 
     const sale = sales[i];
     // The waiting and the paid of one payment go to different API processes.
     replies.push(
-      (await post(apis[i % 2].url, body(sale.id, 'waiting_payment', sale.phone))).status,
+      (await post(apis[i % 2].url, tribopayBodyNow(sale.id, 'waiting_payment', sale.phone))).status,
     );
     if (sale.paid)
-      replies.push((await post(apis[(i + 1) % 2].url, body(sale.id, 'paid', sale.phone))).status);
+      replies.push(
+        (await post(apis[(i + 1) % 2].url, tribopayBodyNow(sale.id, 'paid', sale.phone))).status,
+      );
   };
 
   for (let i = 0; i < 6; i += 1) await postWebhook(i);
@@ -187,7 +174,7 @@ test.each([
     const replies = [];
     for (const status of order) {
       const api = status === 'paid' ? apis[1] : apis[0];
-      replies.push(await post(api.url, body(id, status, phone)));
+      replies.push(await post(api.url, tribopayBodyNow(id, status, phone)));
     }
     expect(replies.map((r) => r.status)).toEqual([202, 202]);
     if (order[0] === 'paid') expect(replies[1].json.outcome).toBe('ignored: payment ended');
@@ -242,7 +229,7 @@ test('an API killed between its commit and the hand-off: another API sweeps the 
     const phone = newPhone();
     proxy.freeze();
 
-    const reply = await post(doomed.url, body(id, 'waiting_payment', phone));
+    const reply = await post(doomed.url, tribopayBodyNow(id, 'waiting_payment', phone));
     doomed.process.child.kill('SIGKILL');
     await doomed.process.exited;
 

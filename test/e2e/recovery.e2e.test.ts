@@ -14,7 +14,7 @@ import { runCli } from '../cli/run-cli';
 import { ghostpay } from '../http/webhook-payloads';
 import { type TestDb, untilEventOutcome } from '../helpers/db';
 import { eventually, stopProcess, type Spawned } from '../helpers/processes';
-import { startE2eStack, type E2eStack } from '../helpers/e2e-stack';
+import { mobileNumbers, startE2eStack, tribopayBodyNow, type E2eStack } from '../helpers/e2e-stack';
 
 const execFileAsync = promisify(execFile);
 const DELAY_MS = 3_000;
@@ -25,7 +25,8 @@ let testDb: TestDb;
 let emulator: TwilioEmulator;
 let api: RunningApi;
 let worker: Spawned;
-let phoneSeq = 0;
+/** A fresh mobile number per use, so each test reads only its own messages. */
+const newPhone = mobileNumbers(87_650_000, 7);
 let startWorkerProcess: () => Promise<Spawned>;
 
 beforeAll(async () => {
@@ -44,24 +45,6 @@ afterAll(async () => {
   await api?.close();
   await Promise.all([server?.stop(), emulator?.close(), testDb?.drop()]);
 });
-
-/** A fresh mobile number per test, so each test reads only its own messages. */
-function newPhone(): string {
-  phoneSeq += 1;
-  return `+55119${String(87650000 + phoneSeq * 7 + (process.pid % 1000)).padStart(8, '0')}`;
-}
-
-function tribopayBody(id: string, status: string, phone: string): string {
-  return JSON.stringify({
-    token: 'k9i21ah8ta',
-    event: 'transaction',
-    status,
-    method: 'pix',
-    created_at: new Date().toISOString(),
-    customer: { name: 'Ana Souza', phone_number: phone.replace('+55', '') },
-    transaction: { id, amount: '12990', status },
-  });
-}
 
 async function post(
   body: string,
@@ -87,7 +70,7 @@ test('the worker reports the encoding and segment count of each template when it
 test('a waiting PIX webhook leads to one SMS at the emulator after the delay', async () => {
   const phone = newPhone();
   const posted = Date.now();
-  const res = await post(tribopayBody(`e2e-${Date.now()}-a`, 'waiting_payment', phone));
+  const res = await post(tribopayBodyNow(`e2e-${Date.now()}-a`, 'waiting_payment', phone));
   expect(res).toMatchObject({ status: 202, json: { outcome: 'scheduled' } });
   const [message] = await eventually(
     () => (sentTo(phone).length > 0 ? sentTo(phone) : null),
@@ -102,7 +85,7 @@ test('a waiting PIX webhook leads to one SMS at the emulator after the delay', a
 
 test('the same webhook posted 20 times at once sends one SMS', async () => {
   const phone = newPhone();
-  const body = tribopayBody(`e2e-${Date.now()}-b`, 'waiting_payment', phone);
+  const body = tribopayBodyNow(`e2e-${Date.now()}-b`, 'waiting_payment', phone);
   const responses = await Promise.all(Array.from({ length: 20 }, () => post(body)));
   expect(responses.every((r) => r.status === 200 || r.status === 202)).toBe(true);
   await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the SMS');
@@ -117,8 +100,8 @@ test('the same webhook posted 20 times at once sends one SMS', async () => {
 test('a paid status that arrives before its waiting status means no SMS', async () => {
   const phone = newPhone();
   const id = `e2e-${Date.now()}-c`;
-  expect((await post(tribopayBody(id, 'paid', phone))).status).toBe(202);
-  const late = await post(tribopayBody(id, 'waiting_payment', phone));
+  expect((await post(tribopayBodyNow(id, 'paid', phone))).status).toBe(202);
+  const late = await post(tribopayBodyNow(id, 'waiting_payment', phone));
   expect(late).toMatchObject({ status: 202, json: { outcome: 'ignored: payment ended' } });
   await sleep(DELAY_MS + 2_000);
   expect(sentTo(phone)).toHaveLength(0);
@@ -126,9 +109,9 @@ test('a paid status that arrives before its waiting status means no SMS', async 
 
 test('a worker killed during the wait sends the SMS once after it is restarted', async () => {
   const phone = newPhone();
-  expect((await post(tribopayBody(`e2e-${Date.now()}-d`, 'waiting_payment', phone))).status).toBe(
-    202,
-  );
+  expect(
+    (await post(tribopayBodyNow(`e2e-${Date.now()}-d`, 'waiting_payment', phone))).status,
+  ).toBe(202);
   await stopProcess(worker, 'SIGKILL');
   await sleep(DELAY_MS + 1_000);
   expect(sentTo(phone)).toHaveLength(0);
@@ -141,7 +124,7 @@ test('a worker killed during the wait sends the SMS once after it is restarted',
 test('an operator ends a recovery with the temporal CLI by signalling the paid status', async () => {
   const phone = newPhone();
   const id = `e2e-${Date.now()}-e`;
-  expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+  expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
   const workflowId = `recovery:tribopay:${id}`;
   execFileSync(toolPath('temporal'), [
     'workflow',
@@ -195,12 +178,14 @@ test('the stats endpoint reports what recovery earned, per gateway, from the rea
     });
 
   expect(
-    (await post(tribopayBody(ids.tribopay, 'waiting_payment', paidAfterSms.tribopay))).status,
+    (await post(tribopayBodyNow(ids.tribopay, 'waiting_payment', paidAfterSms.tribopay))).status,
   ).toBe(202);
   expect((await post(ghostpayBody('PENDING'), 'ghostpay')).status).toBe(202);
-  expect((await post(tribopayBody(ids.unpaid, 'waiting_payment', neverPaid))).status).toBe(202);
-  expect((await post(tribopayBody(ids.early, 'waiting_payment', paidBeforeSms))).status).toBe(202);
-  expect((await post(tribopayBody(ids.early, 'paid', paidBeforeSms))).status).toBe(202);
+  expect((await post(tribopayBodyNow(ids.unpaid, 'waiting_payment', neverPaid))).status).toBe(202);
+  expect((await post(tribopayBodyNow(ids.early, 'waiting_payment', paidBeforeSms))).status).toBe(
+    202,
+  );
+  expect((await post(tribopayBodyNow(ids.early, 'paid', paidBeforeSms))).status).toBe(202);
 
   // Each paid as soon as Twilio has accepted its SMS, inside the 5 s attribution window.
   // (The emulator logs a message on arrival, a moment before its answer reaches the worker;
@@ -222,7 +207,7 @@ test('the stats endpoint reports what recovery earned, per gateway, from the rea
   };
   await Promise.all([
     payAfterSms(paidAfterSms.tribopay, () =>
-      post(tribopayBody(ids.tribopay, 'paid', paidAfterSms.tribopay)),
+      post(tribopayBodyNow(ids.tribopay, 'paid', paidAfterSms.tribopay)),
     ),
     payAfterSms(paidAfterSms.ghostpay, () => post(ghostpayBody('APPROVED'), 'ghostpay')),
   ]);
@@ -319,7 +304,7 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     const id = `e2e-${Date.now()}-retry-cli`;
     const workflowId = `recovery:tribopay:${id}`;
     emulator.failForNumber(phone, { kind: 'error', httpStatus: 503, code: 20503 });
-    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
     await untilAttempt(workflowId, 2);
 
     temporalCli(
@@ -343,10 +328,10 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     const id = `e2e-${Date.now()}-retry-hook`;
     const workflowId = `recovery:tribopay:${id}`;
     emulator.failForNumber(phone, { kind: 'error', httpStatus: 503, code: 20503 });
-    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
     await untilAttempt(workflowId, 2);
 
-    expect((await post(tribopayBody(id, 'paid', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'paid', phone))).status).toBe(202);
     emulator.reset();
 
     expect((await finalOf(workflowId)).status).toBe('cancelled');
@@ -360,10 +345,10 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     const workflowId = `recovery:tribopay:${id}`;
     // The emulator logs the message on arrival and answers 4 s later.
     emulator.failForNumber(phone, { kind: 'delay', ms: 4_000 });
-    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
     await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the call to Twilio');
 
-    expect((await post(tribopayBody(id, 'paid', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'paid', phone))).status).toBe(202);
     expect((await finalOf(workflowId)).status).toBe('cancelled');
     expect(sentTo(phone)).toHaveLength(1);
     const view = await viewOf(id);
@@ -382,7 +367,7 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     const phone = newPhone();
     const id = `e2e-${Date.now()}-terminated`;
     const workflowId = `recovery:tribopay:${id}`;
-    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
     await eventually(
       () =>
         api.client.workflow
@@ -404,12 +389,16 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     );
 
     // The database can't know yet: answered after its commit, refused by Temporal after.
-    const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
+    const late = await post(
+      tribopayBodyNow(id, 'waiting_payment', phone).replace('12990', '12991'),
+    );
     expect(late.json).toMatchObject({ outcome: 'signalled' });
     const { eventId } = late.json as { eventId: number };
     await untilEventOutcome(testDb.db, eventId, 'ignored: recovery finished');
     // The refusal wrote the final row: from now on the intake knows by itself.
-    const later = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12992'));
+    const later = await post(
+      tribopayBodyNow(id, 'waiting_payment', phone).replace('12990', '12992'),
+    );
     expect(later.json).toMatchObject({ outcome: 'ignored: recovery finished' });
 
     const view = await viewOf(id);
@@ -450,7 +439,7 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     const id = `e2e-${Date.now()}-terminated-after-sms`;
     const workflowId = `recovery:tribopay:${id}`;
     const from = new Date().toISOString();
-    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
     await eventually(() => sentTo(phone).length === 1, DELAY_MS + 15_000, 'the SMS');
     // Inside the 5 s attribution window: the workflow is waiting for the payment.
     temporalCli('workflow', 'terminate', '--workflow-id', workflowId, '--reason', 'e2e: by hand');
@@ -482,7 +471,7 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
       code: 21614,
       message: 'not a mobile number',
     });
-    expect((await post(tribopayBody(id, 'waiting_payment', phone))).status).toBe(202);
+    expect((await post(tribopayBodyNow(id, 'waiting_payment', phone))).status).toBe(202);
 
     const listed = await eventually(
       () => {
@@ -500,7 +489,9 @@ describe('a paid status wins over an SMS still being sent; closed is closed', ()
     expect(view.workflow.execution).toMatchObject({ status: 'failed', closedByHand: false });
     expect(view.workflow.state).toMatchObject({ status: 'sms_failed' });
     expect(view.transitions.at(-1)).toMatchObject({ transition: 'sms_failed' });
-    const late = await post(tribopayBody(id, 'waiting_payment', phone).replace('12990', '12991'));
+    const late = await post(
+      tribopayBodyNow(id, 'waiting_payment', phone).replace('12990', '12991'),
+    );
     expect(late.json).toMatchObject({ outcome: 'ignored: recovery finished' });
   }, 60_000);
 });

@@ -69,3 +69,28 @@ export async function startE2eStack(settings: Record<string, string>): Promise<E
   };
   return stack;
 }
+
+/**
+ * A mobile number per call, unique to this process: each test file gives its own `first`
+ * and `step`, so files running side by side never text the same number.
+ */
+export function mobileNumbers(first: number, step: number): () => string {
+  let seq = 0;
+  return () => {
+    seq += 1;
+    return `+55119${String(first + seq * step + (process.pid % 1000)).padStart(8, '0')}`;
+  };
+}
+
+/** TriboPay's postback of a PIX charge created now (R$ 129,90), as the e2e tests post it. */
+export function tribopayBodyNow(id: string, status: string, phone: string): string {
+  return JSON.stringify({
+    token: 'k9i21ah8ta',
+    event: 'transaction',
+    status,
+    method: 'pix',
+    created_at: new Date().toISOString(),
+    customer: { name: 'Ana Souza', phone_number: phone.replace('+55', '') },
+    transaction: { id, amount: '12990', status },
+  });
+}

@@ -93,6 +93,18 @@ export interface TemporalServer {
  * per commit). Started here rather than through src/embedded, which always persists.
  */
 export async function startTemporal(label: string, store: TemporalStore): Promise<TemporalServer> {
+  // A free port is free only until someone takes it: the stack's other processes pick
+  // theirs at the same moment, so a lost race gets new ports rather than ending the run.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startTemporalOnce(label, store);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('address already in use')) throw err;
+    }
+  }
+}
+
+async function startTemporalOnce(label: string, store: TemporalStore): Promise<TemporalServer> {
   const dir = fs.mkdtempSync(path.join(scratch, `temporal-${label}-`));
   const port = await freePort();
   const persistence =

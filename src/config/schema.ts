@@ -101,52 +101,41 @@ const PAGARME_DEFAULT_JWKS_URL = 'https://hubapi.pagar.me/.well-known/jwks.json'
 const apiBase = (fallback: string) =>
   z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/ }).default(fallback));
 
+/** A comma-separated list, each item trimmed and checked; unset or blank: none. */
+const commaList = (valid: (item: string) => boolean, message: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return [];
+        const items = text.split(',').map((item) => item.trim());
+        if (!items.every(valid)) {
+          ctx.addIssue({ code: 'custom', message });
+          return z.NEVER;
+        }
+        return items;
+      }),
+  );
+
 /**
- * The seller's Pagar.me account ids (PAGARME_ACCOUNT_ID), comma-separated: a webhook signed
- * by Pagar.me proves only that it came from Pagar.me, from any of its accounts, so its
- * `account.id` must be one of these. Ids are echoed nowhere but the start-up summary.
+ * The seller's Pagar.me account ids (PAGARME_ACCOUNT_ID): a webhook signed by Pagar.me
+ * proves only that it came from Pagar.me, from any of its accounts, so its `account.id`
+ * must be one of these.
  */
-const accountIdList = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return [];
-      const items = text.split(',').map((item) => item.trim());
-      if (items.some((item) => !/^[A-Za-z0-9_-]{1,64}$/.test(item))) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'expected comma-separated Pagar.me account ids (acc_…: letters, digits, _ or -, up to 64 each)',
-        });
-        return z.NEVER;
-      }
-      return items;
-    }),
+const accountIdList = commaList(
+  (item) => /^[A-Za-z0-9_-]{1,64}$/.test(item),
+  'expected comma-separated Pagar.me account ids (acc_…: letters, digits, _ or -, up to 64 each)',
 );
 
 /**
  * Secrets a rotation may hold two of (STRIPE_WEBHOOK_SECRET): comma-separated, each long
  * enough to be a secret; the values never appear in an issue.
  */
-const secretList = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return [];
-      const items = text.split(',').map((item) => item.trim());
-      if (items.some((item) => item.length < 16 || /\s/.test(item))) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'expected comma-separated secrets of at least 16 characters, without spaces',
-        });
-        return z.NEVER;
-      }
-      return items;
-    }),
+const secretList = commaList(
+  (item) => item.length >= 16 && !/\s/.test(item),
+  'expected comma-separated secrets of at least 16 characters, without spaces',
 );
 
 /**

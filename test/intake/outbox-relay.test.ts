@@ -3,11 +3,12 @@ import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { insertOutboxEntry, outboxBacklog } from '../../src/db/outbox';
 import { handleWebhook } from '../../src/intake/handle-webhook';
-import { createOutboxRelay, type OutboxRelay } from '../../src/intake/outbox-relay';
+import { createOutboxRelay } from '../../src/intake/outbox-relay';
 import { parseWebhook } from '../../src/gateways';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import { paymentStatusSignal } from '../../workflows/definitions';
 import { pgTestDb, sqliteTestDb, type TestDb } from '../helpers/db';
+import { parkedRelay } from '../helpers/parked-relay';
 import { INTAKE_DELAY_MS, INTAKE_TASK_QUEUE } from '../helpers/http';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { ghostpay, newPaymentId, tribopayPostback } from '../http/webhook-payloads';
@@ -50,21 +51,13 @@ function recordingClient() {
 
 /** Stores webhooks through the real intake, leaving every outbox row free for a sweep. */
 async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
-  const parked: OutboxRelay = {
-    claimForNewEntry: () => null,
-    accept: () => undefined,
-    sweep: async () => 0,
-    idle: async () => undefined,
-    start: () => undefined,
-    stop: async () => undefined,
-  };
   const eventIds: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const parsed = parseWebhook('ghostpay', ghostpay(newPaymentId('relay')));
     if (!parsed.ok) throw new Error('fixture does not parse');
     const body = JSON.stringify(parsed.event);
     const result = await handleWebhook(
-      { db, relay: parked },
+      { db, relay: parkedRelay },
       { event: parsed.event, rawBody: body, contentType: 'application/json' },
     );
     eventIds.push(`ghostpay:${result.eventId}`);

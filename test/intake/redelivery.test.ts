@@ -8,11 +8,12 @@ import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { handleWebhook } from '../../src/intake/handle-webhook';
-import { createOutboxRelay, type OutboxRelay } from '../../src/intake/outbox-relay';
+import { createOutboxRelay } from '../../src/intake/outbox-relay';
 import { parseWebhook } from '../../src/gateways';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import { paymentStatusSignal, recoveryWorkflowId } from '../../workflows/definitions';
 import { pgTestDb } from '../helpers/db';
+import { parkedRelay } from '../helpers/parked-relay';
 import { INTAKE_DELAY_MS, INTAKE_TASK_QUEUE } from '../helpers/http';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
 import {
@@ -41,23 +42,13 @@ afterAll(() => fixture?.stop());
 
 beforeEach(() => fixture.emulator.reset());
 
-/** A relay that never hands off by itself: its rows wait for a sweep. */
-const parked: OutboxRelay = {
-  claimForNewEntry: () => null,
-  accept: () => undefined,
-  sweep: async () => 0,
-  idle: async () => undefined,
-  start: () => undefined,
-  stop: async () => undefined,
-};
-
 /** Stores a webhook through the real intake; its outbox row is left for a sweep. */
 async function store(body: object): Promise<{ eventId: number; outcome: string }> {
   const parsed = parseWebhook('tribopay', body);
   if (!parsed.ok) throw new Error('fixture does not parse');
   const rawBody = JSON.stringify(body);
   const result = await handleWebhook(
-    { db, relay: parked },
+    { db, relay: parkedRelay },
     { event: parsed.event, rawBody, contentType: 'application/json' },
   );
   return { eventId: result.eventId, outcome: result.outcome };

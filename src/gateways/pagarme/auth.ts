@@ -8,11 +8,11 @@ import { PAGARME_SIGNATURE_HEADER, parseSignatureHeader, verifyWithKey } from '.
  * Both must hold, or anyone with a Pagar.me account could make us text anyone.
  */
 export const pagarmeAuth: WebhookAuth = {
-  verifier({ pagarme }) {
+  verifier({ pagarme }, deps = {}) {
     const accounts = new Set(pagarme.accountIds ?? []);
     if (accounts.size === 0) return { disabled: 'set PAGARME_ACCOUNT_ID' };
     if (!pagarme.jwksUrl) return { disabled: 'set PAGARME_WEBHOOK_JWKS_URL' };
-    const jwks = createJwksCache(pagarme.jwksUrl);
+    const jwks = createJwksCache(pagarme.jwksUrl, { logger: deps.logger });
     return {
       async verify(request) {
         const parsed = parseSignatureHeader(request.header(PAGARME_SIGNATURE_HEADER));

@@ -1,4 +1,5 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { Logger } from '../../logging';
 import { rsaSigningKey } from './signature';
 
 /** How long fetched keys are trusted before they are fetched again. */
@@ -8,8 +9,8 @@ export const JWKS_REFETCH_MIN_MS = 60_000;
 /** A webhook waits at most this long for the keys; Pagar.me resends what we could not check. */
 export const JWKS_TIMEOUT_MS = 5_000;
 /**
- * After a failed fetch, webhooks are answered 503 from the remembered failure for this
- * long instead of each fetching again: a flood while the URL is down costs one fetch.
+ * After a failed fetch, the remembered failure answers for this long instead of each
+ * webhook fetching again: a flood while the URL is down costs one fetch.
  */
 export const JWKS_FAILURE_BACKOFF_MS = 5_000;
 
@@ -20,13 +21,23 @@ export class JwksUnavailableError extends Error {
   }
 }
 
+export interface JwksCacheOptions {
+  now?: () => number;
+  /** Told of each failed refresh while older keys keep verifying. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
 /**
  * Pagar.me's published signing keys, fetched from PAGARME_WEBHOOK_JWKS_URL and cached: one
  * fetch serves every webhook for an hour, and a `kid` we don't know yet refetches, no
  * more than once a minute, so a forged `kid` can't make us hammer the URL. Webhooks that
  * arrive together share one fetch, and a failed one is remembered for a few seconds.
+ * When the hourly refresh fails, the keys already fetched keep verifying (a key Pagar.me
+ * published stays its key until it rotates) and the refresh is tried again after the
+ * back-off; only a `kid` they don't hold is unverifiable then (503, the webhook comes back).
  */
-export function createJwksCache(url: string, now: () => number = Date.now) {
+export function createJwksCache(url: string, options: JwksCacheOptions = {}) {
+  const { now = Date.now, logger } = options;
   let keys = new Map<string, KeyObject>();
   let fetchedAt = -Infinity;
   let inFlight: Promise<void> | null = null;
@@ -42,7 +53,10 @@ export function createJwksCache(url: string, now: () => number = Date.now) {
           failure = null;
         },
         (err: unknown) => {
-          if (err instanceof JwksUnavailableError) failure = { at: now(), error: err };
+          if (err instanceof JwksUnavailableError) {
+            failure = { at: now(), error: err };
+            if (keys.size > 0) warnStale(err);
+          }
           throw err;
         },
       )
@@ -52,11 +66,32 @@ export function createJwksCache(url: string, now: () => number = Date.now) {
     return inFlight;
   }
 
+  /** Once per failed fetch, not per webhook: at most every JWKS_FAILURE_BACKOFF_MS. */
+  function warnStale(err: JwksUnavailableError): void {
+    logger?.warn(
+      {
+        err: err.message,
+        keysFetchedAt: new Date(fetchedAt).toISOString(),
+        retryInMs: JWKS_FAILURE_BACKOFF_MS,
+      },
+      "Pagar.me's keys could not be refreshed; webhooks are verified with the keys fetched before",
+    );
+  }
+
   return {
-    /** The key `kid`, or null when the published set has no such key. */
+    /**
+     * The key `kid`, or null when the published set has no such key. Throws
+     * JwksUnavailableError when the keys can't be fetched and none we hold is `kid`.
+     */
     async key(kid: string): Promise<KeyObject | null> {
       const age = now() - fetchedAt;
-      if (age > JWKS_CACHE_MS || (!keys.has(kid) && age > JWKS_REFETCH_MIN_MS)) await refresh();
+      if (age > JWKS_CACHE_MS || (!keys.has(kid) && age > JWKS_REFETCH_MIN_MS)) {
+        try {
+          await refresh();
+        } catch (err) {
+          if (!(err instanceof JwksUnavailableError) || !keys.has(kid)) throw err;
+        }
+      }
       return keys.get(kid) ?? null;
     },
   };

@@ -13,6 +13,7 @@ import {
   IntakeUnavailableError,
   type IntakeDeps,
 } from '../../intake/handle-webhook';
+import type { Logger } from '../../logging';
 import type { Metrics } from '../../metrics/metrics';
 import { noteOutcome, noteStatus, webhookInstruments } from '../../metrics/webhook-instruments';
 import { HttpError } from '../errors';
@@ -33,6 +34,8 @@ export interface WebhookRouteDeps extends Omit<IntakeDeps, 'relay'> {
   /** Who may be texted and which links may go into an SMS; unset: Brazil only, no links. */
   recipients?: RecipientPolicy;
   metrics?: Metrics;
+  /** For what a verifier must say without refusing (Pagar.me's keys not refreshed). */
+  logger?: Logger;
 }
 
 export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
@@ -41,7 +44,9 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
   for (const module of Object.values(GATEWAY_MODULES)) {
     const gateway = module.name;
     // Built once: a verifier may cache what it fetched (Pagar.me's keys).
-    const verifier = deps.webhookAuthOff ? null : module.auth.verifier(settings);
+    const verifier = deps.webhookAuthOff
+      ? null
+      : module.auth.verifier(settings, { logger: deps.logger });
     // Gateways are configured with and without the trailing slash; both must work.
     router.post(
       [`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`],

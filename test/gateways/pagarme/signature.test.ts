@@ -1,7 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { pagarmeAuth } from '../../../src/gateways/pagarme/auth';
 import {
   createJwksCache,
+  JWKS_CACHE_MS,
   JWKS_FAILURE_BACKOFF_MS,
   JwksUnavailableError,
 } from '../../../src/gateways/pagarme/jwks';
@@ -28,6 +31,21 @@ function verifier(jwksUrl = emulator.jwksUrl): WebhookVerifier {
   });
   if ('disabled' in made) throw new Error(made.disabled);
   return made;
+}
+
+/** A logger whose lines are kept, parsed, in `lines`. */
+function capturingLogger() {
+  const lines: { level: number; msg: string; err?: string }[] = [];
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+        done();
+      },
+    }),
+  );
+  return { logger, lines };
 }
 
 function request(header: string, rawBody = BODY): WebhookRequest {
@@ -124,7 +142,7 @@ describe("Pagar.me's keys", () => {
 
   test('out of reach while many webhooks arrive cost one fetch, then none for a few seconds', async () => {
     let clock = 1_000_000;
-    const cache = createJwksCache(emulator.jwksUrl, () => clock);
+    const cache = createJwksCache(emulator.jwksUrl, { now: () => clock });
     emulator.failNext({ kind: 'answer', httpStatus: 503 }, 2);
     const before = emulator.jwksRequests();
 
@@ -150,6 +168,50 @@ describe("Pagar.me's keys", () => {
     await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
     await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
     expect(emulator.jwksRequests() - before).toBe(3);
+  });
+
+  test('whose hourly refresh fails keep verifying with the keys held, warn, and are fetched again after the back-off', async () => {
+    let clock = 2_000_000;
+    const { logger, lines } = capturingLogger();
+    const cache = createJwksCache(emulator.jwksUrl, { now: () => clock, logger });
+    const held = await cache.key(emulator.kid);
+    expect(held).not.toBeNull();
+    const before = emulator.jwksRequests();
+
+    // The hour is up and the URL fails: the key held still answers, with one warning.
+    clock += JWKS_CACHE_MS + 1;
+    emulator.failNext({ kind: 'answer', httpStatus: 502 }, 2);
+    await expect(cache.key(emulator.kid)).resolves.toBe(held);
+    expect(emulator.jwksRequests() - before).toBe(1);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        err: "Pagar.me's keys answered HTTP 502",
+        msg: expect.stringContaining('verified with the keys fetched before') as string,
+      }),
+    ]);
+
+    // A kid the held keys lack can't be checked now: retryable, not forged.
+    await expect(cache.key('not-held')).rejects.toThrow(JwksUnavailableError);
+
+    // Within the back-off, the held key answers with no fetch and no new warning.
+    clock += JWKS_FAILURE_BACKOFF_MS - 1;
+    await expect(cache.key(emulator.kid)).resolves.toBe(held);
+    expect(emulator.jwksRequests() - before).toBe(1);
+    expect(lines).toHaveLength(1);
+
+    // After it, the refresh is tried again (failing once more, warned once more)...
+    clock += 1;
+    await expect(cache.key(emulator.kid)).resolves.toBe(held);
+    expect(emulator.jwksRequests() - before).toBe(2);
+    expect(lines).toHaveLength(2);
+
+    // ...and once the URL is back, a key rotated in meanwhile is found and nothing is warned.
+    emulator.rotateKey();
+    clock += JWKS_FAILURE_BACKOFF_MS;
+    await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
+    expect(emulator.jwksRequests() - before).toBe(3);
+    expect(lines).toHaveLength(2);
   });
 
   test('at an address nothing listens on make it unverifiable now too', async () => {

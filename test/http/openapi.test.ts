@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type Koa from 'koa';
 import type { z } from 'zod';
 import { errorBodySchema, type RouteDoc } from '../../src/http/openapi';
+import { SMS_STATUSES } from '../../src/domain/sms-status';
 import { ROUTE_DOCS } from '../../src/http/schemas';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type Reply, type TestServer } from '../helpers/http';
@@ -92,6 +93,16 @@ describe('the OpenAPI document', () => {
       security: [{ bearer: [] }],
     });
     expect(document.paths['/api/webhooks/health/'].get).toMatchObject({ security: [] });
+  });
+
+  test("lists the SMS statuses as the SMS list's status filter's enum", async () => {
+    const document = await openApi();
+
+    const list = document.paths['/api/webhooks/sms-logs/'].get as {
+      parameters: { name: string; in: string; schema: { enum?: string[] } }[];
+    };
+    const status = list.parameters.find((p) => p.name === 'status' && p.in === 'query');
+    expect(status?.schema.enum).toEqual(SMS_STATUSES);
   });
 
   test('every $ref points at a schema it defines, and operation ids are unique', async () => {

@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SMS_STATUSES } from '../../src/domain/sms-status';
 import { pageSchema, smsSchema } from '../../src/monitoring/shapes';
 import { pgTestDb, type TestDb } from '../helpers/db';
 import { serve, type TestServer } from '../helpers/http';
@@ -96,6 +97,7 @@ describe('listing SMS messages', () => {
   test.each([
     ['status=DELIVERED', 'status'],
     ['status=', 'status'],
+    ['status=bounced', 'status'],
     ['limit=-1', 'limit'],
     ['from=2026-11-05T10:00:00', 'from'],
     ['cursor=WyJldmVudHMiLDFd', 'cursor'],
@@ -107,5 +109,23 @@ describe('listing SMS messages', () => {
     expect(reply.json.error.issues).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: field })]),
     );
+  });
+
+  test('a status that is not an SMS status is refused with 400 listing the statuses', async () => {
+    const reply = await call(server.url, '/api/webhooks/sms-logs/?status=bounced');
+
+    expect(reply.status).toBe(400);
+    expect(reply.json.error.issues).toEqual([
+      expect.objectContaining({
+        path: 'status',
+        message: `expected one of the SMS statuses: ${SMS_STATUSES.join(', ')}`,
+      }),
+    ]);
+  });
+
+  test.each(SMS_STATUSES)('the status %s is accepted', async (status) => {
+    const reply = await call(server.url, `/api/webhooks/sms-logs/?status=${status}&limit=1`);
+
+    expect(reply.status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GATEWAYS, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../domain/payment-event';
+import { SMS_STATUSES } from '../../domain/sms-status';
 import { MAX_ID_LENGTH } from '../../gateways/fields';
 import {
   eventDetailSchema,
@@ -86,11 +87,7 @@ export const listSmsRoute = {
   security: 'bearer',
   query: z.strictObject({
     status: z
-      .string()
-      .regex(
-        /^[a-z_-]{1,32}$/,
-        'expected a status such as pending, sent, delivered, undelivered, failed',
-      )
+      .enum(SMS_STATUSES, { error: `expected one of the SMS statuses: ${SMS_STATUSES.join(', ')}` })
       .meta({ examples: ['delivered'] })
       .optional(),
     payment_id: textParam(MAX_ID_LENGTH).optional(),

@@ -73,6 +73,13 @@ const TERMINAL_STOPS_SEND_PATCH = 'terminal-stops-send';
  */
 const SMS_FAILURE_FAILS_PATCH = 'sms-failure-fails-workflow';
 
+/**
+ * A thin update handed off again (the outbox's sweep repeats a signal it can't be sure
+ * Temporal took) is dropped before its enrichment, which costs a gateway API call, rather
+ * than after it. Patched: histories where the repeat was enriched must replay so.
+ */
+const REPEATED_THIN_NOT_ENRICHED_PATCH = 'repeated-thin-not-enriched';
+
 const { sendRecoverySms } = proxyActivities<Activities>({
   summary: SMS_ACTIVITY_SUMMARY,
   startToCloseTimeout: '30s',
@@ -105,6 +112,8 @@ class Recovery {
   private readonly state: RecoveryState;
   private readonly steps: number[];
   private readonly seenEvents = new Set<string>();
+  /** Event ids of the thin updates whose enrichment has started. */
+  private readonly enrichedEvents = new Set<string>();
   private latest: PaymentUpdate | null = null;
   private waiting: PaymentUpdate | null = null;
   private firstReceivedMs: number | null = null;
@@ -170,12 +179,21 @@ class Recovery {
   /** A thin update is completed from the gateway's API first (workflows/enrichment.ts). */
   receive(update: PaymentUpdate): void | Promise<void> {
     if (!update?.enrich) return this.apply(update);
+    if (this.isRepeatedThin(update)) return;
+    if (update.eventId) this.enrichedEvents.add(update.eventId);
     return enrichThin(update, this.input).then((enriched) => {
       this.ignored ??= enriched.ignored;
       if (enriched.update) return this.apply(enriched.update);
       // No answer: nothing learned, but a recovery that has no update yet must end.
       if (this.latest === null) this.apply({ status: 'other', eventId: update.eventId });
     });
+  }
+
+  /** Whether this thin update's event was enriched already, or is being (a repeat). */
+  private isRepeatedThin(update: PaymentUpdate): boolean {
+    const id = update.eventId;
+    if (!id || !(this.enrichedEvents.has(id) || this.seenEvents.has(id))) return false;
+    return patched(REPEATED_THIN_NOT_ENRICHED_PATCH);
   }
 
   apply(update: PaymentUpdate): void {

@@ -89,20 +89,33 @@ async function receiveThin(gateway: Gateway, paymentId: string, rawStatus = 'pay
     },
     { outcome: 'scheduled', workflowId: recoveryWorkflowId(gateway, paymentId) },
   );
-  await recoveries().signal(gateway, paymentId, {
-    status: 'other',
-    rawStatus,
-    eventId: `${gateway}:${row.id}`,
-    enrich: true,
-    webhookEventId: row.id,
-  });
+  await recoveries().signal(gateway, paymentId, thinUpdate(gateway, row.id, rawStatus));
   return row.id;
+}
+
+/** The signal the relay sends for the stored thin webhook `rowId` (again, when it repeats). */
+function thinUpdate(gateway: Gateway, rowId: number, rawStatus = 'payment.created') {
+  return {
+    status: 'other' as const,
+    rawStatus,
+    eventId: `${gateway}:${rowId}`,
+    enrich: true,
+    webhookEventId: rowId,
+  };
 }
 
 const handle = (gateway: Gateway, id: string) =>
   env.client.workflow.getHandle(recoveryWorkflowId(gateway, id));
 const result = (gateway: Gateway, id: string): Promise<RecoveryState> =>
   handle(gateway, id).result();
+
+/** How many enrichPayment activities the Mercado Pago recovery `id` scheduled. */
+async function enrichmentsScheduled(id: string): Promise<number> {
+  const history = await handle('mercadopago', id).fetchHistory();
+  return history.events!.filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enrichPayment',
+  ).length;
+}
 
 async function webhookRow(id: number) {
   return testDb.db('webhook_events').where({ id }).first<Record<string, unknown>>();
@@ -232,6 +245,35 @@ describe('a Mercado Pago notification names the payment only', () => {
       transition: 'skipped',
       detail: { outcome: 'ignored: enrichment failed', reason: expect.stringMatching(/404/) },
     });
+  });
+
+  test('a thin webhook handed off again after its enrichment is not enriched again', async () => {
+    const id = newPaymentId();
+    mercadopago.setPayment(id, mpPayment(id));
+    const rowId = await receiveThin('mercadopago', id);
+    // The relay's sweep hands the same stored webhook off again once the first was applied.
+    while ((await handle('mercadopago', id).query<RecoveryState>('state')).updatesApplied < 1)
+      await env.sleep(1_000);
+    await recoveries().signal('mercadopago', id, thinUpdate('mercadopago', rowId));
+
+    expect(await result('mercadopago', id)).toMatchObject({ smsSent: 1, updatesApplied: 1 });
+    expect(await enrichmentsScheduled(id)).toBe(1);
+    // Asked once to enrich, once more right before the SMS (the source of truth).
+    expect(mercadopago.requests()).toHaveLength(2);
+    expect(twilio.messages()).toHaveLength(1);
+  });
+
+  test('a thin webhook handed off twice at once is enriched once', async () => {
+    const id = newPaymentId();
+    mercadopago.setPayment(id, mpPayment(id));
+    // The first enrichment is still waiting for the API when the repeat arrives.
+    mercadopago.failNext({ kind: 'delay', ms: 1_000 });
+    const rowId = await receiveThin('mercadopago', id);
+    await recoveries().signal('mercadopago', id, thinUpdate('mercadopago', rowId));
+
+    expect(await result('mercadopago', id)).toMatchObject({ smsSent: 1, updatesApplied: 1 });
+    expect(await enrichmentsScheduled(id)).toBe(1);
+    expect(twilio.messages()).toHaveLength(1);
   });
 
   test('its history, with the enrichment patch marker, replays against the current code', async () => {

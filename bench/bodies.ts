@@ -47,7 +47,7 @@ export function paymentFactory(tag = randomBytes(3).toString('hex')) {
   };
 }
 
-/** `method`: `credit_card` makes a delivery the service records and ignores (no workflow). */
+/** `method`: `credit_card` makes a webhook the service records and ignores (no workflow). */
 export function waitingBody(p: Payment, method = 'pix'): string {
   const offer = OFFERS.find((o) => o.price === p.amountCentavos) ?? OFFERS[0];
   const ascii = p.name

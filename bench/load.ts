@@ -73,7 +73,7 @@ export interface Posted {
 
 /**
  * POSTs every body once, `concurrency` at a time over keep-alive connections, and keeps
- * each answer: the timer bench needs to know when each delivery was acknowledged.
+ * each answer: the timer bench needs to know when each webhook was acknowledged.
  */
 export async function postAll(
   url: string,

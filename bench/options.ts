@@ -21,7 +21,7 @@ export interface BenchOptions {
   /** `npm test` too (`fullRuns` times), or only the time-skipping workflow tests. */
   suite: { full: boolean; fullRuns: number };
   /**
-   * Waiting deliveries posted per second by the timer and resident parts: a pace the stack
+   * Waiting webhooks posted per second by the timer and resident parts: a pace the stack
    * keeps up with end to end (a flood makes the dev server queue the worker's tasks).
    */
   scheduleRate: number;
@@ -60,7 +60,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --resident-size N     resident: recoveries waiting while memory is measured (default 10000)
   --resident-runs N     resident: runs of that size (default 1: scheduling 10,000 takes minutes)
   --suite-runs N        suite: runs of npm test (default 2; the workflow tests run --runs times)
-  --schedule-rate N     timers, resident: deliveries posted per second (default 25, about what
+  --schedule-rate N     timers, resident: webhooks posted per second (default 25, about what
                         this 2-core machine schedules end to end)
   --temporal-store S    memory (default), file (SQLite as npm start keeps it) or file-wal
   --keep                keep the scratch folder with every process's log

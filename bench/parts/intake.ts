@@ -48,13 +48,13 @@ export interface IntakeMeasurement {
   /** CPU each part of the stack spent per accepted webhook during the full-stack phase, ms. */
   cpuMsPerWebhook: Record<string, number>;
   /**
-   * The relay hands deliveries to Temporal after the answer, and at saturation it falls
-   * behind: the deliveries still in the outbox when the load stopped, and the time it took
+   * The relay hands webhooks to Temporal after the answer, and at saturation it falls
+   * behind: the webhooks still in the outbox when the load stopped, and the time it took
    * to hand them off. Their hand-offs' CPU is not in `cpuMsPerWebhook`.
    */
   outboxAtEnd: number;
   drainSeconds: number;
-  /** Accepted ÷ (load + drain time): deliveries stored **and** handed to Temporal per second. */
+  /** Accepted ÷ (load + drain time): webhooks stored **and** handed to Temporal per second. */
   handedOffPerSecond: number;
   /** CPU per accepted webhook from the start of the load until the outbox was empty, ms. */
   cpuMsPerHandOff: Record<string, number>;
@@ -284,7 +284,7 @@ async function postgresBackends(stack: Stack): Promise<number[]> {
 }
 
 /**
- * Waits until the relay has handed every stored delivery to Temporal (the outbox is
+ * Waits until the relay has handed every stored webhook to Temporal (the outbox is
  * empty); resolves with how long that took. Gives up after `timeoutMs`, saying so.
  */
 async function drainOutbox(stack: Stack, timeoutMs = 240_000): Promise<{ seconds: number }> {
@@ -373,7 +373,7 @@ async function startBare(stack: Stack, tag: string): Promise<Bare> {
 /**
  * Every process is measured warm, as it would be in production: V8 optimises the request
  * path only after some thousands of requests (a cold API spends 3× the CPU per webhook).
- * The API first takes deliveries it records and ignores (card payments: no workflow, so
+ * The API first takes webhooks it records and ignores (card payments: no workflow, so
  * quick), then real PIX ones; the references and the bare client get their share too.
  */
 async function warmUp(

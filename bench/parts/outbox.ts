@@ -1,7 +1,7 @@
 /**
- * The outbox: how long a delivery waits between the webhook's answer and Temporal
+ * The outbox: how long a webhook waits between the webhook's answer and Temporal
  * accepting its signal at a steady rate (relay lag), and what a Temporal outage under a
- * steady stream of webhooks costs: refused deliveries, lost recoveries, and how long the
+ * steady stream of webhooks costs: refused webhooks, lost recoveries, and how long the
  * backlog takes to drain once Temporal is back. The lag is measured on the dev server's
  * store of `--temporal-store` (memory by default: the file store halves what the server
  * accepts, see BENCHMARKS.md); the outage always on a file, so that the restarted server
@@ -47,7 +47,7 @@ export interface OutageResult {
   /** null: not empty within DRAIN_TIMEOUT_MS; `leftAfterTimeout` rows were still queued. */
   drainSeconds: number | null;
   leftAfterTimeout: number;
-  /** Routed deliveries never handed off, and recoveries the worker never recorded waiting. */
+  /** Routed webhooks never handed off, and recoveries the worker never recorded waiting. */
   notHandedOff: number;
   recoveriesMissing: number;
 }
@@ -91,7 +91,7 @@ async function withStack<T>(
 }
 
 /**
- * Posts one new waiting delivery every 1/rate s, without waiting for answers (a gateway
+ * Posts one new waiting webhook every 1/rate s, without waiting for answers (a gateway
  * doesn't), until `running()` says stop; resolves with every answer.
  */
 async function postSteadily(

@@ -1,6 +1,6 @@
 /**
  * What the timer and resident parts share: a stack whose recoveries wait an hour, waiting
- * deliveries posted at a steady pace, and the worker, API and Temporal server sampled
+ * webhooks posted at a steady pace, and the worker, API and Temporal server sampled
  * together.
  */
 import { waitingBody, type Payment } from '../bodies';
@@ -47,7 +47,7 @@ export function each(f: (name: keyof Pids) => number): Record<string, number> {
   return { worker: round(f('worker')), api: round(f('api')), temporal: round(f('temporal')) };
 }
 
-/** Posts the waiting deliveries in tenths at `rate` per second, noting the worker's memory. */
+/** Posts the waiting webhooks in tenths at `rate` per second, noting the worker's memory. */
 export async function postWaiting(stack: Stack, payments: Payment[], rate: number) {
   const checkpoints: { posted: number; rssMiB: number }[] = [];
   const acks: Posted[] = [];

@@ -78,7 +78,7 @@ async function residentRun(options: BenchOptions, run: number, v: number, withSt
     const began = Date.now();
     const payments = Array.from({ length: size }, paymentFactory(`r${size}x${run}v${v}`));
     progress(
-      `${label}: posting ${size} waiting deliveries at ${options.scheduleRate}/s (RECOVERY_DELAY ${DELAY})`,
+      `${label}: posting ${size} waiting webhooks at ${options.scheduleRate}/s (RECOVERY_DELAY ${DELAY})`,
     );
     const { acks, checkpoints } = await postWaiting(stack, payments, options.scheduleRate);
     const errors = acks.filter((a) => a.status !== 202).length;

@@ -1,11 +1,11 @@
 /**
- * Timer accuracy: N waiting PIX deliveries, then a `paid` for every other one, all before
+ * Timer accuracy: N waiting PIX webhooks, then a `paid` for every other one, all before
  * the first falls due, so that N recoveries wait at once; then how late each SMS reached
- * the emulator after its due time, and that no paid payment got one. Deliveries are posted
- * at a steady pace the stack keeps up with. Due times are placed through the deliveries'
+ * the emulator after its due time, and that no paid payment got one. Webhooks are posted
+ * at a steady pace the stack keeps up with. Due times are placed through the webhooks'
  * `created_at` (the service counts the delay from the gateway's creation time when it is
- * plausible): with RECOVERY_DELAY=1h, a delivery created 1 h before its planned due time
- * is due then, so the SMS fall due at a chosen rate once every delivery is in.
+ * plausible): with RECOVERY_DELAY=1h, a payment created 1 h before its planned due time
+ * is due then, so the SMS fall due at a chosen rate once every webhook is in.
  */
 import { paidBody, paymentFactory, type Payment } from '../bodies';
 import { postAll, type Posted } from '../load';
@@ -29,7 +29,7 @@ import {
   webhookUrl,
 } from './recovery-stack';
 
-/** Twice, after each batch of deliveries: time for the worker to catch up with them. */
+/** Twice, after each batch of webhooks: time for the worker to catch up with them. */
 const SCHEDULE_MARGIN_MS = 10_000;
 /** Slack on the posting time, for a machine busier than usual. */
 const SCHEDULE_SLACK = 1.25;
@@ -56,10 +56,10 @@ export interface TimerResult {
   duplicateSms: number;
   /** SMS that reached a payment whose `paid` was acknowledged before its due time. */
   smsForPaid: number;
-  /** Deliveries acknowledged only after their due time: not counted either way. */
+  /** Webhooks acknowledged only after their due time: not counted either way. */
   postedAfterDue: number;
   intakeErrors: number;
-  /** Waiting and paid deliveries posted and every one applied: deliveries per second. */
+  /** Waiting and paid webhooks posted and every one applied: webhooks per second. */
   schedulePerSecond: number;
   /** SMS per second from the first to the last one received. */
   smsPerSecond: number;
@@ -119,7 +119,7 @@ async function timerRun(
       (p, i) => ({ ...p, createdAt: new Date(plannedDue(i) - DELAY_MS).toISOString() }),
     );
     progress(
-      `${label}: ${size} waiting deliveries, then ${paidCount} paid; the first falls due in ` +
+      `${label}: ${size} waiting webhooks, then ${paidCount} paid; the first falls due in ` +
         `${Math.round((firstDue - Date.now()) / 1000)}s, ${dueRate > 0 ? `${dueRate}/s` : 'all at once'}`,
     );
     const { acks: waitingAcks } = await postWaiting(stack, payments, rate);

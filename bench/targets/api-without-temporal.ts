@@ -2,7 +2,7 @@
  * A diagnostic reference for the intake: the service's own HTTP app (routing, body
  * parsing, gateway schema, phone normalisation, the PostgreSQL rows, logging, metrics),
  * configured from the same environment as the real API, with the one Temporal call
- * replaced by a no-op that reports the delivery handed off. What it takes per second is
+ * replaced by a no-op that reports the webhook handed off. What it takes per second is
  * what the API could take if Temporal cost nothing. Run by the bench on BENCH_PORT, with
  * the service's modules from BENCH_SERVICE_DIST (the build being measured).
  */

@@ -13,6 +13,11 @@ export const JWKS_TIMEOUT_MS = 5_000;
  * webhook fetching again: a flood while the URL is down costs one fetch.
  */
 export const JWKS_FAILURE_BACKOFF_MS = 5_000;
+/**
+ * Held keys verify through failing refreshes for at most this long after the last fetch
+ * that worked: a key Pagar.me withdrew is not trusted forever because its URL is down.
+ */
+export const JWKS_STALE_MAX_MS = 24 * 60 * 60_000;
 
 export class JwksUnavailableError extends Error {
   constructor(message: string) {
@@ -34,7 +39,8 @@ export interface JwksCacheOptions {
  * arrive together share one fetch, and a failed one is remembered for a few seconds.
  * When the hourly refresh fails, the keys already fetched keep verifying (a key Pagar.me
  * published stays its key until it rotates) and the refresh is tried again after the
- * back-off; only a `kid` they don't hold is unverifiable then (503, the webhook comes back).
+ * back-off, for up to JWKS_STALE_MAX_MS after the last fetch that worked; a `kid` they don't
+ * hold, or any `kid` after that, is unverifiable then (503, the webhook comes back).
  */
 export function createJwksCache(url: string, options: JwksCacheOptions = {}) {
   const { now = Date.now, logger } = options;
@@ -89,7 +95,8 @@ export function createJwksCache(url: string, options: JwksCacheOptions = {}) {
         try {
           await refresh();
         } catch (err) {
-          if (!(err instanceof JwksUnavailableError) || !keys.has(kid)) throw err;
+          const usable = keys.has(kid) && now() - fetchedAt <= JWKS_STALE_MAX_MS;
+          if (!(err instanceof JwksUnavailableError) || !usable) throw err;
         }
       }
       return keys.get(kid) ?? null;

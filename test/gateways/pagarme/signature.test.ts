@@ -6,6 +6,7 @@ import {
   createJwksCache,
   JWKS_CACHE_MS,
   JWKS_FAILURE_BACKOFF_MS,
+  JWKS_STALE_MAX_MS,
   JwksUnavailableError,
 } from '../../../src/gateways/pagarme/jwks';
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../../src/gateways/pagarme/emulator';
@@ -212,6 +213,26 @@ describe("Pagar.me's keys", () => {
     await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
     expect(emulator.jwksRequests() - before).toBe(3);
     expect(lines).toHaveLength(2);
+  });
+
+  test('held through failing refreshes stop verifying a day after the last fetch that worked', async () => {
+    let clock = 3_000_000;
+    const cache = createJwksCache(emulator.jwksUrl, { now: () => clock });
+    const held = await cache.key(emulator.kid);
+    expect(held).not.toBeNull();
+
+    // Failing all day long, the held key still answers up to the limit...
+    emulator.failNext({ kind: 'answer', httpStatus: 502 }, 2);
+    clock += JWKS_STALE_MAX_MS;
+    await expect(cache.key(emulator.kid)).resolves.toBe(held);
+
+    // ...and past it, a withdrawn key can't be told from a valid one: unverifiable now (503).
+    clock += JWKS_FAILURE_BACKOFF_MS + 1;
+    await expect(cache.key(emulator.kid)).rejects.toThrow("Pagar.me's keys answered HTTP 502");
+
+    // Once the URL answers again, the fetched keys verify.
+    clock += JWKS_FAILURE_BACKOFF_MS;
+    await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
   });
 
   test('at an address nothing listens on make it unverifiable now too', async () => {

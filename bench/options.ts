@@ -17,7 +17,13 @@ export interface BenchOptions {
    * 0 makes them all due at the same instant.
    */
   timers: { sizes: number[]; rate: number; workers: number[] };
-  resident: { size: number; runs: number; idleSeconds: number; startupRuns: number };
+  resident: {
+    size: number;
+    runs: number;
+    idleSeconds: number;
+    settledSeconds: number;
+    startupRuns: number;
+  };
   /** `npm test` too (`fullRuns` times), or only the time-skipping workflow tests. */
   suite: { full: boolean; fullRuns: number };
   /**
@@ -185,6 +191,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
       size: Math.round(get('resident-size', positive, quick ? 1000 : 10000)),
       runs: Math.round(get('resident-runs', positive, 1)),
       idleSeconds: quick ? 5 : 10,
+      settledSeconds: quick ? 20 : 30,
       startupRuns: quick ? 1 : 3,
     },
     suite: { full: !quick, fullRuns: Math.round(get('suite-runs', positive, quick ? 1 : 2)) },

@@ -27,8 +27,13 @@ export interface ResidentResult {
   /** The service's configuration (`as given` unless `--compare-env`). */
   variant: string;
   baseline: Record<string, number>;
-  /** With `size` recoveries waiting, MiB. */
+  /** With `size` recoveries waiting, MiB, `idleSeconds` after the last was scheduled. */
   rssMiB: Record<string, number>;
+  /**
+   * The same after `settledSeconds` idle: V8's memory reducer starts 8 s after activity
+   * stops and returns the young generation and old-space garbage some seconds later.
+   */
+  settledRssMiB: Record<string, number>;
   /** CPU while they wait and nothing else happens, % of one core. */
   idleCpuPercent: Record<string, number>;
   /** CPU spent scheduling them (posting to last `waiting` recorded), seconds per 1,000. */
@@ -89,11 +94,14 @@ async function residentRun(options: BenchOptions, run: number, v: number, withSt
     const idleFrom = sampleAll(pids);
     await sleep(options.resident.idleSeconds * 1000);
     const idleTo = sampleAll(pids);
+    await sleep((options.resident.settledSeconds - options.resident.idleSeconds) * 1000);
+    const settled = sampleAll(pids);
     const result: Omit<ResidentResult, 'variant'> = {
       size,
       run,
       baseline: each((n) => baseline[n].rssMiB),
       rssMiB: each((n) => idleTo[n].rssMiB),
+      settledRssMiB: each((n) => settled[n].rssMiB),
       idleCpuPercent: each((n) => cpuPercent(idleFrom[n], idleTo[n])),
       cpuSecondsPer1000: each(
         (n) => ((scheduled[n].cpuSeconds - baseline[n].cpuSeconds) * 1000) / size,
@@ -107,7 +115,8 @@ async function residentRun(options: BenchOptions, run: number, v: number, withSt
       workerRssCheckpoints: checkpoints,
     };
     progress(
-      `${label}: worker ${result.rssMiB.worker} MiB with ${size} waiting (peak ` +
+      `${label}: worker ${result.rssMiB.worker} MiB with ${size} waiting ` +
+        `(${result.settledRssMiB.worker} MiB after ${options.resident.settledSeconds} s idle; peak ` +
         `${result.workerPeakRssMiB}, ${result.workerKiBPerRecovery} KiB each); API ` +
         `${result.rssMiB.api} MiB; idle CPU worker ${result.idleCpuPercent.worker}%, ` +
         `Temporal ${result.idleCpuPercent.temporal}%; scheduled at ${result.schedulePerSecond}/s`,
@@ -128,6 +137,7 @@ function summariseResident(runs: ResidentResult[]) {
     variant: runs[0].variant,
     size: runs[0].size,
     rssMiB: per((r) => r.rssMiB),
+    settledRssMiB: per((r) => r.settledRssMiB),
     baselineMiB: per((r) => r.baseline),
     idleCpuPercent: per((r) => r.idleCpuPercent),
     cpuSecondsPer1000: per((r) => r.cpuSecondsPer1000),
@@ -152,6 +162,7 @@ function residentMarkdown(
       [`${r.size} recoveries waiting`, 'worker', 'API', 'Temporal dev server'],
       [
         row('RSS MiB', r.rssMiB),
+        row('RSS MiB, settled', r.settledRssMiB),
         row('RSS at start MiB', r.baselineMiB),
         row('idle CPU, % of a core', r.idleCpuPercent, 1),
         row('CPU s per 1,000 scheduled', r.cpuSecondsPer1000, 2),
@@ -181,13 +192,21 @@ function comparisonMarkdown(changed: string[], runs: ResidentResult[]): string {
     return [
       variant,
       ratio((r) => r.rssMiB.worker),
+      ratio((r) => r.settledRssMiB.worker),
       ratio((r) => r.baseline.worker),
       ratio((r) => r.workerPeakRssMiB),
       ratio((r) => r.cpuSecondsPer1000.worker),
     ];
   });
   return `Compared with the service ${AS_GIVEN}, per run (variant ÷ as given):\n\n${table(
-    ['variant', 'worker RSS', 'worker RSS at start', 'worker peak RSS', 'worker CPU per 1,000'],
+    [
+      'variant',
+      'worker RSS',
+      'settled',
+      'worker RSS at start',
+      'worker peak RSS',
+      'worker CPU per 1,000',
+    ],
     lines,
   )}`;
 }

@@ -70,8 +70,9 @@ export const USAGE = `usage: npm run bench -- [options]
                         this 2-core machine schedules end to end)
   --temporal-store S    memory (default), file (SQLite as npm start keeps it) or file-wal
   --keep                keep the scratch folder with every process's log
-  --profile             run the API and the worker with --cpu-prof (implies --keep); read the
-                        profiles with: node dist/bench/profile-summary.js FILE.cpuprofile
+  --profile             run the API and the worker with --cpu-prof (implies --keep): one file
+                        per thread (the worker's workflow threads too) in profiles/<process>/;
+                        read them with: node dist/bench/profile-summary.js FILE.cpuprofile
   --service-dist DIR    run the API and worker from another build (e.g. an older checkout's
                         dist/) to compare before and after a change
   --service-env K=V     set K (or with K= unset it) in the API's and worker's environment;

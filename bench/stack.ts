@@ -176,10 +176,11 @@ function nodeEntrypoint(
   distDir = 'dist',
   profile = false,
 ): Started {
-  const dir = path.join(scratch, 'profiles');
-  const flags = profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}.cpuprofile`]
-    : [];
+  // No --cpu-prof-name: with one name every thread writes the same file and only the main
+  // thread's is left, while the worker's workflows run in threads of their own. Node's
+  // default name (CPU.<date>.<time>.<pid>.<thread id>.<seq>) keeps one file per thread.
+  const dir = path.join(scratch, 'profiles', label);
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const script = path.join(path.resolve(ROOT, distDir), 'src/bin', `${name}.js`);
   return startProcess(process.execPath, [...flags, script], {
     env,

@@ -7,6 +7,7 @@ import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
 import { projectRoot, toolPath } from '../src/embedded/project';
 import { temporalAnswers } from '../src/embedded/temporal-dev-server';
+import { WORKER_NODE_FLAGS } from '../src/runtime/worker-node-flags';
 import { DEV_ACCOUNT_SID, randomAuthToken } from '../src/twilio-emulator';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import { freePort } from './ports';
@@ -183,10 +184,21 @@ function nodeEntrypoint(
   const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const script = path.join(path.resolve(ROOT, distDir), 'src/bin', `${name}.js`);
   return startProcess(process.execPath, [...flags, script], {
-    env,
+    env: name === 'worker' ? withWorkerNodeFlags(env) : env,
     cwd: ROOT,
     logFile: path.join(scratch, `${label}.log`),
   });
+}
+
+/**
+ * A worker runs with the heap flags it ships with, put first in NODE_OPTIONS so that
+ * `--service-env NODE_OPTIONS=…` can override them (V8 takes the last value of a flag),
+ * e.g. `--compare-env "NODE_OPTIONS=--max-semi-space-size=0 --max-old-space-size=0"` for
+ * V8's own defaults.
+ */
+function withWorkerNodeFlags(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const options = [...WORKER_NODE_FLAGS, env.NODE_OPTIONS].filter(Boolean).join(' ');
+  return { ...env, NODE_OPTIONS: options };
 }
 
 export interface StackOptions {

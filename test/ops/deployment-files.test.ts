@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { WORKER_NODE_FLAGS } from '../../src/runtime/worker-node-flags';
 
 // Docker isn't available to the suite, so the deployment files are read as text: what the
 // orchestrators probe, and what the monitoring profile mounts.
@@ -34,4 +35,17 @@ test('the monitoring profile runs Prometheus and Grafana with the files in ops/'
   const prometheus = read('ops/prometheus/prometheus.yml');
   expect(prometheus).toContain('/etc/prometheus/alerts.yml');
   expect(prometheus).toMatch(/targets: \['api:8000'\]/);
+});
+
+test('every worker starts with the heap flags: npm start, start:worker and compose', () => {
+  const flags = WORKER_NODE_FLAGS.join(' ');
+  const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+  expect(scripts.start).toContain(`node ${flags} dist/src/bin/start.js`);
+  expect(scripts['start:worker']).toContain(`node ${flags} dist/src/bin/worker.js`);
+  const command = /command:\s*\[([^\]]*)\]/.exec(service(read('docker-compose.yml'), 'worker'));
+  expect(command?.[1].split(',').map((word) => word.trim().replace(/^'|'$/g, ''))).toEqual([
+    'node',
+    ...WORKER_NODE_FLAGS,
+    'dist/src/bin/worker.js',
+  ]);
 });

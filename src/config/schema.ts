@@ -258,8 +258,9 @@ export const envSchema = z.object({
    * Worker tuning (see README, "Scaling"). Task slots bound what one worker process runs at
    * once, pollers how many long-polls it keeps open per queue. The defaults are the SDK's
    * own; the burst of 500 SMS due at once measured with them (BENCHMARKS.md, "Issue 16's
-   * targets") went at the Temporal server's pace, not the slots'. Other values were not
-   * tried.
+   * targets") went at the Temporal server's pace, not the slots'. Other slot values were not
+   * tried; 2 pollers of each kind instead of 10 cost more CPU per SMS in one burst pair
+   * (BENCHMARKS.md, "Worker memory and the heap flags").
    */
   WORKER_WORKFLOW_TASK_SLOTS: wholeNumber(40, 1, 10_000),
   WORKER_ACTIVITY_TASK_SLOTS: wholeNumber(100, 1, 10_000),

@@ -4,10 +4,19 @@
  * workflow and activities under the time-skipping server. Whatever the order:
  * at most one SMS reaches Twilio; none does once a terminal status was applied before the
  * send started; `recovered` only when the payment came after Twilio had the message.
+ * And each run's history replays against the workflow code that wrote it: an operator's
+ * query, the `replay` command and a worker that lost its cache all replay it.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RecoveryClient } from '../../src/temporal/recovery-client';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import type { Fault, TwilioEmulator } from '../../src/twilio-emulator';
 import {
   recoveryWorkflowId,
@@ -16,6 +25,7 @@ import {
 } from '../../workflows/definitions';
 import { sqliteTestDb } from '../helpers/db';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
+import { testDataConverter } from '../helpers/temporal';
 
 const QUERY = { timeoutMs: 30_000 };
 const DELAY_MS = 10 * 60_000;
@@ -26,8 +36,14 @@ let env: TestWorkflowEnvironment;
 let emulator: TwilioEmulator;
 let recoveries: RecoveryClient;
 let run = 0;
+let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
+  bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, emulator } = fixture);
   recoveries = fixture.recoveries({ attributionWindowMs: 3_600_000 });
@@ -147,6 +163,7 @@ async function play(scenario: Scenario): Promise<void> {
   }
   const handle = env.client.workflow.getHandle(recoveryWorkflowId('tribopay', paymentId));
   await handle.result().catch(() => undefined); // a permanent error fails the workflow
+  await expectReplays(handle);
   const final = (await recoveries.state('tribopay', paymentId, QUERY))!;
   const messages = emulator.messages().filter((m) => m.to === phone);
 
@@ -165,6 +182,26 @@ async function play(scenario: Scenario): Promise<void> {
     else expect(firstPaid!.before.sms?.status).toBe('sent');
   }
 }
+
+/**
+ * Replays the closed recovery's whole history with the worker's code and data converter. A
+ * history that doesn't replay is written to a file named in the failure, to debug from.
+ */
+async function expectReplays(handle: { workflowId: string; fetchHistory(): Promise<History> }) {
+  const history = await handle.fetchHistory();
+  try {
+    await Worker.runReplayHistory(
+      { workflowBundle: bundle, dataConverter: testDataConverter },
+      history,
+    );
+  } catch (err) {
+    const file = path.join(os.tmpdir(), `paid-wins-${handle.workflowId.replace(/\W/g, '_')}.json`);
+    fs.writeFileSync(file, historyToJSON(history));
+    throw new Error(`the history does not replay (${(err as Error).message}); saved to ${file}`);
+  }
+}
+
+type History = temporal.api.history.v1.IHistory;
 
 test('whatever the interleaving: one SMS at most, none after a terminal status, recovered only when paid after it', async () => {
   await fc.assert(fc.asyncProperty(scenarios, play), {

@@ -2,9 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { AesGcmPayloadCodec } from '../../src/temporal/codec';
-import { dataConverter } from '../../src/temporal/data-converter';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { toolPath } from '../../src/embedded/project';
@@ -28,6 +33,23 @@ export function quietTemporalRuntime(): void {
     logger: new DefaultLogger((process.env.TEMPORAL_TEST_LOG as 'WARN') ?? 'ERROR'),
   });
   runtimeQuiet = true;
+}
+
+/** The bundler's output, which tests don't want. */
+export const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+/**
+ * The recovery workflows bundled as a worker runs them (the failure converter inside), for
+ * tests that start many workers or replay histories: `workflowsPath` bundles another module.
+ */
+export function bundleRecoveryWorkflows(
+  workflowsPath = require.resolve('../../workflows'),
+): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietBundler,
+  });
 }
 
 /** The time-skipping test server installed by `npm run setup` (never downloaded). */

@@ -13,10 +13,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RecoveryClient } from '../../src/temporal/recovery-client';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import type { Fault, TwilioEmulator } from '../../src/twilio-emulator';
 import {
   recoveryWorkflowId,
@@ -25,7 +24,7 @@ import {
 } from '../../workflows/definitions';
 import { sqliteTestDb } from '../helpers/db';
 import { startRecoveryFixture, type RecoveryFixture } from '../helpers/recovery-worker';
-import { testDataConverter } from '../helpers/temporal';
+import { bundleRecoveryWorkflows, testDataConverter } from '../helpers/temporal';
 
 const QUERY = { timeoutMs: 30_000 };
 const DELAY_MS = 10 * 60_000;
@@ -39,11 +38,7 @@ let run = 0;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
-  });
+  bundle = await bundleRecoveryWorkflows();
   fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
   ({ env, emulator } = fixture);
   recoveries = fixture.recoveries({ attributionWindowMs: 3_600_000 });

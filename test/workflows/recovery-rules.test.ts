@@ -3,11 +3,7 @@
  * with the real workflow, real activities, SQLite and the Twilio emulator.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  type Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { transitionsForPayment } from '../../src/db/recovery-events';
 import { suppress } from '../../src/db/suppressions';
 import { DEFAULT_FOLLOW_UP_TEMPLATE } from '../../src/sms/template';
@@ -21,8 +17,7 @@ import {
 import type { QuietHours } from '../../workflows/quiet-hours';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
 import { createRecoveryWorker } from '../helpers/recovery-worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
+import { bundleRecoveryWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 
 const TASK_QUEUE = 'recovery-rules-test';
 const MINUTE = 60_000;
@@ -45,11 +40,7 @@ beforeAll(async () => {
   [emulator, testDb, bundle] = await Promise.all([
     startTwilioEmulator({ port: 0 }),
     sqliteTestDb(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: quietBundler,
-    }),
+    bundleRecoveryWorkflows(),
   ]);
 }, 120_000);
 
@@ -82,8 +73,6 @@ afterEach(async () => {
   await running;
   await env.teardown();
 });
-
-const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 function recoveries(settings: Partial<RecoverySettings>) {
   return createRecoveryClient(env.client, {

@@ -8,11 +8,14 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
-import { quietTemporalRuntime, testDataConverter } from '../helpers/temporal';
+import {
+  bundleRecoveryWorkflows,
+  quietBundler,
+  quietTemporalRuntime,
+  testDataConverter,
+} from '../helpers/temporal';
 
 const HISTORIES = path.join(__dirname, '../fixtures/histories');
-const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 function loadHistory(name: string) {
   return historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, name), 'utf8')));
@@ -22,11 +25,7 @@ let current: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   quietTemporalRuntime();
-  current = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: silent,
-  });
+  current = await bundleRecoveryWorkflows();
 }, 60_000);
 
 // Histories from before payload encryption (clear payloads) and after it (encrypted under
@@ -52,7 +51,7 @@ test('an encrypted history does not replay without its key', async () => {
 test('a workflow change that reorders its steps is reported as non-determinism', async () => {
   const changed = await bundleWorkflowCode({
     workflowsPath: require.resolve('../fixtures/changed-workflow'),
-    logger: silent,
+    logger: quietBundler,
   });
   await expect(
     Worker.runReplayHistory({ workflowBundle: changed }, loadHistory('recovered.json')),

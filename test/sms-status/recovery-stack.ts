@@ -18,6 +18,7 @@ import { createServer } from '../../src/runtime/api';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics';
 import { createSmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
+import { createOutboxRelay } from '../../src/intake/outbox-relay';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
@@ -62,6 +63,13 @@ export async function startRecoveryStack(
   const { server, url: apiUrl } = listening;
   const apiMetrics = createMetrics({ audit: { db: testDb.db, cacheMs: 0 } });
   const workerMetrics = createMetrics();
+  const recoveries = createRecoveryClient(env.client, {
+    taskQueue,
+    delayMs: DELAY_MS,
+    attributionWindowMs: 24 * 3_600_000,
+  });
+  // The API answers before its relay hands the webhook to Temporal: `recover` waits for it.
+  const relay = createOutboxRelay({ db: testDb.db, recoveries, logger: silent });
   const app = createApp({
     db: testDb.db,
     logger: silent,
@@ -71,11 +79,8 @@ export async function startRecoveryStack(
       temporal: { ok: true },
       worker: { ok: true },
     }),
-    recoveries: createRecoveryClient(env.client, {
-      taskQueue,
-      delayMs: DELAY_MS,
-      attributionWindowMs: 24 * 3_600_000,
-    }),
+    recoveries,
+    relay,
     metrics: apiMetrics,
     webhookSecret: WEBHOOK_SECRET,
     twilioCallbacks: { authToken: emulator.authToken, publicUrl: apiUrl },
@@ -117,6 +122,7 @@ export async function startRecoveryStack(
         headers: { 'Content-Type': 'application/json', 'X-Webhook-Token': WEBHOOK_SECRET },
         body: JSON.stringify(tribopayPostback(paymentId, { phone: national })),
       });
+      await relay.idle();
       const final = await env.client.workflow
         .getHandle<() => Promise<RecoveryState>>(recoveryWorkflowId('tribopay', paymentId))
         .result();
@@ -129,6 +135,7 @@ export async function startRecoveryStack(
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      await relay.stop();
       await Promise.all([env.teardown(), emulator.close(), testDb.drop()]);
     },
   };

@@ -66,6 +66,7 @@ async function waitingPix(phone: string): Promise<string> {
     body: JSON.stringify(tribopayPostback(paymentId, { phone: phone.replace('+55', '') })),
   });
   expect(reply.status).toBe(202);
+  await stack.handedOff();
   return paymentId;
 }
 

@@ -40,6 +40,11 @@ export interface RecoveryStack {
   workerMetrics: Metrics;
   /** Posts a waiting PIX for a new payment and waits for its recovery to finish. */
   recover(phone?: string): Promise<{ paymentId: string; webhook: Response; final: RecoveryState }>;
+  /**
+   * Resolves once the webhooks answered so far are handed to Temporal: the API answers
+   * before its relay hands a webhook off, so a test reads the recovery after this.
+   */
+  handedOff(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -128,6 +133,7 @@ export async function startRecoveryStack(
         .result();
       return { paymentId, webhook, final };
     },
+    handedOff: () => relay.idle(),
     async close() {
       worker.shutdown();
       await running;

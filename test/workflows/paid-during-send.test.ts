@@ -49,6 +49,7 @@ async function postTribopay(paymentId: string, status: string, phone: string): P
     body: JSON.stringify(tribopayPostback(paymentId, { status, phone })),
   });
   expect(res.status).toBe(202);
+  await stack.handedOff();
 }
 
 function handleOf(paymentId: string): WorkflowHandle<() => Promise<RecoveryState>> {

@@ -21,10 +21,11 @@ describe('freePort', () => {
 
   it('skips a port another process listens on', async () => {
     // Two fresh copies of the module stand for two processes that draw the same slot.
-    const fresh = (): typeof import('../../bench/ports') => {
-      let mod: typeof import('../../bench/ports') | undefined;
+    type Ports = typeof import('../../bench/ports');
+    const fresh = (): Ports => {
+      let mod: Ports | undefined;
       jest.isolateModules(() => {
-        mod = jest.requireActual('../../bench/ports');
+        mod = jest.requireActual<Ports>('../../bench/ports');
       });
       return mod!;
     };

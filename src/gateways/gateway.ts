@@ -1,6 +1,7 @@
 import type { Gateway } from '../domain/payment-event';
 import type { Security } from '../http/openapi';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics/metrics';
 import type { PaymentStatusSource } from '../source-of-truth/source';
 import type { GatewayAdapter } from './adapter';
 import type { PaymentEnricher } from './enrichers';
@@ -32,13 +33,13 @@ export interface WebhookVerifier {
 /**
  * How one gateway proves a webhook is its own. `verifier` is built once per app, so a
  * verifier may keep state (Pagar.me's cached keys, warning on `logger` when it can't
- * refresh them); it returns `{ disabled }` when the gateway's setting is missing, and every
- * webhook is then refused unless WEBHOOK_AUTH=off.
+ * refresh them and reporting them in `metrics`); it returns `{ disabled }` when the
+ * gateway's setting is missing, and every webhook is then refused unless WEBHOOK_AUTH=off.
  */
 export interface WebhookAuth {
   verifier(
     settings: GatewaySettings,
-    deps?: { logger?: Logger },
+    deps?: { logger?: Logger; metrics?: Pick<Metrics, 'gatewayKeys'> },
   ): WebhookVerifier | { disabled: string };
   /** The environment variable its verifier reads, for the start-up summary and banner. */
   setting: string;

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { registerAuditGauges, type AuditGaugeOptions } from './audit-gauges';
+import { createGatewayKeyInstruments, type GatewayKeyInstruments } from './gateway-keys';
 import { PREFIX } from './prefix';
 
 /**
@@ -20,6 +21,8 @@ export interface Metrics {
   gatewayStatusChecks: Counter<'gateway' | 'result'>;
   /** Worker: Twilio calls left without a clear answer, and how each doubt was settled. */
   smsOutcomeUnknown: Counter<'event'>;
+  /** API: fetches of a gateway's signing keys (Pagar.me's), and the age of the keys held. */
+  gatewayKeys: GatewayKeyInstruments;
 }
 
 export interface MetricsOptions {
@@ -79,6 +82,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['event'],
       registers,
     }),
+    gatewayKeys: createGatewayKeyInstruments(registers),
   };
   if (options.audit) registerAuditGauges(registry, options.audit);
   if (options.process) collectDefaultMetrics({ register: registry });

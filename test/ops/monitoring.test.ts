@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startPagarmeEmulator, type PagarmeEmulator } from '../../src/gateways/pagarme/emulator';
 import { freePort } from '../helpers/ports';
 import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
 import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
@@ -22,7 +23,7 @@ const run = promisify(execFile);
 describe('promtool', () => {
   test('accepts the alert rules', async () => {
     const { stdout } = await run('promtool', ['check', 'rules', RULES]);
-    expect(stdout).toMatch(/SUCCESS: 6 rules found/);
+    expect(stdout).toMatch(/SUCCESS: 7 rules found/);
   });
 
   test('passes the alert rules’ unit tests (each alert fires, and stays quiet when it should)', async () => {
@@ -66,14 +67,17 @@ const scrape = async (url: string) => exposed(await (await fetch(url)).text());
 
 describe('every metric the dashboard and the alert rules use', () => {
   let dataDir: string;
+  let pagarme: PagarmeEmulator;
   const running: Spawned[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-ops-'));
+    pagarme = await startPagarmeEmulator();
   });
 
   afterAll(async () => {
     for (const spawned of running.reverse()) await stopProcess(spawned, 'SIGINT');
+    await pagarme?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -88,6 +92,8 @@ describe('every metric the dashboard and the alert rules use', () => {
       // One key for npm start and the separate API and worker: they read each other's payloads.
       PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       WEBHOOK_SECRET: 'ops-monitoring-webhook-secret-0123',
+      PAGARME_ACCOUNT_ID: 'acc_opsMonitoring0001',
+      PAGARME_WEBHOOK_JWKS_URL: pagarme.jwksUrl,
     };
     const stack = spawnEntrypoint('start', {
       ...shared,
@@ -112,6 +118,19 @@ describe('every metric the dashboard and the alert rules use', () => {
       }),
     });
     expect(webhook.status).toBe(202);
+    // A Pagar.me webhook signed by the emulator, from another account: its signature is
+    // checked with keys fetched from the emulator (the key series), then it is refused.
+    const other = '{"id":"hook_ops","account":{"id":"acc_another"},"type":"charge.paid","data":{}}';
+    const signed = await fetch(`http://127.0.0.1:${port.api}/api/webhooks/pagarme/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-webhook-asymmetric-signature': pagarme.signatureHeader(other),
+      },
+      body: other,
+    });
+    expect(signed.status).toBe(401);
+    expect(pagarme.jwksRequests()).toBe(1);
     const api2 = spawnEntrypoint('api', { ...shared, PORT: String(port.api2) });
     const worker = spawnEntrypoint('worker', {
       ...shared,

@@ -12,7 +12,10 @@ export const pagarmeAuth: WebhookAuth = {
     const accounts = new Set(pagarme.accountIds ?? []);
     if (accounts.size === 0) return { disabled: 'set PAGARME_ACCOUNT_ID' };
     if (!pagarme.jwksUrl) return { disabled: 'set PAGARME_WEBHOOK_JWKS_URL' };
-    const jwks = createJwksCache(pagarme.jwksUrl, { logger: deps.logger });
+    const jwks = createJwksCache(pagarme.jwksUrl, {
+      logger: deps.logger,
+      instruments: deps.metrics?.gatewayKeys,
+    });
     return {
       async verify(request) {
         const parsed = parseSignatureHeader(request.header(PAGARME_SIGNATURE_HEADER));

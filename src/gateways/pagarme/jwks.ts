@@ -1,5 +1,6 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { Logger } from '../../logging';
+import type { GatewayKeyInstruments } from '../../metrics/gateway-keys';
 import { rsaSigningKey } from './signature';
 
 /** How long fetched keys are trusted before they are fetched again. */
@@ -30,6 +31,8 @@ export interface JwksCacheOptions {
   now?: () => number;
   /** Told of each failed refresh while older keys keep verifying. */
   logger?: Pick<Logger, 'warn'>;
+  /** Counts each fetch, and reads the held keys' age at each scrape. */
+  instruments?: GatewayKeyInstruments;
 }
 
 /**
@@ -43,11 +46,12 @@ export interface JwksCacheOptions {
  * hold, or any `kid` after that, is unverifiable then (503, the webhook comes back).
  */
 export function createJwksCache(url: string, options: JwksCacheOptions = {}) {
-  const { now = Date.now, logger } = options;
+  const { now = Date.now, logger, instruments } = options;
   let keys = new Map<string, KeyObject>();
   let fetchedAt = -Infinity;
   let inFlight: Promise<void> | null = null;
   let failure: { at: number; error: JwksUnavailableError } | null = null;
+  instruments?.watchAge('pagarme', () => (Number.isFinite(fetchedAt) ? now() - fetchedAt : null));
 
   async function refresh(): Promise<void> {
     if (failure && now() - failure.at < JWKS_FAILURE_BACKOFF_MS) throw failure.error;
@@ -57,8 +61,10 @@ export function createJwksCache(url: string, options: JwksCacheOptions = {}) {
           keys = fresh;
           fetchedAt = now();
           failure = null;
+          instruments?.refreshed('pagarme', 'fetched');
         },
         (err: unknown) => {
+          instruments?.refreshed('pagarme', 'failed');
           if (err instanceof JwksUnavailableError) {
             failure = { at: now(), error: err };
             if (keys.size > 0) warnStale(err);

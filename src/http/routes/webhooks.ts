@@ -46,7 +46,7 @@ export function webhookRoutes(deps: WebhookRouteDeps & IntakeDeps): Router {
     // Built once: a verifier may cache what it fetched (Pagar.me's keys).
     const verifier = deps.webhookAuthOff
       ? null
-      : module.auth.verifier(settings, { logger: deps.logger });
+      : module.auth.verifier(settings, { logger: deps.logger, metrics: deps.metrics });
     // Gateways are configured with and without the trailing slash; both must work.
     router.post(
       [`/api/webhooks/${gateway}`, `/api/webhooks/${gateway}/`],

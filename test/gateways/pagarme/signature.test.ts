@@ -11,6 +11,8 @@ import {
 } from '../../../src/gateways/pagarme/jwks';
 import { startPagarmeEmulator, type PagarmeEmulator } from '../../../src/gateways/pagarme/emulator';
 import { NO_GATEWAY_SETTINGS } from '../../../src/gateways/settings';
+import { createMetrics } from '../../../src/metrics/metrics';
+import { sampleValue } from '../../metrics/prometheus-text';
 import type { WebhookRequest, WebhookVerifier } from '../../../src/gateways/gateway';
 
 const ACCOUNT = 'acc_jZkdN857et650oNv';
@@ -233,6 +235,57 @@ describe("Pagar.me's keys", () => {
     // Once the URL answers again, the fetched keys verify.
     clock += JWKS_FAILURE_BACKOFF_MS;
     await expect(cache.key(emulator.kid)).resolves.not.toBeNull();
+  });
+
+  test('report each fetch by outcome, and an age that grows through failed refreshes until one works', async () => {
+    let clock = 4_000_000;
+    const { registry, gatewayKeys } = createMetrics();
+    const cache = createJwksCache(emulator.jwksUrl, { now: () => clock, instruments: gatewayKeys });
+    const read = async () => {
+      const text = await registry.metrics();
+      const refreshes = (outcome: string) =>
+        sampleValue(text, 'pix_recovery_gateway_key_refreshes_total', {
+          gateway: 'pagarme',
+          outcome,
+        });
+      return {
+        fetched: refreshes('fetched'),
+        failed: refreshes('failed'),
+        age: sampleValue(text, 'pix_recovery_gateway_keys_age_seconds', { gateway: 'pagarme' }),
+      };
+    };
+
+    // Before any webhook: both outcomes at zero, so the first failure is an increase; no age.
+    await expect(read()).resolves.toEqual({ fetched: 0, failed: 0, age: undefined });
+
+    await cache.key(emulator.kid);
+    clock += 30_000;
+    await expect(read()).resolves.toEqual({ fetched: 1, failed: 0, age: 30 });
+
+    // The hourly refresh fails: counted, and the held keys' age goes on from their fetch.
+    emulator.failNext({ kind: 'answer', httpStatus: 502 }, 2);
+    clock += JWKS_CACHE_MS;
+    await cache.key(emulator.kid);
+    await expect(read()).resolves.toEqual({ fetched: 1, failed: 1, age: 3_630 });
+
+    // Within the back-off nothing is fetched, so nothing is counted.
+    clock += JWKS_FAILURE_BACKOFF_MS - 1;
+    await cache.key(emulator.kid);
+    expect((await read()).failed).toBe(1);
+
+    // Twenty hours on, still failing: the age says how close the 24-hour limit is.
+    clock += 20 * JWKS_CACHE_MS;
+    await cache.key(emulator.kid);
+    const late = await read();
+    expect(late).toMatchObject({ fetched: 1, failed: 2 });
+    expect(late.age! * 1000).toBe(30_000 + 21 * JWKS_CACHE_MS + JWKS_FAILURE_BACKOFF_MS - 1);
+    expect(late.age! * 1000).toBeLessThan(JWKS_STALE_MAX_MS);
+
+    // The URL is back: one fetch that worked, and the age starts again from it.
+    clock += JWKS_FAILURE_BACKOFF_MS;
+    await cache.key(emulator.kid);
+    clock += 1_000;
+    await expect(read()).resolves.toEqual({ fetched: 2, failed: 2, age: 1 });
   });
 
   test('at an address nothing listens on make it unverifiable now too', async () => {

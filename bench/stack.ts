@@ -53,7 +53,8 @@ async function orphanedDatabases(admin: Knex): Promise<string[]> {
   return rows
     .map((r) => r.datname)
     .filter((name) => {
-      const pid = Number(name.slice(BENCH_DB_PREFIX.length));
+      // `pix_bench_<pid>`, or `pix_bench_<pid>_ref` (bench/reference-api.ts).
+      const pid = parseInt(name.slice(BENCH_DB_PREFIX.length), 10);
       return Number.isInteger(pid) && pid !== process.pid && !processAlive(pid);
     });
 }

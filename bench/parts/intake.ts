@@ -3,7 +3,7 @@
  * the same run and at the same concurrency — the bare `signalWithStart` limit (same
  * server, no HTTP, no database), the HTTP ceiling (a Koa handler that parses and answers
  * 202), and, to tell our code's cost from Temporal's, the API with its Temporal call made
- * a no-op (everything else real, PostgreSQL included).
+ * a no-op (everything else real, PostgreSQL included: its own database on the stack's server).
  */
 import path from 'node:path';
 import { paymentFactory, waitingBody } from '../bodies';
@@ -12,6 +12,7 @@ import type { BareRequest, BareResult } from '../targets/bare-signal';
 import type { BenchOptions } from '../options';
 import { sampleProcess, busyShare, systemCpu } from '../proc-stats';
 import { startProcess } from '../processes';
+import { startApiWithoutTemporal, type ReferenceApi } from '../reference-api';
 import { progress, table, writeResult } from '../report';
 import { freePort } from '../ports';
 import { BENCH_DB, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
@@ -115,7 +116,11 @@ async function intakeRun(
     serviceEnv: options.serviceEnv,
   });
   const koa = await startKoa(label);
-  const noTemporal = await startWithoutTemporal(stack, label, options.serviceDist);
+  const noTemporal = await startApiWithoutTemporal({
+    env: stack.env,
+    serviceDist: options.serviceDist,
+    logFile: path.join(scratch, `no-temporal-${label}.log`),
+  });
   const bare = await startBare(stack, `i${run}v${v}b`);
   try {
     const refs = { koa, noTemporal, bare };
@@ -130,7 +135,7 @@ async function intakeRun(
 
 interface References {
   koa: HttpTarget;
-  noTemporal: HttpTarget;
+  noTemporal: ReferenceApi;
   bare: Bare;
 }
 
@@ -165,13 +170,17 @@ async function measureRun(
       api: [stack.api.pid],
       worker: [stack.worker.pid],
       temporal: [stack.temporal.pid],
-      postgres: await postgresBackends(stack),
+      postgres: await postgresBackends(stack, BENCH_DB),
     };
     const koa = await phase({ koa: [refs.koa.pid], bench: [process.pid] }, () =>
       hammer({ ...target(refs.koa), ...load }),
     );
     const noTemporal = await phase(
-      { api: [refs.noTemporal.pid], postgres: service.postgres, bench: [process.pid] },
+      {
+        api: [refs.noTemporal.pid],
+        postgres: await postgresBackends(stack, refs.noTemporal.database),
+        bench: [process.pid],
+      },
       () => hammer({ ...target(refs.noTemporal), ...load }),
     );
     const full = await phase({ ...service, bench: [process.pid] }, () =>
@@ -273,12 +282,12 @@ async function phase<T>(
   };
 }
 
-/** The server processes serving the bench database (the API's and the worker's pools). */
-async function postgresBackends(stack: Stack): Promise<number[]> {
+/** The server processes serving `database` (the stack's: the API's and the worker's pools). */
+async function postgresBackends(stack: Stack, database: string): Promise<number[]> {
   const rows = await stack.db
     .select<{ pid: number }[]>('pid')
     .from('pg_stat_activity')
-    .where({ datname: BENCH_DB })
+    .where({ datname: database })
     .whereNot('pid', stack.db.raw('pg_backend_pid()'));
   return rows.map((r) => Number(r.pid));
 }
@@ -399,26 +408,6 @@ interface HttpTarget {
   url: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-/** The service's API with the Temporal call a no-op, on the stack's database. */
-async function startWithoutTemporal(
-  stack: Stack,
-  label: string,
-  serviceDist: string,
-): Promise<HttpTarget> {
-  const port = await freePort();
-  const child = startProcess(
-    process.execPath,
-    [path.join(ROOT, 'dist/bench/targets/api-without-temporal.js')],
-    {
-      env: { ...stack.env, BENCH_PORT: String(port), BENCH_SERVICE_DIST: serviceDist },
-      cwd: ROOT,
-      logFile: path.join(scratch, `no-temporal-${label}.log`),
-    },
-  );
-  await child.waitFor(/API without Temporal listening/, 30_000);
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
 }
 
 async function startKoa(label: string): Promise<HttpTarget> {

@@ -6,6 +6,7 @@
  * a no-op (everything else real, PostgreSQL included: its own database on the stack's server).
  */
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { paymentFactory, waitingBody } from '../bodies';
 import { hammer, type Hammer, type LoadResult } from '../load';
 import type { BareRequest, BareResult } from '../targets/bare-signal';
@@ -13,6 +14,12 @@ import type { BenchOptions } from '../options';
 import { sampleProcess, busyShare, systemCpu } from '../proc-stats';
 import { startProcess } from '../processes';
 import { startApiWithoutTemporal, type ReferenceApi } from '../reference-api';
+import {
+  describeInTemporal,
+  formatUnrecorded,
+  unrecordedRecoveries,
+  type Unrecorded,
+} from '../unrecorded';
 import { progress, table, writeResult } from '../report';
 import { freePort } from '../ports';
 import { BENCH_DB, ROOT, scratch, startStack, TASK_QUEUE, type Stack } from '../stack';
@@ -59,6 +66,11 @@ export interface IntakeMeasurement {
   handedOffPerSecond: number;
   /** CPU per accepted webhook from the start of the load until the outbox was empty, ms. */
   cpuMsPerHandOff: Record<string, number>;
+  /**
+   * Each wait of this run so far (warm-up included) that ran out before the worker had
+   * recorded `waiting` for every recovery, with the recoveries lacking it; empty normally.
+   */
+  unrecorded: Unrecorded[];
 }
 
 export interface IntakeSummaryRow {
@@ -154,6 +166,7 @@ async function measureRun(
   };
   const target = (t: HttpTarget) => ({ ...apiTarget, url: `${t.url}/api/webhooks/tribopay/` });
   const started = { count: 0 };
+  const shortfalls: Unrecorded[] = [];
   await warmUp(
     tag,
     stack,
@@ -161,6 +174,7 @@ async function measureRun(
     apiTarget,
     [target(refs.koa), target(refs.noTemporal)],
     refs.bare,
+    shortfalls,
   );
 
   const out: IntakeMeasurement[] = [];
@@ -189,7 +203,7 @@ async function measureRun(
     const outboxAtEnd = (await outboxBacklog(stack.db)).pending;
     const drain = await phase({ ...service, bench: [process.pid] }, () => drainOutbox(stack));
     started.count += full.result.accepted;
-    await settle(stack, started.count);
+    await settle(stack, started.count, shortfalls);
     const limit = await phase(service, () =>
       refs.bare.measure({
         count: Math.max(full.result.accepted, concurrency),
@@ -198,7 +212,7 @@ async function measureRun(
       }),
     );
     started.count += limit.result.started + concurrency;
-    await settle(stack, started.count);
+    await settle(stack, started.count, shortfalls);
     const perWebhook = (cpuSeconds: number) => round((cpuSeconds * 1000) / full.result.accepted, 2);
     const handedOffPerSecond =
       full.result.accepted / (full.result.durationSeconds + drain.result.seconds);
@@ -214,6 +228,7 @@ async function measureRun(
         Object.entries(full.cpuSeconds).map(([name, s]) => [name, perWebhook(s)]),
       ),
       ratioToBare: full.result.acceptedPerSecond / limit.result.perSecond,
+      unrecorded: [...shortfalls],
       ratioToKoa: full.result.acceptedPerSecond / koa.result.acceptedPerSecond,
       outboxAtEnd,
       drainSeconds: round(drain.result.seconds, 2),
@@ -310,9 +325,15 @@ async function drainOutbox(stack: Stack, timeoutMs = 240_000): Promise<{ seconds
 /**
  * Waits until the worker has recorded `waiting` for every recovery started so far (and
  * nothing new for a moment: requests cut off when a load run ended may add a few), so
- * each phase starts with no backlog.
+ * each phase starts with no backlog. If it hasn't in time, says which recoveries lack it
+ * and where they are (bench/unrecorded.ts), notes that in `shortfalls`, and goes on.
  */
-async function settle(stack: Stack, expected: number, timeoutMs = 240_000): Promise<void> {
+async function settle(
+  stack: Stack,
+  expected: number,
+  shortfalls: Unrecorded[],
+  timeoutMs = 240_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = -1;
   let stableSince = Date.now();
@@ -330,7 +351,16 @@ async function settle(stack: Stack, expected: number, timeoutMs = 240_000): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  progress(`warning: the worker recorded ${last} of ${expected} recoveries in time; going on`);
+  const connection = await Connection.connect({ address: stack.temporal.address });
+  try {
+    const unrecorded = await unrecordedRecoveries(stack.db, expected, (workflowId) =>
+      describeInTemporal(connection, workflowId),
+    );
+    progress(`warning: after ${timeoutMs / 1000} s ${formatUnrecorded(unrecorded)}; going on`);
+    shortfalls.push(unrecorded);
+  } finally {
+    await connection.close();
+  }
 }
 
 interface Bare {
@@ -392,6 +422,7 @@ async function warmUp(
   apiTarget: Omit<Hammer, 'connections' | 'durationSeconds'>,
   references: Omit<Hammer, 'connections' | 'durationSeconds'>[],
   bare: Bare,
+  shortfalls: Unrecorded[],
 ): Promise<void> {
   progress(`intake ${tag}: warming up`);
   const card = paymentFactory(`${tag}w`);
@@ -399,9 +430,9 @@ async function warmUp(
   await hammer({ ...apiTarget, ...warm, nextBody: () => waitingBody(card(), 'credit_card') });
   started.count += (await hammer({ ...apiTarget, ...warm })).accepted;
   for (const reference of references) await hammer({ ...reference, ...warm });
-  await settle(stack, started.count);
+  await settle(stack, started.count, shortfalls);
   started.count += (await bare.measure({ count: 300, concurrency: 32, warmup: 0 })).started;
-  await settle(stack, started.count);
+  await settle(stack, started.count, shortfalls);
 }
 
 interface HttpTarget {

@@ -1,10 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import {
-  Worker,
-  type NativeConnection,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Db } from '../../src/db/connect';
 import {
@@ -15,6 +11,7 @@ import {
 import { createSmsSender, type SmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
+import { startCancelRaceRelay } from './cancel-race-relay';
 import type { TestDb } from './db';
 import { createTimeSkippingEnv, testDataConverter } from './temporal';
 
@@ -101,14 +98,29 @@ export async function startRecoveryFixture(options: {
   taskQueue: string;
   database: () => Promise<TestDb>;
   statusCheck?: StatusCheckDeps;
+  /**
+   * The worker talks to the server through test/helpers/cancel-race-relay.ts, for tests
+   * whose statuses may cancel an activity while it finishes (timing left to chance).
+   */
+  cancelRaceRelay?: boolean;
 }): Promise<RecoveryFixture> {
   const [env, testDb, emulator] = await Promise.all([
     createTimeSkippingEnv(),
     options.database(),
     startTwilioEmulator({ port: 0 }),
   ]);
+  const relay = options.cancelRaceRelay
+    ? await startCancelRaceRelay({
+        target: env.address,
+        client: env.client,
+        namespace: env.namespace ?? 'default',
+      })
+    : null;
+  const connection = relay
+    ? await NativeConnection.connect({ address: relay.address })
+    : env.nativeConnection;
   const worker = await createRecoveryWorker({
-    connection: env.nativeConnection,
+    connection,
     taskQueue: options.taskQueue,
     db: testDb.db,
     emulator,
@@ -128,6 +140,10 @@ export async function startRecoveryFixture(options: {
     async stop() {
       worker.shutdown();
       await running;
+      if (relay) {
+        await connection.close();
+        await relay.close();
+      }
       await Promise.all([env.teardown(), emulator.close(), testDb.drop()]);
     },
   };

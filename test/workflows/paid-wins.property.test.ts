@@ -6,6 +6,9 @@
  * send started; `recovered` only when the payment came after Twilio had the message.
  * And each run's history replays against the workflow code that wrote it: an operator's
  * query, the `replay` command and a worker that lost its cache all replay it.
+ * The worker reaches the time-skipping server through test/helpers/cancel-race-relay.ts: a
+ * paid status may cancel the SMS activity as Twilio answers it, which Temporal takes and
+ * that server wedges on.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,7 +42,11 @@ let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   bundle = await bundleRecoveryWorkflows();
-  fixture = await startRecoveryFixture({ taskQueue: TASK_QUEUE, database: sqliteTestDb });
+  fixture = await startRecoveryFixture({
+    taskQueue: TASK_QUEUE,
+    database: sqliteTestDb,
+    cancelRaceRelay: true,
+  });
   ({ env, emulator } = fixture);
   recoveries = fixture.recoveries({ attributionWindowMs: 3_600_000 });
 }, 120_000);

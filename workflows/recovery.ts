@@ -80,6 +80,17 @@ const SMS_FAILURE_FAILS_PATCH = 'sms-failure-fails-workflow';
  */
 const REPEATED_THIN_NOT_ENRICHED_PATCH = 'repeated-thin-not-enriched';
 
+/**
+ * A query answered while a local activity is pending makes the SDK end the workflow task
+ * with the activity's marker and run the code after it in a new task (sdk-core forces the
+ * new task so it has one to reply with). A replay runs that code in the first task, where
+ * the new task's patch markers are out of sight: a `patched()` asked after a transition
+ * returned true live and false on replay (TMPRL1100 on terminal-stops-send, the recovery
+ * stuck). Under this patch, asked at the start, those answers are taken from it instead;
+ * histories without its marker still ask them where they used to.
+ */
+const PATCHES_AT_START = 'patches-at-start';
+
 const { sendRecoverySms } = proxyActivities<Activities>({
   summary: SMS_ACTIVITY_SUMMARY,
   startToCloseTimeout: '30s',
@@ -128,6 +139,8 @@ class Recovery {
   /** Set when a terminal status stopped the step's SMS (TERMINAL_STOPS_SEND_PATCH). */
   private sendStopped = false;
   private stopsSend = false;
+  /** PATCHES_AT_START: the patches asked after a transition are taken as applied. */
+  private readonly patchedAtStart = patched(PATCHES_AT_START);
   /** The activity failure that ended the SMS step for good, kept as the workflow's cause. */
   private smsFailure: unknown = null;
   /** Why the gateway's answer to a thin webhook leads to no SMS (`ignored: no phone`…). */
@@ -350,7 +363,7 @@ class Recovery {
    * its result comes back, and attribution compares times.
    */
   private async sendUnlessEnded(input: SendSmsInput): Promise<SendSmsResult | null> {
-    if (!patched(TERMINAL_STOPS_SEND_PATCH)) return sendRecoverySms(input);
+    if (!this.patchedAtStart && !patched(TERMINAL_STOPS_SEND_PATCH)) return sendRecoverySms(input);
     this.stopsSend = true;
     if (this.terminal) return null;
     const scope = new CancellationScope();
@@ -374,8 +387,8 @@ class Recovery {
   /** A first step whose SMS failed for good fails the workflow with Twilio's words. */
   private failIfSmsFailed(): RecoveryState {
     const { sms } = this.state;
-    if (this.state.status !== 'sms_failed' || !patched(SMS_FAILURE_FAILS_PATCH))
-      return this.snapshot();
+    if (this.state.status !== 'sms_failed') return this.snapshot();
+    if (!this.patchedAtStart && !patched(SMS_FAILURE_FAILS_PATCH)) return this.snapshot();
     const code = sms?.errorCode === undefined ? '' : ` ${sms.errorCode}`;
     throw ApplicationFailure.create({
       type: 'RecoverySmsFailed',

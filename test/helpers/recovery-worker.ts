@@ -45,6 +45,8 @@ export function createRecoveryWorker(options: {
   workflowInterceptorModules?: string[];
   /** Lets a test stand between the workflow and the real activities (e.g. to hold one). */
   wrapActivities?: (activities: Activities) => Activities;
+  /** 0: every workflow task replays the whole history, as after a worker lost its cache. */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   const { emulator } = options;
   const activities = createActivities({
@@ -67,6 +69,9 @@ export function createRecoveryWorker(options: {
       ? { interceptors: { workflowModules: options.workflowInterceptorModules } }
       : {}),
     activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
+    ...(options.maxCachedWorkflows === undefined
+      ? {}
+      : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }
 

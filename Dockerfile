@@ -2,7 +2,8 @@
 
 # One image, three entrypoints: the API (default), the worker and the migrations.
 #   docker run IMAGE                                 -> node dist/src/bin/api.js
-#   docker run IMAGE node dist/src/bin/worker.js
+#   docker run IMAGE sh scripts/worker-node.sh dist/src/bin/worker.js
+#                                                     (node with WORKER_HEAP_MB's heap flags)
 #   docker run IMAGE node dist/src/bin/migrate.js
 
 # Node 22 LTS (Node 20 reached end of life in April 2026). Pinned by digest so a rebuild
@@ -50,6 +51,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/scripts/worker-node.sh ./scripts/worker-node.sh
 
 # The one writable place, for the embedded SQLite default when DATABASE_URL is unset.
 RUN mkdir data && chown node:node data

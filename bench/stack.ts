@@ -7,7 +7,8 @@ import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
 import { projectRoot, toolPath } from '../src/embedded/project';
 import { temporalAnswers } from '../src/embedded/temporal-dev-server';
-import { WORKER_NODE_FLAGS } from '../src/runtime/worker-node-flags';
+import { envSchema } from '../src/config/schema';
+import { workerNodeFlags } from '../src/runtime/worker-node-flags';
 import { DEV_ACCOUNT_SID, randomAuthToken } from '../src/twilio-emulator';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import { freePort } from './ports';
@@ -192,13 +193,15 @@ function nodeEntrypoint(
 }
 
 /**
- * A worker runs with the heap flags it ships with, put first in NODE_OPTIONS so that
+ * A worker runs with the heap flags it ships with (WORKER_HEAP_MB's, as
+ * scripts/worker-node.sh gives them), put first in NODE_OPTIONS so that
  * `--service-env NODE_OPTIONS=…` can override them (V8 takes the last value of a flag),
  * e.g. `--compare-env "NODE_OPTIONS=--max-semi-space-size=0 --max-old-space-size=0"` for
  * V8's own defaults.
  */
 function withWorkerNodeFlags(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const options = [...WORKER_NODE_FLAGS, env.NODE_OPTIONS].filter(Boolean).join(' ');
+  const heapMb = envSchema.shape.WORKER_HEAP_MB.parse(env.WORKER_HEAP_MB);
+  const options = [...workerNodeFlags(heapMb), env.NODE_OPTIONS].filter(Boolean).join(' ');
   return { ...env, NODE_OPTIONS: options };
 }
 

@@ -17,7 +17,10 @@ import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const configured = loadConfigOrExit();
-  const heapProblem = workflowCacheProblem(configured.temporal.cachedWorkflows);
+  const heapProblem = workflowCacheProblem(
+    configured.temporal.cachedWorkflows,
+    configured.workerHeapMb,
+  );
   if (heapProblem) {
     process.stderr.write(`${heapProblem}\n`);
     process.exit(2);

@@ -10,7 +10,7 @@ import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
-  const heapProblem = workflowCacheProblem(config.temporal.cachedWorkflows);
+  const heapProblem = workflowCacheProblem(config.temporal.cachedWorkflows, config.workerHeapMb);
   if (heapProblem) {
     process.stderr.write(`${heapProblem}\n`);
     process.exit(2);

@@ -83,6 +83,8 @@ export interface Config {
   };
   /** Where a worker serves its own /metrics (WORKER_METRICS_PORT); unset: nowhere. */
   workerMetricsPort?: number;
+  /** The worker's V8 old-space limit in MiB (WORKER_HEAP_MB), set by scripts/worker-node.sh. */
+  workerHeapMb: number;
   /** The first step's delay (RECOVERY_DELAY, or the first of RECOVERY_STEPS). */
   recoveryDelayMs: number;
   attributionWindowMs: number;
@@ -312,6 +314,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       claimMs: env.OUTBOX_CLAIM_TIMEOUT,
     }),
     workerMetricsPort: env.WORKER_METRICS_PORT,
+    workerHeapMb: env.WORKER_HEAP_MB,
     recoveryDelayMs: env.RECOVERY_STEPS?.[0] ?? env.RECOVERY_DELAY,
     attributionWindowMs: env.ATTRIBUTION_WINDOW,
     recovery: Object.freeze({

@@ -12,6 +12,7 @@ import {
   MESSAGING_SERVICE_SID_HINT,
 } from '../domain/formats';
 import { parsePayloadKeys } from '../temporal/payload-keys';
+import { DEFAULT_WORKER_HEAP_MB } from '../runtime/worker-node-flags';
 import { countryList, hostList, smsTemplate } from './safety';
 
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
@@ -153,6 +154,10 @@ const MAX_TWILIO_TIMEOUT_MS = 15_000;
 const MIN_OUTCOME_SETTLE_MS = 60_000;
 const MAX_OUTCOME_SETTLE_MS = 30 * 60_000;
 
+const MIN_WORKER_HEAP_MB = 128;
+const MAX_WORKER_HEAP_MB = 65_536;
+const heapMessage = `expected a whole number of MiB from ${MIN_WORKER_HEAP_MB} to ${MAX_WORKER_HEAP_MB}, e.g. 1024`;
+
 /**
  * Every environment variable the service reads. Old names from the system we replace
  * (`ACCOUNT_SID`, `AUTH_TOKEN`, `PHONE_NUMBER`) are folded in before parsing.
@@ -253,6 +258,21 @@ export const envSchema = z.object({
       // Temporal's worker takes 1 as 2, with a warning: refuse it instead.
       .refine((n) => n !== 1, 'expected 0 (no cache) or 2 or more')
       .default(100),
+  ),
+  /**
+   * The worker's V8 old-space limit in MiB (`--max-old-space-size`), which
+   * scripts/worker-node.sh starts node with: the command line is the one place V8 takes it
+   * from that NODE_OPTIONS can't override. Below 128 MiB the worker's own ~25 MiB per isolate
+   * and a burst's garbage leave nothing to spare; above 64 GiB is no machine this runs on.
+   */
+  WORKER_HEAP_MB: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: heapMessage })
+      .int(heapMessage)
+      .min(MIN_WORKER_HEAP_MB, heapMessage)
+      .max(MAX_WORKER_HEAP_MB, heapMessage)
+      .default(DEFAULT_WORKER_HEAP_MB),
   ),
   /**
    * Worker tuning (see README, "Scaling"). Task slots bound what one worker process runs at

@@ -48,23 +48,34 @@ export function workflowCacheFit(cachedWorkflows: number, heapLimitBytes: number
  * Why the worker must not start with this cache and this heap, or null when they fit. A
  * cache the heap can't hold would not fail at start but in the first burst that fills it,
  * with every SMS in flight, and again after each restart while the burst lasts: refused here
- * instead, where the operator is looking.
+ * instead, where the operator is looking. `heapMb` is WORKER_HEAP_MB, which reaches node only
+ * through scripts/worker-node.sh: a limit below it means node was started some other way.
  */
 export function workflowCacheProblem(
   cachedWorkflows: number,
+  heapMb: number,
   heapLimitBytes = v8.getHeapStatistics().heap_size_limit,
 ): string | null {
   const fit = workflowCacheFit(cachedWorkflows, heapLimitBytes);
   if (fit.fits) return null;
   // heap_size_limit is the old space plus a few MiB of young generation: round up.
   const oldSpace = Math.ceil(fit.neededLimitMib / 128) * 128;
+  // Node started with WORKER_HEAP_MB has a limit above it (the young generation comes on top).
+  const reached = fit.limitMib >= heapMb;
+  const heapFix = reached
+    ? `set WORKER_HEAP_MB=${oldSpace} (it is ${heapMb}; npm start, npm run start:worker and compose's worker start node with it)`
+    : `start node with --max-old-space-size=${oldSpace}`;
   return [
     `WORKER_CACHED_WORKFLOWS=${cachedWorkflows} does not fit this worker's V8 heap limit (${Math.round(fit.limitMib)} MiB):`,
     `  with ${cachedWorkflows} recoveries cached its workflow thread holds about ${Math.ceil(fit.neededMib)} MiB, and the limit must be ${HEAP_HEADROOM}x that (${Math.ceil(fit.neededLimitMib)} MiB), or a burst can run the worker out of memory.`,
     // The cache can't be 1 (the SDK takes it as 2): below 2, only a larger heap helps.
     fit.largestCache >= 2
-      ? `  Lower WORKER_CACHED_WORKFLOWS to ${fit.largestCache} or less, or start node with --max-old-space-size=${oldSpace}`
-      : `  Start node with --max-old-space-size=${oldSpace}`,
-    `  (npm start, npm run start:worker and compose's worker pass --max-old-space-size=512 on the command line, where NODE_OPTIONS can't override it).`,
+      ? `  Lower WORKER_CACHED_WORKFLOWS to ${fit.largestCache} or less, or ${heapFix}.`
+      : `  ${heapFix[0].toUpperCase()}${heapFix.slice(1)}.`,
+    ...(reached
+      ? []
+      : [
+          `  WORKER_HEAP_MB=${heapMb} did not reach this node: scripts/worker-node.sh starts node with it (sh scripts/worker-node.sh dist/src/bin/worker.js, as npm start, npm run start:worker and compose's worker do).`,
+        ]),
   ].join('\n');
 }

@@ -1,12 +1,14 @@
 /**
- * `npm start` as a user runs it: the compiled entrypoint with embedded defaults (its own
- * Temporal dev server, SQLite under the data folder, the Twilio emulator), on free ports.
+ * `npm start` as a user runs it: the compiled entrypoint, started through
+ * scripts/worker-node.sh as the npm script starts it (Ctrl-C must reach it there), with
+ * embedded defaults (its own Temporal dev server, SQLite under the data folder, the Twilio
+ * emulator), on free ports.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
-import { eventually, spawnEntrypoint, stopProcess, type Spawned } from '../helpers/processes';
+import { eventually, spawnWorkerNode, stopProcess, type Spawned } from '../helpers/processes';
 
 const DELAY_MS = 4_000;
 let dataDir: string;
@@ -45,7 +47,7 @@ afterAll(async () => {
 });
 
 async function start(): Promise<Spawned> {
-  stack = spawnEntrypoint('start', env);
+  stack = spawnWorkerNode(['dist/src/bin/start.js'], env);
   await stack.waitFor(/Press Ctrl-C to stop/, 90_000);
   return stack;
 }

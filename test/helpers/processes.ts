@@ -17,8 +17,38 @@ export function spawnEntrypoint(
   env: Record<string, string>,
   args: string[] = [],
 ): Spawned {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/bin', `${name}.js`), ...args], {
-    cwd: ROOT,
+  const script = path.join(ROOT, 'dist/src/bin', `${name}.js`);
+  return spawnCommand(name, process.execPath, [script, ...args], env);
+}
+
+/**
+ * Runs node through scripts/worker-node.sh, as `npm start`, `npm run start:worker` and
+ * compose's worker do: `args` are node's (an entrypoint's path, or `-e` and a script).
+ */
+export function spawnWorkerNode(args: string[], env: Record<string, string>, cwd = ROOT): Spawned {
+  return spawnCommand(
+    'worker-node.sh',
+    'sh',
+    [path.join(ROOT, 'scripts/worker-node.sh'), ...args],
+    env,
+    cwd,
+  );
+}
+
+/** `npm run <script>` in the project, with only `env` (and PATH, HOME) from outside. */
+export function spawnNpmScript(script: string, env: Record<string, string>): Spawned {
+  return spawnCommand(`npm run ${script}`, 'npm', ['run', '--silent', script], env);
+}
+
+function spawnCommand(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): Spawned {
+  const child = spawn(command, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { WORKER_NODE_FLAGS } from '../../src/runtime/worker-node-flags';
 
 // Docker isn't available to the suite, so the deployment files are read as text: what the
 // orchestrators probe, and what the monitoring profile mounts.
@@ -37,15 +36,28 @@ test('the monitoring profile runs Prometheus and Grafana with the files in ops/'
   expect(prometheus).toMatch(/targets: \['api:8000'\]/);
 });
 
-test('every worker starts with the heap flags: npm start, start:worker and compose', () => {
-  const flags = WORKER_NODE_FLAGS.join(' ');
+test('every worker starts through scripts/worker-node.sh: npm start, start:worker, compose and the image', () => {
   const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-  expect(scripts.start).toContain(`node ${flags} dist/src/bin/start.js`);
-  expect(scripts['start:worker']).toContain(`node ${flags} dist/src/bin/worker.js`);
-  const command = /command:\s*\[([^\]]*)\]/.exec(service(read('docker-compose.yml'), 'worker'));
+  expect(scripts.start).toContain('sh scripts/worker-node.sh dist/src/bin/start.js');
+  expect(scripts['start:worker']).toContain('sh scripts/worker-node.sh dist/src/bin/worker.js');
+  // Nothing else gives node heap flags, which would win over the script's or clash with them.
+  for (const script of [scripts.start, scripts['start:worker']])
+    expect(script).not.toMatch(/--max-(old|semi)-space-size/);
+  const worker = service(read('docker-compose.yml'), 'worker');
+  const command = /command:\s*\[([^\]]*)\]/.exec(worker);
   expect(command?.[1].split(',').map((word) => word.trim().replace(/^'|'$/g, ''))).toEqual([
-    'node',
-    ...WORKER_NODE_FLAGS,
+    'sh',
+    'scripts/worker-node.sh',
     'dist/src/bin/worker.js',
   ]);
+  // The container reads no .env: compose must hand both settings in, or .env's are lost.
+  expect(worker).toContain('WORKER_HEAP_MB: ${WORKER_HEAP_MB:-}');
+  expect(worker).toContain('WORKER_CACHED_WORKFLOWS: ${WORKER_CACHED_WORKFLOWS:-}');
+  expect(worker).toContain('<<: *app-environment');
+  // The image carries the script, where the compose command and the Dockerfile's usage find it.
+  const dockerfile = read('Dockerfile');
+  expect(dockerfile).toMatch(
+    /^COPY --from=build \/app\/scripts\/worker-node\.sh \.\/scripts\/worker-node\.sh$/m,
+  );
+  expect(dockerfile).toContain('docker run IMAGE sh scripts/worker-node.sh dist/src/bin/worker.js');
 });

@@ -109,7 +109,13 @@ const { sendRecoverySms } = proxyActivities<Activities>({
   },
 });
 
-export async function paymentRecovery(input: RecoveryInput): Promise<RecoveryState> {
+/**
+ * The SDK's promise hook captures and source-maps a stack trace for every promise a workflow
+ * creates, on every run and every replay (BENCHMARKS.md, "Session 8"), so the workflow makes
+ * none it doesn't need: functions that only pass a promise on are not `async`, and a wait
+ * already over is not awaited. None of this changes a command.
+ */
+export function paymentRecovery(input: RecoveryInput): Promise<RecoveryState> {
   const recovery = new Recovery(input);
   setHandler(paymentStatusSignal, (update) => recovery.receive(update));
   setHandler(stateQuery, () => recovery.snapshot());
@@ -244,7 +250,8 @@ class Recovery {
 
   async run(): Promise<RecoveryState> {
     // signalWithStart brings the first update with the start; a bare start waits for one.
-    await condition(() => this.latest !== null);
+    // The start runs after the activation's signals, so the update is usually here already.
+    if (this.latest === null) await condition(() => this.latest !== null);
     // Only a thin webhook's recovery can be ignored: its gateway had no phone, or no answer.
     if (this.ignored && !this.terminal && !this.waiting)
       return this.endWith('skipped', { ...this.ignored });
@@ -258,8 +265,10 @@ class Recovery {
       this.state.dueAt = iso(dueMs);
       await this.transition('waiting', { step, dueAt: this.state.dueAt });
       this.show({ kind: 'waiting', step, untilMs: dueMs });
-      if ((await this.waitUntil(dueMs)) || (await this.holdForQuietHours(step)))
-        return this.endOnPaymentStatus();
+      const ended =
+        (await this.waitUntil(dueMs)) ||
+        (!!this.input.quietHours && (await this.holdForQuietHours(step)));
+      if (ended) return this.endOnPaymentStatus();
       const sent = await this.send(step);
       // A terminal status that arrived during the send decides now, whatever the send did.
       if (this.sendStopped || (sent && this.stopsSend && this.terminal))
@@ -502,11 +511,11 @@ class Recovery {
     return this.snapshot();
   }
 
-  private async transition(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
+  private transition(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
     this.state.status = status;
     if (status !== 'sending') this.state.failedAttempt = null;
     upsertSearchAttributes([{ key: RECOVERY_STATUS_KEY, value: status }]);
-    await this.record(status, detail);
+    return this.record(status, detail);
   }
 
   /**
@@ -518,10 +527,10 @@ class Recovery {
    * retry collide with the crashed task's row and be dropped. The key is an activity
    * input, not a command, so histories recorded with the count still replay.
    */
-  private async record(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
+  private record(status: RecoveryStatus, detail: Record<string, unknown>): Promise<void> {
     const { workflowId, runId } = workflowInfo();
     const { recordTransition } = patched(LOCAL_TRANSITIONS_PATCH) ? local : remote;
-    await recordTransition({
+    return recordTransition({
       eventKey: `${workflowId}:${runId}:${this.state.step ?? 0}:${status}`,
       workflowId,
       gateway: this.input.gateway,

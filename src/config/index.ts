@@ -74,6 +74,8 @@ export interface Config {
     activityTaskSlots: number;
     workflowPollers: number;
     activityPollers: number;
+    /** Threads running workflow code (WORKER_WORKFLOW_THREADS). */
+    workflowThreads: number;
   };
   /** How the API hands stored webhooks to Temporal (OUTBOX_*). */
   outbox: {
@@ -307,6 +309,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<Co
       activityTaskSlots: env.WORKER_ACTIVITY_TASK_SLOTS,
       workflowPollers: env.WORKER_WORKFLOW_POLLERS,
       activityPollers: env.WORKER_ACTIVITY_POLLERS,
+      workflowThreads: env.WORKER_WORKFLOW_THREADS,
     }),
     outbox: Object.freeze({
       concurrency: env.OUTBOX_CONCURRENCY,

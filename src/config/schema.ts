@@ -286,6 +286,12 @@ export const envSchema = z.object({
   WORKER_ACTIVITY_TASK_SLOTS: wholeNumber(100, 1, 10_000),
   WORKER_WORKFLOW_POLLERS: wholeNumber(10, 2, 1_000),
   WORKER_ACTIVITY_POLLERS: wholeNumber(10, 1, 1_000),
+  /**
+   * Threads that run a worker's workflow code (activations and replays). The SDK's default,
+   * one, is the thread a burst saturates; each thread more holds its own copy of the
+   * workflow bundle. See BENCHMARKS.md, "Session 8".
+   */
+  WORKER_WORKFLOW_THREADS: wholeNumber(1, 1, 16),
   /** Outbox hand-offs one sweep runs at once when draining a backlog. */
   OUTBOX_CONCURRENCY: wholeNumber(16, 1, 1_000),
   /** How often each API process looks for outbox rows nobody is handing off. */

@@ -68,6 +68,7 @@ export async function startWorker(
       activityTaskSlots: config.temporal.activityTaskSlots,
       workflowPollers: config.temporal.workflowPollers,
       activityPollers: config.temporal.activityPollers,
+      workflowThreads: config.temporal.workflowThreads,
     },
     activities: {
       ...createRetentionActivities({ db, logger, scrub: phoneScrubber(config.payload.keys) }),

@@ -34,6 +34,8 @@ export interface WorkerTuning {
   activityTaskSlots: number;
   workflowPollers: number;
   activityPollers: number;
+  /** Threads running workflow code (WORKER_WORKFLOW_THREADS). */
+  workflowThreads: number;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -46,6 +48,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.tuning && {
       maxConcurrentWorkflowTaskExecutions: options.tuning.workflowTaskSlots,
       maxConcurrentActivityTaskExecutions: options.tuning.activityTaskSlots,
+      workflowThreadPoolSize: options.tuning.workflowThreads,
       // The poller behaviours, not the older `maxConcurrent…TaskPolls` options, which this
       // SDK version accepts and ignores.
       workflowTaskPollerBehavior: {

@@ -31,18 +31,20 @@ async function compiled(tuning: WorkerOptions['tuning']) {
   return worker.options;
 }
 
-test('the tuning settings reach the worker: task slots and poller maximums', async () => {
+test('the tuning settings reach the worker: task slots, poller maximums, workflow threads', async () => {
   const config = loadConfig({
     WORKER_WORKFLOW_TASK_SLOTS: '24',
     WORKER_ACTIVITY_TASK_SLOTS: '60',
     WORKER_WORKFLOW_POLLERS: '3',
     WORKER_ACTIVITY_POLLERS: '7',
+    WORKER_WORKFLOW_THREADS: '2',
   });
   const options = await compiled({
     workflowTaskSlots: config.temporal.workflowTaskSlots,
     activityTaskSlots: config.temporal.activityTaskSlots,
     workflowPollers: config.temporal.workflowPollers,
     activityPollers: config.temporal.activityPollers,
+    workflowThreads: config.temporal.workflowThreads,
   });
 
   expect(options.tuner).toMatchObject({
@@ -51,19 +53,22 @@ test('the tuning settings reach the worker: task slots and poller maximums', asy
   });
   expect(options.workflowTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 3 });
   expect(options.activityTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 7 });
+  expect(options.workflowThreadPoolSize).toBe(2);
 });
 
-test('the defaults are the SDK defaults: 40 and 100 slots, 10 pollers each', async () => {
+test('the defaults are the SDK defaults: 40 and 100 slots, 10 pollers each, one workflow thread', async () => {
   const { temporal } = loadConfig({});
   const options = await compiled({
     workflowTaskSlots: temporal.workflowTaskSlots,
     activityTaskSlots: temporal.activityTaskSlots,
     workflowPollers: temporal.workflowPollers,
     activityPollers: temporal.activityPollers,
+    workflowThreads: temporal.workflowThreads,
   });
   const untuned = await compiled(undefined);
 
   expect(options.tuner).toMatchObject(untuned.tuner);
   expect(options.workflowTaskPollerBehavior).toEqual(untuned.workflowTaskPollerBehavior);
   expect(options.activityTaskPollerBehavior).toEqual(untuned.activityTaskPollerBehavior);
+  expect(options.workflowThreadPoolSize).toBe(untuned.workflowThreadPoolSize);
 });

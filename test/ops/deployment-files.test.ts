@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { envSchema } from '../../src/config/schema';
 
 // Docker isn't available to the suite, so the deployment files are read as text: what the
 // orchestrators probe, and what the monitoring profile mounts.
@@ -50,9 +51,15 @@ test('every worker starts through scripts/worker-node.sh: npm start, start:worke
     'scripts/worker-node.sh',
     'dist/src/bin/worker.js',
   ]);
-  // The container reads no .env: compose must hand both settings in, or .env's are lost.
+  // The container reads no .env: compose must hand every worker setting in (from the
+  // shared environment or the worker's own), or .env's are lost.
+  const compose = read('docker-compose.yml');
+  const workerSettings = Object.keys(envSchema.shape).filter((key) => key.startsWith('WORKER_'));
+  expect(workerSettings).toEqual(
+    expect.arrayContaining(['WORKER_HEAP_MB', 'WORKER_CACHED_WORKFLOWS']),
+  );
+  for (const key of workerSettings) expect(compose).toContain(`${key}: \${${key}:-`);
   expect(worker).toContain('WORKER_HEAP_MB: ${WORKER_HEAP_MB:-}');
-  expect(worker).toContain('WORKER_CACHED_WORKFLOWS: ${WORKER_CACHED_WORKFLOWS:-}');
   expect(worker).toContain('<<: *app-environment');
   // The image carries the script, where the compose command and the Dockerfile's usage find it.
   const dockerfile = read('Dockerfile');

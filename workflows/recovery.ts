@@ -91,6 +91,15 @@ const REPEATED_THIN_NOT_ENRICHED_PATCH = 'repeated-thin-not-enriched';
  */
 const PATCHES_AT_START = 'patches-at-start';
 
+/**
+ * A terminal status applied while the first step's Twilio call was in flight, a call that
+ * then failed for good, ends the recovery on that status (paid: `cancelled`, as when it
+ * came before the send) and the workflow completes; the failure stays in the state's `sms`
+ * and in the final transition's detail. Patched: such recoveries used to end `sms_failed`
+ * and fail the workflow. Asked at the start, as PATCHES_AT_START explains.
+ */
+const TERMINAL_WINS_SMS_FAILURE_PATCH = 'terminal-wins-sms-failure';
+
 const { sendRecoverySms } = proxyActivities<Activities>({
   summary: SMS_ACTIVITY_SUMMARY,
   startToCloseTimeout: '30s',
@@ -147,6 +156,9 @@ class Recovery {
   private stopsSend = false;
   /** PATCHES_AT_START: the patches asked after a transition are taken as applied. */
   private readonly patchedAtStart = patched(PATCHES_AT_START);
+  private readonly terminalWinsSmsFailure = patched(TERMINAL_WINS_SMS_FAILURE_PATCH);
+  /** The first step's failure for good, when a terminal status applied during it won. */
+  private failureBehindTerminal: Record<string, unknown> | null = null;
   /** The activity failure that ended the SMS step for good, kept as the workflow's cause. */
   private smsFailure: unknown = null;
   /** Why the gateway's answer to a thin webhook leads to no SMS (`ignored: no phone`…). */
@@ -361,6 +373,11 @@ class Recovery {
       this.smsFailure = err;
       const failure = describeFailure(err);
       this.state.sms = { status: 'failed', step, ...failure, at: new Date().toISOString() };
+      if (this.terminalWinsSmsFailure && this.terminal && this.lastSentMs === null) {
+        this.sendStopped = true;
+        this.failureBehindTerminal = { step, ...failure };
+        return false;
+      }
       await this.endStepUnsent('sms_failed', { step, ...failure });
       return false;
     }
@@ -441,7 +458,13 @@ class Recovery {
 
   /** A terminal status ended the sale during a step: cancelled before any SMS; after one, attribution decides. */
   private async endOnPaymentStatus(): Promise<RecoveryState> {
-    if (this.lastSentMs === null) return this.endWith('cancelled', this.unattributedReason());
+    if (this.lastSentMs === null) {
+      const smsFailure = this.failureBehindTerminal;
+      return this.endWith('cancelled', {
+        ...this.unattributedReason(),
+        ...(smsFailure && { smsFailure }),
+      });
+    }
     return this.decideAttribution();
   }
 

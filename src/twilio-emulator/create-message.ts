@@ -64,7 +64,10 @@ export async function createMessage(
 ): Promise<void> {
   const request = parseCreateParams(params);
   const fault = ctx.faults.take(request.to);
-  if (fault?.kind === 'error') throw refusal(fault);
+  if (fault?.kind === 'error') {
+    if (fault.ms) await ctx.delays.sleep(fault.ms);
+    throw refusal(fault);
+  }
   const message = newMessage(request, params);
   if (fault?.kind === 'late-commit') await ctx.delays.sleep(fault.ms);
   ctx.store.append(message);

@@ -8,6 +8,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
     httpStatus: z.number().int().min(400).max(599),
     code: z.number().int(),
     message: z.string().optional(),
+    ms: z.number().int().min(0).max(600_000).optional(),
   }),
   z.object({ kind: z.literal('lost-response') }),
   z.object({ kind: z.literal('delay'), ms: z.number().int().min(0).max(600_000) }),

@@ -25,8 +25,11 @@ export interface EmulatedMessage {
 }
 
 export type Fault =
-  /** Twilio refuses the request with this error; nothing is stored. */
-  | { kind: 'error'; httpStatus: number; code: number; message?: string }
+  /**
+   * Twilio refuses the request with this error; nothing is stored. With `ms`, the refusal
+   * comes that late, so a client's call is in flight until then.
+   */
+  | { kind: 'error'; httpStatus: number; code: number; message?: string; ms?: number }
   /** Twilio accepts and stores the message, but the client never sees an answer. */
   | { kind: 'lost-response' }
   /** Twilio accepts the message and answers normally, only late. */

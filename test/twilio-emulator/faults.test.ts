@@ -101,6 +101,29 @@ test('a delayed response arrives after the delay, with the message stored meanwh
   expect(storedBeforeAnswer.map((m) => m.sid)).toEqual([created.sid]);
 });
 
+test('a refusal with a delay keeps the call in flight until it comes, and stores nothing', async () => {
+  emulator.failNext({
+    kind: 'error',
+    httpStatus: 400,
+    code: 21211,
+    message: 'invalid To',
+    ms: 300,
+  });
+  let settled = false;
+
+  const pending = errorOf(send()).finally(() => {
+    settled = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const settledEarly = settled;
+  const error = await pending;
+
+  expect(settledEarly).toBe(false);
+  expect(error).toBeInstanceOf(twilio.RestException);
+  expect(error).toMatchObject({ status: 400, code: 21211, message: 'invalid To' });
+  expect(emulator.messages()).toEqual([]);
+});
+
 test('a delay longer than the client timeout leaves the outcome unknown to the client', async () => {
   const impatient = createTwilioClient({ ...emulator, apiUrl: emulator.url });
   impatient.httpClient.defaultTimeout = 100;

@@ -6,7 +6,7 @@
  * witness of what was sent.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { transitionsForPayment } from '../../src/db/recovery-events';
+import { finalStatusCounts, transitionsForPayment } from '../../src/db/recovery-events';
 import { smsForPayment } from '../../src/db/sms-messages';
 import {
   paymentStatusSignal,
@@ -209,5 +209,54 @@ describe('a terminal status while the SMS is being retried', () => {
     expect(transitions.at(-1)!.detail).toMatchObject({ reason: 'paid_before_sms' });
     const [row] = await smsForPayment(stack.testDb.db, 'tribopay', id);
     expect(row.twilioSid).toBe(sentTo(phone.e164)[0].sid);
+  });
+
+  test('a paid webhook while Twilio is answering with a refusal for good (21211) ends the recovery paid, the refusal kept for audit', async () => {
+    const phone = newPhone();
+    const id = newPaymentId('in-flight-refused');
+    stack.emulator.failNext({
+      kind: 'error',
+      httpStatus: 400,
+      code: 21211,
+      message: 'The To number is not a valid phone number.',
+      ms: 3_000,
+    });
+    const countsBefore = await finalStatusCounts(stack.testDb.db);
+    await postTribopay(id, 'waiting_payment', phone.national);
+    const handle = handleOf(id);
+    const skipping = stack.env.sleep(DELAY_MS);
+    // The attempt is counted right before the Twilio call, which the emulator holds 3 s.
+    await eventually(
+      async () => (await smsForPayment(stack.testDb.db, 'tribopay', id))[0]?.attempts === 1,
+      20_000,
+      'the call to reach Twilio',
+    );
+
+    await postTribopay(id, 'paid', phone.national);
+    await skipping;
+    const final = await handle.result();
+
+    expect(sentTo(phone.e164)).toHaveLength(0);
+    expect(final).toMatchObject({
+      status: 'cancelled',
+      lastPaymentStatus: 'paid',
+      smsSent: 0,
+      sms: { status: 'failed', step: 1, errorCode: 21211 },
+    });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    const transitions = await transitionsOf(id);
+    expect(transitions.map((t) => t.transition)).toEqual(['waiting', 'sending', 'cancelled']);
+    expect(transitions.at(-1)!.detail).toMatchObject({
+      reason: 'payment_status',
+      paymentStatus: 'paid',
+      smsFailure: { step: 1, errorCode: 21211 },
+    });
+    const rows = await smsForPayment(stack.testDb.db, 'tribopay', id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'failed', errorCode: 21211, twilioSid: null });
+    // What the recoveries metric counts: one more cancelled, no more sms_failed.
+    const counts = await finalStatusCounts(stack.testDb.db);
+    expect(counts.get('cancelled') ?? 0).toBe((countsBefore.get('cancelled') ?? 0) + 1);
+    expect(counts.get('sms_failed') ?? 0).toBe(countsBefore.get('sms_failed') ?? 0);
   });
 });

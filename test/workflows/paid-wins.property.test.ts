@@ -1,9 +1,10 @@
 /**
  * Random interleavings of waiting, paid and repeated webhooks with Twilio's answers
- * (accepted, 503s then accepted, a permanent error, a slow answer), run by the real
- * workflow and activities under the time-skipping server. Whatever the order:
+ * (accepted, 503s then accepted, a permanent error, a slow answer, a slow permanent error),
+ * run by the real workflow and activities under the time-skipping server. Whatever the order:
  * at most one SMS reaches Twilio; none does once a terminal status was applied before the
- * send started; `recovered` only when the payment came after Twilio had the message.
+ * send started; `recovered` only when the payment came after Twilio had the message; never
+ * `sms_failed` once a terminal status was applied before Twilio's refusal was known.
  * And each run's history replays against the workflow code that wrote it: an operator's
  * query, the `replay` command and a worker that lost its cache all replay it.
  * The worker reaches the time-skipping server through test/helpers/cancel-race-relay.ts: a
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 type EventKind = 'paid' | 'paid by hand' | 'waiting again' | 'paid again';
-type TwilioOutcome = 'accepted' | 'permanent error' | 'slow answer';
+type TwilioOutcome = 'accepted' | 'permanent error' | 'slow answer' | 'slow refusal';
 
 interface Scenario {
   transientErrors: number;
@@ -83,7 +84,12 @@ const moment = fc.oneof(
 const scenarios: fc.Arbitrary<Scenario> = fc
   .record({
     transientErrors: fc.integer({ min: 0, max: 3 }),
-    outcome: fc.constantFrom<TwilioOutcome>('accepted', 'permanent error', 'slow answer'),
+    outcome: fc.constantFrom<TwilioOutcome>(
+      'accepted',
+      'permanent error',
+      'slow answer',
+      'slow refusal',
+    ),
     repeats: fc.array(moment, { maxLength: 2 }),
     paid: fc.option(
       fc.record({
@@ -119,7 +125,9 @@ function faultsFor(scenario: Scenario): Fault[] {
       ? [{ kind: 'error', httpStatus: 400, code: 21614 }]
       : scenario.outcome === 'slow answer'
         ? [{ kind: 'delay', ms: 1_500 }]
-        : [];
+        : scenario.outcome === 'slow refusal'
+          ? [{ kind: 'error', httpStatus: 400, code: 21211, ms: 1_500 }]
+          : [];
   return [...Array<Fault>(scenario.transientErrors).fill(transient), ...last];
 }
 
@@ -174,6 +182,9 @@ async function play(scenario: Scenario): Promise<void> {
   const idle = ['waiting', 'held'];
   if (firstPaid && idle.includes(firstPaid.before.status) && firstPaid.before.sms === null)
     expect(messages).toHaveLength(0);
+  // Applied while idle or sending, a terminal status came before any refusal was known.
+  if (firstPaid && [...idle, 'sending'].includes(firstPaid.before.status))
+    expect(final.status).not.toBe('sms_failed');
   if (final.status === 'recovered') {
     expect(firstPaid).toBeDefined();
     expect(messages).toHaveLength(1);

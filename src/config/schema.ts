@@ -298,8 +298,9 @@ export const envSchema = z.object({
   OUTBOX_SWEEP_INTERVAL: duration('1s', 60_000),
   /**
    * How long a claimed outbox row is one process's to hand off; after that another takes
-   * it (the claimer died). Longer than one hand-off's 5 s deadline, so a slow hand-off is
-   * not repeated by a second process.
+   * it (the claimer died). A hand-off's calls to Temporal end within half of it (5 s at
+   * most), so a slow hand-off is over, recorded or released, before a second process
+   * repeats it.
    */
   OUTBOX_CLAIM_TIMEOUT: duration('30s', 3_600_000, 6_000),
   RECOVERY_DELAY: duration('10m'),

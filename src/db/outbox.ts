@@ -160,42 +160,74 @@ export interface HandedOff {
 /**
  * Temporal has the signals: their rows go, and their webhooks are marked handed off. An
  * outcome only Temporal could decide (the recovery was already closed) replaces the one
- * given when the webhook was stored. The relay records the hand-offs that finished
- * together in one call: on PostgreSQL one statement for all of them (a data-modifying
- * `with`, atomic as a transaction), on SQLite one transaction.
+ * given when the webhook was stored. Only a hand-off that still holds its row's claim (the
+ * row is there, claimed until the same moment) is recorded: once a sweep took the row over
+ * or recorded it, what an older hand-off heard from Temporal is out of date. The relay
+ * records the hand-offs that finished together in one call: on PostgreSQL one statement
+ * for all of them (a data-modifying `with`, atomic as a transaction), on SQLite one
+ * transaction. Resolves with the outbox ids recorded.
  */
-export async function completeOutboxEntries(db: Queryable, done: HandedOff[]): Promise<void> {
-  if (done.length === 0) return;
+export async function completeOutboxEntries(db: Queryable, done: HandedOff[]): Promise<number[]> {
+  if (done.length === 0) return [];
   if (isPostgres(db)) {
     const handedOff = done.map(({ entry, outcome, at }) => ({
-      id: entry.webhookEventId,
+      id: entry.id,
+      claimed_until: entry.claimedUntil?.toISOString() ?? null,
       at: at.toISOString(),
       outcome,
     }));
-    await db.raw(
-      `with gone as (delete from outbox where id in (select value::bigint from json_array_elements_text(?::json)))
+    const result = await db.raw<{ rows: { id: number | string }[] }>(
+      `with d as (
+         select * from json_to_recordset(?::json)
+           as d(id bigint, claimed_until timestamptz, at timestamptz, outcome text)
+       ), gone as (
+         delete from outbox o using d
+         where o.id = d.id and o.claimed_until is not distinct from d.claimed_until
+         returning o.id, o.webhook_event_id
+       )
        update webhook_events w set handed_off_at = d.at, outcome = coalesce(d.outcome, w.outcome)
-       from json_to_recordset(?::json) as d(id bigint, at timestamptz, outcome text)
-       where w.id = d.id`,
-      [JSON.stringify(done.map(({ entry }) => entry.id)), JSON.stringify(handedOff)],
+       from gone join d on d.id = gone.id
+       where w.id = gone.webhook_event_id
+       returning gone.id`,
+      [JSON.stringify(handedOff)],
     );
-    return;
+    return result.rows.map((row) => Number(row.id));
   }
-  await db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
+    const recorded: number[] = [];
     for (const { entry, outcome, at } of done) {
-      await table(trx, 'outbox').where({ id: entry.id }).delete();
+      const gone = await heldBy(trx, entry).delete();
+      if (gone === 0) continue;
       await table(trx, 'webhook_events')
         .where({ id: entry.webhookEventId })
         .update(outcome ? { handed_off_at: at, outcome } : { handed_off_at: at });
+      recorded.push(entry.id);
     }
+    return recorded;
   });
 }
 
-/** The hand-off failed: the row is free for the next sweep, oldest first as before. */
-export async function releaseOutboxEntry(db: Queryable, id: number, error: string): Promise<void> {
-  await table(db, 'outbox')
-    .where({ id })
-    .update({ claimed_until: null, last_error: error.slice(0, 256) });
+/**
+ * The hand-off failed: the row is free for the next sweep, oldest first as before. A row
+ * another hand-off has claimed since is left to that one.
+ */
+export async function releaseOutboxEntry(
+  db: Queryable,
+  entry: OutboxEntry,
+  error: string,
+): Promise<void> {
+  await heldBy(db, entry).update({
+    claimed_until: null,
+    last_error: error.slice(0, 256),
+  });
+}
+
+/** The entry's row while the claim it was handed off under still stands. */
+function heldBy(db: Queryable, entry: OutboxEntry) {
+  const row = table(db, 'outbox').where({ id: entry.id });
+  return entry.claimedUntil
+    ? row.where({ claimed_until: entry.claimedUntil })
+    : row.whereNull('claimed_until');
 }
 
 export interface OutboxBacklog {

@@ -13,7 +13,10 @@ import { recoveryWorkflowId } from '../../workflows/definitions';
 import type { RecoveryClient } from '../temporal/recovery-client';
 
 export interface OutboxRelaySettings {
-  /** How long a claimed row is this process's to hand off; longer than one hand-off's deadline. */
+  /**
+   * How long a claimed row is this process's to hand off. A hand-off's calls to Temporal end
+   * within the first half (`handOffDeadline`), so it is over before a sweep may repeat it.
+   */
   claimMs: number;
   /** How often the sweeper looks for rows nobody is handing off. */
   sweepIntervalMs: number;
@@ -26,6 +29,15 @@ export const DEFAULT_RELAY_SETTINGS: OutboxRelaySettings = {
   sweepIntervalMs: 1_000,
   concurrency: 16,
 };
+
+/**
+ * When the calls to Temporal of the hand-off holding `entry`'s claim must end: half the claim,
+ * leaving the other half for recording it (or releasing the row) before the claim runs out.
+ */
+export function handOffDeadline(entry: OutboxEntry, claimMs: number, now = new Date()): Date {
+  const claimedUntil = entry.claimedUntil ?? new Date(now.getTime() + claimMs);
+  return new Date(claimedUntil.getTime() - claimMs / 2);
+}
 
 /** Hand-offs started at once from the intake; beyond this, new rows wait for the sweeper. */
 const MAX_DIRECT_IN_FLIGHT = 256;
@@ -88,6 +100,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       // write, a process that died): its own earlier signal is no refusal.
       signalled = await deps.recoveries.signal(entry.gateway, entry.paymentId, entry.update, {
         mayRepeat: entry.attempts > 0,
+        deadline: handOffDeadline(entry, settings.claimMs),
       });
     } catch (err) {
       temporalAnswering = false;
@@ -95,7 +108,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
         { outboxId: entry.id, eventId: entry.webhookEventId, err: (err as Error).message },
         'outbox: hand-off to Temporal failed; the sweeper retries it',
       );
-      await releaseOutboxEntry(deps.db, entry.id, (err as Error).message).catch(() => {});
+      await releaseOutboxEntry(deps.db, entry, (err as Error).message).catch(() => {});
       return false;
     }
     if (!signalled.signalled) await noteClosedByHand(entry, signalled.execution);
@@ -122,10 +135,18 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     while (unrecorded.length > 0) {
       const batch = unrecorded.splice(0, MAX_RECORDED_AT_ONCE);
       try {
-        await completeOutboxEntries(
-          deps.db,
-          batch.map((b) => b.done),
+        const recorded = new Set(
+          await completeOutboxEntries(
+            deps.db,
+            batch.map((b) => b.done),
+          ),
         );
+        const late = batch.filter((b) => !recorded.has(b.done.entry.id));
+        if (late.length > 0)
+          deps.logger.warn(
+            { outboxIds: late.map((b) => b.done.entry.id) },
+            'outbox: hand-off not recorded, its claim was taken over or recorded by a sweep',
+          );
       } catch (err) {
         deps.logger.error(
           { outboxIds: batch.map((b) => b.done.entry.id), err: (err as Error).message },

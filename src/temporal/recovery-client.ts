@@ -59,6 +59,11 @@ export interface SignalOptions {
    * already holds this update's `eventId` answers `signalled`, not a refusal.
    */
   mayRepeat?: boolean;
+  /**
+   * Every call to Temporal this signal makes ends by then (gRPC DEADLINE_EXCEEDED) when that is
+   * sooner than the usual 5 s: the outbox's claim on the row must outlast its hand-off.
+   */
+  deadline?: Date;
 }
 
 export interface RecoveryClient {
@@ -93,6 +98,10 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
   return {
     async signal(gateway, paymentId, update, options = {}) {
       const workflowId = recoveryWorkflowId(gateway, paymentId);
+      // The deadline ends the calls themselves, so none is still open when the row is handed
+      // off again: an answer heard later would be taken for this hand-off's.
+      const by = Math.min(Date.now() + SIGNAL_DEADLINE_MS, options.deadline?.getTime() ?? Infinity);
+      const call = <T>(fn: () => Promise<T>) => client.withDeadline(by, fn);
       const input: RecoveryInput = {
         gateway,
         paymentId,
@@ -103,8 +112,7 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         durations: readableDurations(settings),
       };
       try {
-        // A gateway waits on this answer: give up (and answer 503) rather than hang.
-        await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+        await call(() =>
           client.workflow.signalWithStart(WORKFLOW_TYPE, {
             workflowId,
             taskQueue: settings.taskQueue,
@@ -127,14 +135,14 @@ export function createRecoveryClient(client: Client, settings: RecoverySettings)
         // Also raised when a concurrent signal started the same workflow a moment
         // earlier; only a closed recovery refuses the update.
         const handle = client.workflow.getHandle(workflowId);
-        const { runId, status, closeTime } = await handle.describe();
+        const { runId, status, closeTime } = await call(() => handle.describe());
         if (status.name !== 'RUNNING') {
-          if (options.mayRepeat && (await receivedBefore(client, workflowId, update)))
+          if (options.mayRepeat && (await call(() => receivedBefore(client, workflowId, update))))
             return { signalled: true, workflowId };
           const execution = executionView(runId, status.name, closeTime);
           return { signalled: false, workflowId, reason: 'recovery_finished', execution };
         }
-        await handle.signal(paymentStatusSignal, update);
+        await call(() => handle.signal(paymentStatusSignal, update));
         return { signalled: true, workflowId };
       }
     },
@@ -181,9 +189,7 @@ async function receivedBefore(
   update: PaymentUpdate,
 ): Promise<boolean> {
   if (!update.eventId) return false;
-  const history = await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-    client.workflow.getHandle(workflowId).fetchHistory(),
-  );
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
   for (const event of history.events ?? []) {
     const signalled = event.workflowExecutionSignaledEventAttributes;
     if (signalled?.signalName !== paymentStatusSignal.name) continue;

@@ -36,7 +36,7 @@ const GRPC_NOT_FOUND = '5';
 const GRPC_UNAVAILABLE = '14';
 
 type Execution = { workflowId: string; runId: string };
-type Headers = http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders;
+export type Headers = http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders;
 
 export interface CancelRaceRelay {
   /** host:port for the worker's NativeConnection. */
@@ -145,17 +145,22 @@ export async function startCancelRaceRelay(options: {
   };
 }
 
-interface Reply {
+export interface Reply {
   path: string;
   headers: Headers;
   body: Buffer;
   trailers: Headers;
 }
 /** `gone` aborts when the worker gives up on the call (a poll cancelled at shutdown). */
-type Call = (path: string, headers: Headers, body: Buffer, gone: AbortSignal) => Promise<Reply>;
+export type Call = (
+  path: string,
+  headers: Headers,
+  body: Buffer,
+  gone: AbortSignal,
+) => Promise<Reply>;
 
 /** Reads one whole call from the worker, lets `relay` answer it, writes the answer back. */
-function serve(stream: ServerHttp2Stream, headers: Headers, relay: Call): void {
+export function serve(stream: ServerHttp2Stream, headers: Headers, relay: Call): void {
   const chunks: Buffer[] = [];
   const gone = new AbortController();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -177,7 +182,7 @@ function serve(stream: ServerHttp2Stream, headers: Headers, relay: Call): void {
 }
 
 /** One unary call to the server with the worker's own headers (deadline, metadata). */
-function forward(
+export function forward(
   session: ClientHttp2Session,
   path: string,
   headers: Headers,
@@ -203,7 +208,7 @@ function forward(
   });
 }
 
-function grpcError(status: string, text: string): Reply {
+export function grpcError(status: string, text: string): Reply {
   const headers = {
     ':status': 200,
     'content-type': 'application/grpc',

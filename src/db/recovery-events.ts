@@ -5,6 +5,7 @@ import {
   type FinalRecoveryStatus,
   type RecoveryStatus,
 } from '../domain/recovery-status';
+import { maskPhonesIn } from '../domain/phone';
 import type { ClosedRecovery } from '../temporal/executions';
 import { toDate, type Db } from './connect';
 import { withinRange, type TimeRange } from './pages';
@@ -47,12 +48,56 @@ export async function insertTransition(db: Queryable, record: TransitionRecord):
       gateway: record.gateway,
       payment_id: record.paymentId,
       transition: record.transition,
-      detail: JSON.stringify(record.detail),
+      detail: JSON.stringify(withoutPhones(record.detail)),
       occurred_at: new Date(record.occurredAt),
       recorded_at: new Date(),
     })
     .onConflict('event_key')
     .ignore();
+}
+
+/** The detail fields that carry someone else's words (Twilio's error text names the number). */
+const FREE_TEXT_KEYS = new Set(['reason', 'message']);
+
+/**
+ * A transition's detail as it is stored: a phone number inside free text (Twilio's "The
+ * 'To' number +55… is not a valid phone number") is masked, since the audit needs the
+ * reason, not the number, and an erasure could not find it there. Other fields (ids, sids,
+ * times) are kept as they are.
+ */
+export function withoutPhones<T>(detail: T): T {
+  if (Array.isArray(detail)) return detail.map((item: unknown) => withoutPhones(item)) as T;
+  if (detail === null || typeof detail !== 'object') return detail;
+  return Object.fromEntries(
+    Object.entries(detail).map(([key, value]) => [
+      key,
+      typeof value === 'string' && FREE_TEXT_KEYS.has(key)
+        ? maskPhonesIn(value)
+        : withoutPhones(value),
+    ]),
+  ) as T;
+}
+
+/**
+ * An erasure's pass over the recoveries of one number: rows written before details were
+ * masked on write get the same masking now. Returns how many rows changed.
+ */
+export async function maskPhonesInTransitions(db: Db, workflowIds: string[]): Promise<number> {
+  if (workflowIds.length === 0) return 0;
+  const rows = await table(db, 'recovery_events')
+    .whereIn('workflow_id', workflowIds)
+    .select<{ id: number; detail: unknown }[]>('id', 'detail');
+  let changed = 0;
+  for (const row of rows) {
+    if (row.detail === null) continue;
+    // JSON text on SQLite, already parsed from jsonb on PostgreSQL.
+    const detail: unknown = typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail;
+    const masked = JSON.stringify(withoutPhones(detail));
+    if (masked === JSON.stringify(detail)) continue;
+    await table(db, 'recovery_events').where('id', row.id).update({ detail: masked });
+    changed += 1;
+  }
+  return changed;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
+import { maskPhonesInTransitions } from '../db/recovery-events';
 import { deleteSendClaimsForPhone } from '../db/send-claims';
 import { smsForPhone } from '../db/sms-messages';
 import { suppress } from '../db/suppressions';
@@ -12,6 +13,7 @@ export interface ErasureResult {
   tables: {
     webhook_events: number;
     sms_messages: number;
+    recovery_events: number;
     sms_send_claims: number;
     suppressed_numbers: number;
   };
@@ -36,12 +38,15 @@ export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<
   const { db } = deps;
   const suppressed = await suppress(db, phoneE164, 'manual', ERASURE_REASON);
   const recoveriesEnded = await endRecoveries(deps, phoneE164);
+  // Read before the webhooks are anonymised: their number is how the recoveries are found.
+  const workflowIds = await workflowsForPhone(db, phoneE164);
   const webhookRows = await webhookEventsForPhone(db, phoneE164);
   const smsRows = await smsForPhone(db, phoneE164);
   const result: ErasureResult = {
     tables: {
       webhook_events: await anonymiseWebhookEvents(db, webhookRows, deps.scrub),
       sms_messages: await anonymiseSmsMessages(db, smsRows, deps.scrub),
+      recovery_events: await maskPhonesInTransitions(db, workflowIds),
       sms_send_claims: await deleteSendClaimsForPhone(db, phoneE164),
       suppressed_numbers: suppressed ? 1 : 0,
     },

@@ -127,3 +127,33 @@ test('retries that ran out (sms_failed) leave the row failed; a transition that 
   expect((await rowsOf(sending.paymentId))[0]).toMatchObject({ status: 'pending' });
   expect(await sending.slots()).toEqual([1]);
 });
+
+test("a phone number in a transition's free text is stored masked; ids and times are kept", async () => {
+  seq += 1;
+  const workflowId = `recovery:tribopay:mask-${Date.now()}-${seq}`;
+  await recordTransition({
+    eventKey: `${workflowId}:run:1:sms_failed`,
+    workflowId,
+    gateway: 'tribopay',
+    paymentId: `mask-${seq}`,
+    transition: 'sms_failed',
+    detail: {
+      step: 1,
+      errorCode: 21211,
+      reason: "Twilio 21211: The 'To' number +5511987654321 is not a valid phone number.",
+      smsFailure: { reason: 'to +5511987654321: refused', sid: 'SM12345678901abcdef' },
+      eventId: '12345678901',
+    },
+    occurredAt: new Date().toISOString(),
+  });
+  const row = await testDb.db('recovery_events').where({ workflow_id: workflowId }).first();
+  const stored = typeof row.detail === 'string' ? row.detail : JSON.stringify(row.detail);
+  expect(stored).not.toContain('87654321');
+  expect(JSON.parse(stored)).toEqual({
+    step: 1,
+    errorCode: 21211,
+    reason: "Twilio 21211: The 'To' number +55 11 9****-4321 is not a valid phone number.",
+    smsFailure: { reason: 'to +55 11 9****-4321: refused', sid: 'SM12345678901abcdef' },
+    eventId: '12345678901',
+  });
+});

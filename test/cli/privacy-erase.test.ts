@@ -71,7 +71,13 @@ test('a second erasure of the number changes nothing (--json)', async () => {
 
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual({
-    tables: { webhook_events: 0, sms_messages: 0, sms_send_claims: 0, suppressed_numbers: 0 },
+    tables: {
+      webhook_events: 0,
+      sms_messages: 0,
+      recovery_events: 0,
+      sms_send_claims: 0,
+      suppressed_numbers: 0,
+    },
     recoveriesEnded: 0,
   });
 }, 60_000);

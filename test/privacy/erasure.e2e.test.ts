@@ -90,7 +90,13 @@ test('erasing a number ends its running recovery without an SMS, recorded as a c
 
   expect(reply.status).toBe(200);
   expect(reply.json).toEqual({
-    tables: { webhook_events: 1, sms_messages: 0, sms_send_claims: 0, suppressed_numbers: 1 },
+    tables: {
+      webhook_events: 1,
+      sms_messages: 0,
+      recovery_events: 0,
+      sms_send_claims: 0,
+      suppressed_numbers: 1,
+    },
     recoveriesEnded: 1,
   });
   expect((await handle.describe()).status.name).toBe('CANCELLED');
@@ -118,7 +124,13 @@ test('erasing a number anonymises every row about it, deletes its claims, and su
 
   expect(reply.status).toBe(200);
   expect(reply.json).toEqual({
-    tables: { webhook_events: 1, sms_messages: 1, sms_send_claims: 1, suppressed_numbers: 1 },
+    tables: {
+      webhook_events: 1,
+      sms_messages: 1,
+      recovery_events: 0,
+      sms_send_claims: 1,
+      suppressed_numbers: 1,
+    },
     recoveriesEnded: 0,
   });
   const audit = await auditText(stack.testDb.db);
@@ -142,6 +154,44 @@ test('erasing a number anonymises every row about it, deletes its claims, and su
   expect(logged.join('\n')).not.toContain(digits(ERASED));
 }, 60_000);
 
+test("a transition written before details were masked loses the number Twilio's error named", async () => {
+  const OLD = '+5511943210987';
+  const { paymentId } = await stack.recover(OLD);
+  const workflowId = recoveryWorkflowId('tribopay', paymentId);
+  // As an older worker wrote an ended first step: Twilio's text, number and all.
+  await stack.testDb.db('recovery_events').insert({
+    event_key: `${workflowId}:legacy:1:sms_failed`,
+    workflow_id: workflowId,
+    gateway: 'tribopay',
+    payment_id: paymentId,
+    transition: 'sms_failed',
+    detail: JSON.stringify({
+      step: 1,
+      errorCode: 21211,
+      reason: `Twilio 21211: The 'To' number ${OLD} is not a valid phone number.`,
+    }),
+    occurred_at: new Date(),
+    recorded_at: new Date(),
+  });
+  expect(await auditText(stack.testDb.db)).toContain(digits(OLD));
+
+  const reply = await erase(OLD);
+
+  expect(reply.status).toBe(200);
+  expect(reply.json).toMatchObject({ tables: { recovery_events: 1 } });
+  expect(await auditText(stack.testDb.db)).not.toContain(digits(OLD));
+  const row = await stack.testDb
+    .db('recovery_events')
+    .where({ event_key: `${workflowId}:legacy:1:sms_failed` })
+    .first();
+  const detail = (typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail) as {
+    errorCode: number;
+    reason: string;
+  };
+  expect(detail.errorCode).toBe(21211);
+  expect(detail.reason).toMatch(/^Twilio 21211: The 'To' number \+55 11 9\*+-0987 is not a valid/);
+}, 60_000);
+
 test('a repeated erasure finds nothing left to do', async () => {
   const reply = await call(server.url, '/api/webhooks/privacy/erase/', {
     method: 'POST',
@@ -150,7 +200,13 @@ test('a repeated erasure finds nothing left to do', async () => {
 
   expect(reply.status).toBe(200);
   expect(reply.json).toEqual({
-    tables: { webhook_events: 0, sms_messages: 0, sms_send_claims: 0, suppressed_numbers: 0 },
+    tables: {
+      webhook_events: 0,
+      sms_messages: 0,
+      recovery_events: 0,
+      sms_send_claims: 0,
+      suppressed_numbers: 0,
+    },
     recoveriesEnded: 0,
   });
 });

@@ -8,6 +8,9 @@ const erasureSchema = z
       .object({
         webhook_events: z.int().meta({ description: 'Webhook events anonymised' }),
         sms_messages: z.int().meta({ description: 'Messages anonymised' }),
+        recovery_events: z
+          .int()
+          .meta({ description: "Transitions whose free text (Twilio's error) named the number" }),
         sms_send_claims: z.int().meta({ description: 'Frequency-cap claims deleted' }),
         suppressed_numbers: z
           .int()

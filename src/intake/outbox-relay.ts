@@ -104,11 +104,12 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       });
     } catch (err) {
       temporalAnswering = false;
+      const why = withCauses(err);
       deps.logger.warn(
-        { outboxId: entry.id, eventId: entry.webhookEventId, err: (err as Error).message },
+        { outboxId: entry.id, eventId: entry.webhookEventId, err: why },
         'outbox: hand-off to Temporal failed; the sweeper retries it',
       );
-      await releaseOutboxEntry(deps.db, entry, (err as Error).message).catch(() => {});
+      await releaseOutboxEntry(deps.db, entry, why).catch(() => {});
       return false;
     }
     if (!signalled.signalled) await noteClosedByHand(entry, signalled.execution);
@@ -254,4 +255,16 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       await this.idle();
     },
   };
+}
+
+/**
+ * An error's message with its causes' (the client says "Failed to describe workflow"; the
+ * cause says why, e.g. DEADLINE_EXCEEDED), for the row's last_error and the log.
+ */
+export function withCauses(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) {
+    if (!parts.includes(e.message)) parts.push(e.message);
+  }
+  return parts.length > 0 ? parts.join(': ') : String(err);
 }

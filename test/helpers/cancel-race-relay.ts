@@ -122,6 +122,23 @@ export async function startCancelRaceRelay(options: {
     });
   }
 
+  const listening = await listenRelay(upstream, relay);
+  return {
+    ...listening,
+    get refusedCancels() {
+      return refusedCancels;
+    },
+  };
+}
+
+/**
+ * Serves `relay` on a loopback port: the address for a client's Connection, and a close
+ * that ends the client's sessions and the relay's own connection `upstream`.
+ */
+export async function listenRelay(
+  upstream: ClientHttp2Session,
+  relay: Call,
+): Promise<{ address: string; close(): Promise<void> }> {
   const server = http2.createServer();
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (session) => {
@@ -133,9 +150,6 @@ export async function startCancelRaceRelay(options: {
   const { port } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${port}`,
-    get refusedCancels() {
-      return refusedCancels;
-    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions) session.destroy();

@@ -4,8 +4,7 @@
  * everything else through unchanged. The relay plumbing is the cancel-race relay's.
  */
 import http2, { type ClientHttp2Session } from 'node:http2';
-import type { AddressInfo } from 'node:net';
-import { forward, serve, type Call, type Reply } from './cancel-race-relay';
+import { forward, listenRelay, type Call, type Reply } from './cancel-race-relay';
 
 const SERVICE = '/temporal.api.workflowservice.v1.WorkflowService/';
 
@@ -31,26 +30,12 @@ export async function startStallingRelay(target: string): Promise<StallingRelay>
     return handler ? handler(send) : send();
   };
 
-  const server = http2.createServer();
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-  });
-  server.on('stream', (stream, headers) => serve(stream, headers, relay));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenRelay(upstream, relay);
   return {
-    address: `127.0.0.1:${port}`,
+    ...listening,
     once(method, handler) {
       const path = `${SERVICE}${method}`;
       handlers.set(path, [...(handlers.get(path) ?? []), handler]);
-    },
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const session of sessions) session.destroy();
-      await closed;
-      upstream.destroy();
     },
   };
 }

@@ -37,9 +37,9 @@ export const ERASURE_REASON = 'privacy erasure (LGPD art. 18)';
 export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<ErasureResult> {
   const { db } = deps;
   const suppressed = await suppress(db, phoneE164, 'manual', ERASURE_REASON);
-  const recoveriesEnded = await endRecoveries(deps, phoneE164);
   // Read before the webhooks are anonymised: their number is how the recoveries are found.
   const workflowIds = await workflowsForPhone(db, phoneE164);
+  const recoveriesEnded = await endRecoveries(deps, workflowIds);
   const webhookRows = await webhookEventsForPhone(db, phoneE164);
   const smsRows = await smsForPhone(db, phoneE164);
   const result: ErasureResult = {
@@ -58,8 +58,7 @@ export async function erasePhone(deps: ErasureDeps, phoneE164: string): Promise<
 }
 
 /** Cancels each running recovery that has a webhook for the number (recorded in its history). */
-async function endRecoveries(deps: ErasureDeps, phoneE164: string): Promise<number> {
-  const workflowIds = await workflowsForPhone(deps.db, phoneE164);
+async function endRecoveries(deps: ErasureDeps, workflowIds: string[]): Promise<number> {
   const cancelled = await Promise.all(
     workflowIds.map(async (workflowId) => {
       const handle = deps.temporal.workflow.getHandle(workflowId);

@@ -12,19 +12,12 @@ import { createLogger } from '../logging';
 import { loadOrGenerateKeys } from '../temporal/payload-keys';
 import { logWebhookIntake, warnIfWebhooksOpen } from '../runtime/api';
 import { installTemporalRuntime } from '../temporal/runtime';
-import { workflowCacheProblem } from '../runtime/worker-heap';
+import { exitIfCacheDoesNotFit } from '../runtime/worker-heap';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const configured = loadConfigOrExit();
-  const heapProblem = workflowCacheProblem(
-    configured.temporal.cachedWorkflows,
-    configured.workerHeapMb,
-  );
-  if (heapProblem) {
-    process.stderr.write(`${heapProblem}\n`);
-    process.exit(2);
-  }
+  exitIfCacheDoesNotFit(configured);
   // The monitoring API never runs open: without API_TOKEN, this run gets a token of its own.
   const generatedToken = configured.apiToken ? null : randomBytes(24).toString('hex');
   // Nor do webhooks: without WEBHOOK_SECRET (and without WEBHOOK_AUTH=off), one per run.

@@ -5,16 +5,12 @@ import { assertPayloadKeys } from '../temporal/encryption';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { openDatabase } from '../runtime/database';
 import { startWorker } from '../runtime/worker';
-import { workflowCacheProblem } from '../runtime/worker-heap';
+import { exitIfCacheDoesNotFit } from '../runtime/worker-heap';
 import { onShutdownSignal } from './signals';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
-  const heapProblem = workflowCacheProblem(config.temporal.cachedWorkflows, config.workerHeapMb);
-  if (heapProblem) {
-    process.stderr.write(`${heapProblem}\n`);
-    process.exit(2);
-  }
+  exitIfCacheDoesNotFit(config);
   assertPayloadKeys(config);
   const logger = createLogger(config.logLevel, { name: 'worker' });
   installTemporalRuntime(logger, config.temporal.metricsAddress);

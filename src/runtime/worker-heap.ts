@@ -79,3 +79,14 @@ export function workflowCacheProblem(
         ]),
   ].join('\n');
 }
+
+/** For the worker's entrypoints: exits 2 with the reason when the cache doesn't fit the heap. */
+export function exitIfCacheDoesNotFit(config: {
+  temporal: { cachedWorkflows: number };
+  workerHeapMb: number;
+}): void {
+  const problem = workflowCacheProblem(config.temporal.cachedWorkflows, config.workerHeapMb);
+  if (!problem) return;
+  process.stderr.write(`${problem}\n`);
+  process.exit(2);
+}

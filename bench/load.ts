@@ -142,3 +142,22 @@ function postOne(
     req.end(body);
   });
 }
+
+/**
+ * Calls `send` every 1/rate s without waiting for earlier calls to finish (a gateway
+ * doesn't wait for our answers), until `running()` says stop; resolves with every result.
+ */
+export async function steadily<T>(
+  rate: number,
+  running: () => boolean,
+  send: () => Promise<T>,
+): Promise<T[]> {
+  const pending: Promise<T>[] = [];
+  const began = Date.now();
+  for (let n = 0; running(); n += 1) {
+    pending.push(send());
+    const due = began + ((n + 1) * 1000) / rate;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+  }
+  return Promise.all(pending);
+}

@@ -17,6 +17,11 @@ export interface BenchOptions {
    * 0 makes them all due at the same instant.
    */
   timers: { sizes: number[]; rate: number; workers: number[] };
+  /**
+   * The floors next to ours (bench/parts/floor.ts): a bare burst in every timers run, a bare
+   * relay in every outbox lag run. `--no-floors` leaves them out.
+   */
+  floors: boolean;
   resident: {
     size: number;
     runs: number;
@@ -63,6 +68,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --workers LIST        timers: worker processes, each count in turn in every run
                         (default 1); e.g. --timer-rate 0 --timer-sizes 1000 --workers 1,2
                         puts 500 SMS due at one instant with one, then two workers
+  --no-floors           timers, outbox: leave out the floors measured next to ours (the
+                        minimal workflow's burst, with the SDK's default cache and ours;
+                        bare signalWithStart at the relay's rate)
   --resident-size N     resident: recoveries waiting while memory is measured (default 10000)
   --resident-runs N     resident: runs of that size (default 1: scheduling 10,000 takes minutes)
   --suite-runs N        suite: runs of npm test (default 2; the workflow tests run --runs times)
@@ -145,7 +153,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return null;
-    if (arg === '--quick' || arg === '--keep' || arg === '--profile') {
+    if (arg === '--quick' || arg === '--keep' || arg === '--profile' || arg === '--no-floors') {
       given.set(arg.slice(2), 'true');
       continue;
     }
@@ -188,6 +196,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
       rate: get('timer-rate', nonNegative, 20),
       workers: get('workers', list, [1]),
     },
+    floors: !given.has('no-floors'),
     resident: {
       size: Math.round(get('resident-size', positive, quick ? 1000 : 10000)),
       runs: Math.round(get('resident-runs', positive, 1)),

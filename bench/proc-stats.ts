@@ -41,6 +41,15 @@ export function cpuPercent(before: ProcSample, after: ProcSample): number {
   return wall > 0 ? ((after.cpuSeconds - before.cpuSeconds) / wall) * 100 : NaN;
 }
 
+/**
+ * CPU ms that a group of processes (e.g. every worker) spent per unit of work (an SMS)
+ * between two samples of each: independent of how long the window ran past the work.
+ */
+export function cpuMsPer(before: ProcSample[], after: ProcSample[], units: number): number {
+  const seconds = after.reduce((sum, a, i) => sum + a.cpuSeconds - before[i].cpuSeconds, 0);
+  return units > 0 ? (seconds * 1000) / units : NaN;
+}
+
 /** The machine's load while the bench ran: 1-minute load average and busy share of all cores. */
 export function systemCpu(): { busy: number; total: number } {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];

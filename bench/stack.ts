@@ -318,7 +318,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-async function startEmulator(label: string) {
+/** The Twilio emulator on a free loopback port, with an auth token of its own. */
+export async function startEmulator(label: string) {
   const port = await freePort();
   const authToken = randomAuthToken();
   const proc = startProcess(
@@ -342,4 +343,11 @@ async function startEmulator(label: string) {
     process: proc,
     stop: () => stopGroup(proc.pid, proc.exited),
   };
+}
+
+/** Every message the emulator has taken, in the order it took them. */
+export async function emulatorMessages(url: string): Promise<{ to: string; receivedAt: string }[]> {
+  const res = await fetch(`${url}/__emulator/messages`);
+  if (!res.ok) throw new Error(`emulator answered ${res.status}`);
+  return (await res.json()) as { to: string; receivedAt: string }[];
 }

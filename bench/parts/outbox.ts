@@ -8,10 +8,12 @@
  * still has every workflow started before it stopped.
  */
 import { paymentFactory, waitingBody } from '../bodies';
+import { steadily } from '../load';
 import type { BenchOptions } from '../options';
 import { progress, table, writeResult } from '../report';
 import { startStack, type Stack, type TemporalStore } from '../stack';
 import { formatSpread, percentile, round, spread } from '../stats';
+import { floorRelay, floorRelayMarkdown, type FloorRelayResult } from './floor';
 
 /** Long enough that no SMS falls due while the outbox is measured. */
 const DELAY = '1h';
@@ -55,19 +57,23 @@ export interface OutageResult {
 export async function benchOutbox(options: BenchOptions) {
   const startedAt = Date.now();
   const lag: LagResult[] = [];
+  const floors: FloorRelayResult[] = [];
   for (let run = 1; run <= options.runs; run += 1) {
     lag.push(
       await withStack(options, `outbox-lag-${run}`, options.temporalStore, (stack) =>
         measureLag(stack, options.temporalStore, options.outbox, `olag${run}`),
       ),
     );
+    if (!options.floors) continue;
+    const { lagRate: rate, lagSeconds: seconds } = options.outbox;
+    floors.push(await floorRelay(options.temporalStore, { run, rate, seconds }));
   }
   const outage = await withStack(options, 'outbox-outage', 'file', (stack) =>
     measureOutage(stack, options.outbox.outageRate, options.outbox.outageSeconds),
   );
-  const file = writeResult(options, 'outbox', { lag, outage }, startedAt);
+  const file = writeResult(options, 'outbox', { lag, floors, outage }, startedAt);
   progress(`outbox results: ${file}`);
-  return { lag, outage, markdown: markdown(lag, outage) };
+  return { lag, outage, markdown: markdown(lag, floors, outage) };
 }
 
 async function withStack<T>(
@@ -91,10 +97,10 @@ async function withStack<T>(
 }
 
 /**
- * Posts one new waiting webhook every 1/rate s, without waiting for answers (a gateway
- * doesn't), until `running()` says stop; resolves with every answer.
+ * Posts one new waiting webhook every 1/rate s, without waiting for answers, until
+ * `running()` says stop; resolves with every answer.
  */
-async function postSteadily(
+function postSteadily(
   stack: Stack,
   rate: number,
   running: () => boolean,
@@ -103,23 +109,15 @@ async function postSteadily(
   const next = paymentFactory(tag);
   const url = `${stack.apiUrl}/api/webhooks/tribopay/`;
   const headers = { 'content-type': 'application/json', 'x-webhook-token': stack.webhookSecret };
-  const pending: Promise<Posted>[] = [];
-  const began = Date.now();
-  for (let n = 0; running(); n += 1) {
-    const body = waitingBody(next());
-    pending.push(
-      fetch(url, { method: 'POST', headers, body }).then(
-        async (res) => {
-          const json = (await res.json().catch(() => ({}))) as { eventId?: number };
-          return { status: res.status, eventId: json.eventId ?? null, answeredAt: Date.now() };
-        },
-        () => ({ status: 0, eventId: null, answeredAt: Date.now() }),
-      ),
-    );
-    const due = began + ((n + 1) * 1000) / rate;
-    await sleep(Math.max(0, due - Date.now()));
-  }
-  return Promise.all(pending);
+  return steadily(rate, running, () =>
+    fetch(url, { method: 'POST', headers, body: waitingBody(next()) }).then(
+      async (res) => {
+        const json = (await res.json().catch(() => ({}))) as { eventId?: number };
+        return { status: res.status, eventId: json.eventId ?? null, answeredAt: Date.now() };
+      },
+      () => ({ status: 0, eventId: null, answeredAt: Date.now() }),
+    ),
+  );
 }
 
 async function measureLag(
@@ -258,7 +256,7 @@ async function waitForEmptyOutbox(stack: Stack, timeoutMs: number): Promise<numb
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function markdown(lag: LagResult[], outage: OutageResult): string {
+function markdown(lag: LagResult[], floors: FloorRelayResult[], outage: OutageResult): string {
   const of = (pick: (l: LagResult) => number) => formatSpread(spread(lag.map(pick)));
   const lagTable = table(
     [
@@ -310,5 +308,6 @@ function markdown(lag: LagResult[], outage: OutageResult): string {
       ],
     ],
   );
-  return `${lagTable}\n\n${outageTable}`;
+  const floor = floors.length > 0 ? `\n\n${floorRelayMarkdown(floors)}` : '';
+  return `${lagTable}${floor}\n\n${outageTable}`;
 }

@@ -8,14 +8,17 @@
  * is due then, so the SMS fall due at a chosen rate once every webhook is in.
  */
 import { paidBody, paymentFactory, type Payment } from '../bodies';
+import { smsPerSecond } from '../floor/lags';
 import { postAll, type Posted } from '../load';
 import type { BenchOptions } from '../options';
-import { cpuPercent } from '../proc-stats';
+import { envSchema } from '../../src/config/schema';
+import { cpuMsPer, cpuPercent, sampleProcess } from '../proc-stats';
 import { sleep } from '../processes';
 import { progress, table, writeResult } from '../report';
-import { TASK_QUEUE, type Stack } from '../stack';
+import { emulatorMessages, TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, percentile, round, spread } from '../stats';
 import { AS_GIVEN, ratioPerRun, variants } from '../variants';
+import { floorBurst, floorBurstMarkdown, type FloorBurstResult } from './floor';
 import {
   CONCURRENCY,
   DELAY_MS,
@@ -66,11 +69,14 @@ export interface TimerResult {
   workerPeakRssMiB: number;
   /** CPU while the SMS went out, % of one core. */
   firingCpuPercent: Record<string, number>;
+  /** CPU ms per SMS sent: every worker process together, and the dev server. */
+  cpuMsPerSms: { worker: number; temporal: number };
 }
 
 export async function benchTimers(options: BenchOptions) {
   const startedAt = Date.now();
   const timers: TimerResult[] = [];
+  const floors: FloorBurstResult[] = [];
   for (const size of options.timers.sizes) {
     for (let run = 1; run <= options.runs; run += 1) {
       // Each worker count and configuration in turn within a run, so a pair is measured
@@ -80,15 +86,46 @@ export async function benchTimers(options: BenchOptions) {
           const result = await timerRun(variant.options, size, run, workers, v);
           timers.push({ ...result, variant: variant.name });
         }
+        if (options.floors) floors.push(...(await floorRuns(options, size, run, workers)));
       }
     }
   }
   const summary = summariseTimers(timers);
   const names = [...new Set(timers.map((t) => t.variant))];
-  const file = writeResult(options, 'timers', { summary, runs: timers }, startedAt);
+  const file = writeResult(options, 'timers', { summary, runs: timers, floors }, startedAt);
   progress(`timer results: ${file}`);
   const comparison = names.length > 1 ? `\n\n${comparisonMarkdown(names.slice(1), timers)}` : '';
-  return { markdown: `${timersMarkdown(summary, names.length > 1)}${comparison}` };
+  const floor = floors.length > 0 ? `\n\n${floorBurstMarkdown(floors)}` : '';
+  return { markdown: `${timersMarkdown(summary, names.length > 1)}${comparison}${floor}` };
+}
+
+/**
+ * The floor next to one run of ours: as many SMS as ours has unpaid recoveries, due as
+ * ours are, with as many workers; once with the SDK's default cache, once with ours.
+ */
+async function floorRuns(
+  options: BenchOptions,
+  size: number,
+  run: number,
+  workers: number,
+): Promise<FloorBurstResult[]> {
+  const ours = envSchema.shape.WORKER_CACHED_WORKFLOWS.parse(
+    options.serviceEnv.WORKER_CACHED_WORKFLOWS,
+  );
+  const results: FloorBurstResult[] = [];
+  for (const cache of [null, ours]) {
+    results.push(
+      await floorBurst(options.temporalStore, {
+        run,
+        sms: size - Math.ceil(size / 2),
+        // Ours has every other recovery paid: its SMS fall due at half its rate.
+        dueRate: options.timers.rate / 2,
+        workers,
+        cache,
+      }),
+    );
+  }
+  return results;
 }
 
 async function timerRun(
@@ -147,6 +184,8 @@ async function timerRun(
         `${Math.round((firstDue - Date.now()) / 1000)}s, the last in ${Math.round((lastDue - Date.now()) / 1000)}s`,
     );
     await sleep(Math.max(0, firstDue - Date.now()));
+    const workerPids = [stack.worker.pid, ...extra.map((w) => w.pid)];
+    const workersFrom = workerPids.map(sampleProcess);
     const firingFrom = sampleAll(pidsOf(stack));
     await waitForTransitions(
       stack,
@@ -155,6 +194,7 @@ async function timerRun(
       Math.max(0, lastDue - Date.now()) + 180_000,
     );
     const firingTo = sampleAll(pidsOf(stack));
+    const workersTo = workerPids.map(sampleProcess);
     const messages = await emulatorMessages(stack.emulatorUrl);
     const result = analyse({
       size,
@@ -171,6 +211,10 @@ async function timerRun(
     result.schedulePerSecond = round((size + paid.length) / scheduleSeconds);
     result.workerPeakRssMiB = round(firingTo.worker.peakRssMiB);
     result.firingCpuPercent = each((n) => cpuPercent(firingFrom[n], firingTo[n]));
+    result.cpuMsPerSms = {
+      worker: round(cpuMsPer(workersFrom, workersTo, messages.length)),
+      temporal: round(cpuMsPer([firingFrom.temporal], [firingTo.temporal], messages.length)),
+    };
     progress(
       `${label}: lag p50 ${result.lagP50Ms} ms, p99 ${result.lagP99Ms} ms, max ${result.lagMaxMs} ms; ` +
         `${result.lateOverOneSecond} over 1 s; ${result.missingSms} missing; ` +
@@ -223,8 +267,6 @@ function analyse(run: {
       lags.push(sent[0] - dueAt);
     }
   }
-  const times = run.messages.map((m) => Date.parse(m.receivedAt));
-  const span = (Math.max(...times) - Math.min(...times)) / 1000;
   return {
     size: run.size,
     workers: run.workers,
@@ -243,9 +285,10 @@ function analyse(run: {
     postedAfterDue,
     intakeErrors: [...run.waitingAcks, ...run.paidAcks].filter((a) => a.status !== 202).length,
     schedulePerSecond: NaN,
-    smsPerSecond: span > 0 ? round(times.length / span) : NaN,
+    smsPerSecond: round(smsPerSecond(run.messages)),
     workerPeakRssMiB: NaN,
     firingCpuPercent: {},
+    cpuMsPerSms: { worker: NaN, temporal: NaN },
   };
 }
 
@@ -258,12 +301,6 @@ async function dueTimes(stack: Stack): Promise<Map<string, number>> {
   return new Map(
     rows.map((r) => [r.payment_id, Date.parse((JSON.parse(r.detail) as { dueAt: string }).dueAt)]),
   );
-}
-
-async function emulatorMessages(url: string): Promise<{ to: string; receivedAt: string }[]> {
-  const res = await fetch(`${url}/__emulator/messages`);
-  if (!res.ok) throw new Error(`emulator answered ${res.status}`);
-  return (await res.json()) as { to: string; receivedAt: string }[];
 }
 
 function summariseTimers(runs: TimerResult[]) {
@@ -292,6 +329,8 @@ function summariseTimers(runs: TimerResult[]) {
       intakeErrors: of((r) => r.intakeErrors),
       smsPerSecond: of((r) => r.smsPerSecond),
       workerPeakRssMiB: of((r) => r.workerPeakRssMiB),
+      workerCpuMsPerSms: of((r) => r.cpuMsPerSms.worker),
+      temporalCpuMsPerSms: of((r) => r.cpuMsPerSms.temporal),
     };
   });
 }
@@ -313,6 +352,8 @@ function timersMarkdown(rows: ReturnType<typeof summariseTimers>, byVariant: boo
       'paid',
       'SMS to paid',
       'SMS/s',
+      'worker CPU ms/SMS',
+      'dev server CPU ms/SMS',
       'worker peak RSS MiB',
     ],
     rows.map((r) => [
@@ -329,6 +370,8 @@ function timersMarkdown(rows: ReturnType<typeof summariseTimers>, byVariant: boo
       formatSpread(r.paid),
       formatSpread(r.smsForPaid),
       formatSpread(r.smsPerSecond, 1),
+      formatSpread(r.workerCpuMsPerSms, 1),
+      formatSpread(r.temporalCpuMsPerSms, 1),
       formatSpread(r.workerPeakRssMiB),
     ]),
   );

@@ -36,6 +36,11 @@ test('--workers lists the worker counts the timers part runs with', () => {
   expect(() => parse('--workers', '0')).toThrow(/positive whole numbers/);
 });
 
+test('the floors run next to ours unless --no-floors leaves them out', () => {
+  expect(parse('--only', 'timers,outbox')?.floors).toBe(true);
+  expect(parse('--only', 'timers,outbox', '--no-floors')?.floors).toBe(false);
+});
+
 test('--help asks for the usage', () => {
   expect(parse('--help')).toBeNull();
 });

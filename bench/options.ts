@@ -38,6 +38,8 @@ export interface BenchOptions {
   scheduleRate: number;
   /** How the Temporal dev server keeps its state (see BENCHMARKS.md for why memory). */
   temporalStore: TemporalStore;
+  /** The dev server's dynamic configuration over the service's own (DEV_SERVER_DYNAMIC_CONFIG). */
+  temporalConfig: Record<string, string>;
   outDir: string;
   /** Keep the scratch folder (logs, dev-server files) after a successful run. */
   keep: boolean;
@@ -77,6 +79,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --schedule-rate N     timers, resident: webhooks posted per second (default 25, about what
                         this 2-core machine schedules end to end)
   --temporal-store S    memory (default), file (SQLite as npm start keeps it) or file-wal
+  --temporal-config K=V set the dev server's dynamic configuration value K (over what npm
+                        start sets); repeatable: e.g. --temporal-config
+                        system.enableActivityEagerExecution=false
   --keep                keep the scratch folder with every process's log
   --profile             run the API and the worker with --cpu-prof (implies --keep): one file
                         per thread (the worker's workflow threads too) in profiles/<process>/;
@@ -118,6 +123,15 @@ function store(value: string, name: string): TemporalStore {
   throw new Error(`${name} expects memory, file or file-wal`);
 }
 
+function configAssignment(value: string): [string, string] {
+  const match = /^([A-Za-z][\w.]*)=(.+)$/s.exec(value);
+  if (!match)
+    throw new Error(
+      `--temporal-config needs KEY=VALUE, e.g. system.enableActivityEagerExecution=false, not "${value}"`,
+    );
+  return [match[1], match[2]];
+}
+
 function envAssignment(flag: string, value: string): [string, string] {
   const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(value);
   if (!match) throw new Error(`${flag} expects NAME=VALUE, e.g. MALLOC_ARENA_MAX=4`);
@@ -128,6 +142,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
   const given = new Map<string, string>();
   const serviceEnv: string[] = [];
   const compareEnv: string[] = [];
+  const temporalConfig: string[] = [];
   const known = new Set([
     'quick',
     'keep',
@@ -145,6 +160,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     'suite-runs',
     'schedule-rate',
     'temporal-store',
+    'temporal-config',
     'service-dist',
     'service-env',
     'compare-env',
@@ -162,6 +178,10 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     if (!known.has(flag.slice(2))) throw new Error(`unknown option ${flag}; ${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--temporal-config') {
+      temporalConfig.push(value);
+      continue;
+    }
     if (flag === '--service-env' || flag === '--compare-env') {
       (flag === '--service-env' ? serviceEnv : compareEnv).push(value);
       continue;
@@ -207,6 +227,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | null 
     suite: { full: !quick, fullRuns: Math.round(get('suite-runs', positive, quick ? 1 : 2)) },
     scheduleRate: get('schedule-rate', positive, 25),
     temporalStore: get('temporal-store', store, 'memory'),
+    temporalConfig: Object.fromEntries(temporalConfig.map((v) => configAssignment(v))),
     outDir: path.resolve(root, given.get('out') ?? 'bench/results'),
     keep: given.has('keep') || given.has('profile'),
     profile: given.has('profile'),

@@ -6,7 +6,7 @@ import knex, { type Knex } from 'knex';
 import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
 import { projectRoot, toolPath } from '../src/embedded/project';
-import { temporalAnswers } from '../src/embedded/temporal-dev-server';
+import { dynamicConfigArgs, temporalAnswers } from '../src/embedded/temporal-dev-server';
 import { envSchema } from '../src/config/schema';
 import { workerNodeFlags } from '../src/runtime/worker-node-flags';
 import { DEV_ACCOUNT_SID, randomAuthToken } from '../src/twilio-emulator';
@@ -95,19 +95,27 @@ export interface TemporalServer {
  * (SQLite as `npm start` uses it) or `file-wal` (the same file in WAL mode without an fsync
  * per commit). Started here rather than through src/embedded, which always persists.
  */
-export async function startTemporal(label: string, store: TemporalStore): Promise<TemporalServer> {
+export async function startTemporal(
+  label: string,
+  store: TemporalStore,
+  dynamicConfig: Readonly<Record<string, string>> = {},
+): Promise<TemporalServer> {
   // A free port is free only until someone takes it: the stack's other processes pick
   // theirs at the same moment, so a lost race gets new ports rather than ending the run.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startTemporalOnce(label, store);
+      return await startTemporalOnce(label, store, dynamicConfig);
     } catch (err) {
       if (attempt >= 3 || !String(err).includes('address already in use')) throw err;
     }
   }
 }
 
-async function startTemporalOnce(label: string, store: TemporalStore): Promise<TemporalServer> {
+async function startTemporalOnce(
+  label: string,
+  store: TemporalStore,
+  dynamicConfig: Readonly<Record<string, string>>,
+): Promise<TemporalServer> {
   const dir = fs.mkdtempSync(path.join(scratch, `temporal-${label}-`));
   const port = await freePort();
   const persistence =
@@ -131,6 +139,7 @@ async function startTemporalOnce(label: string, store: TemporalStore): Promise<T
     'default',
     '--log-level',
     'warn',
+    ...dynamicConfigArgs(dynamicConfig),
     ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   const address = `127.0.0.1:${port}`;
@@ -210,6 +219,8 @@ export interface StackOptions {
   recoveryDelay: string;
   label: string;
   temporalStore: TemporalStore;
+  /** The dev server's dynamic configuration on top of the service's (DEV_SERVER_DYNAMIC_CONFIG). */
+  temporalConfig?: Readonly<Record<string, string>>;
   /** API and worker under --cpu-prof. */
   profile?: boolean;
   /** The build whose API and worker run (another checkout's dist/, for before/after). */
@@ -248,7 +259,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const [{ url, db }, temporal, emulator] = await Promise.all([
       freshDatabase(),
-      startTemporal(options.label, options.temporalStore),
+      startTemporal(options.label, options.temporalStore, options.temporalConfig),
       startEmulator(options.label),
     ]);
     stops.push(

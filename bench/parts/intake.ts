@@ -123,6 +123,7 @@ async function intakeRun(
     recoveryDelay: DELAY,
     label,
     temporalStore: options.temporalStore,
+    temporalConfig: options.temporalConfig,
     profile: options.profile,
     serviceDist: options.serviceDist,
     serviceEnv: options.serviceEnv,

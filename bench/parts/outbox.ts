@@ -86,6 +86,7 @@ async function withStack<T>(
     recoveryDelay: DELAY,
     label,
     temporalStore,
+    temporalConfig: options.temporalConfig,
     serviceDist: options.serviceDist,
     serviceEnv: options.serviceEnv,
   });

@@ -25,6 +25,7 @@ export function stackFor(options: BenchOptions, label: string): Promise<Stack> {
     recoveryDelay: DELAY,
     label,
     temporalStore: options.temporalStore,
+    temporalConfig: options.temporalConfig,
     profile: options.profile,
     serviceDist: options.serviceDist,
     serviceEnv: options.serviceEnv,

@@ -16,6 +16,33 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
   codecEndpoint?: string;
+  /** Where the server serves its Prometheus metrics (`--metrics-port`); none when absent. */
+  metricsPort?: number;
+  /** Dynamic configuration on top of (or replacing values of) DEV_SERVER_DYNAMIC_CONFIG. */
+  dynamicConfig?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The server's dynamic configuration that the service relies on, for every dev server we
+ * start (npm start, the tests, the bench); docker-compose.yml sets the same for its server.
+ *
+ * `system.enableActivityEagerExecution`: when a workflow task schedules an activity on the
+ * worker's own task queue and the worker has a free activity slot, the server hands the
+ * activity task back in its answer to the task's completion instead of queueing it for a
+ * poll. The recovery's SMS activity is such an activity: one matching round trip less per
+ * SMS (BENCHMARKS.md, "Eager activity dispatch"). Nothing else changes: the activity keeps its
+ * timeouts and retries, and a worker that dies with it is handled as with a polled one.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
+  'system.enableActivityEagerExecution': 'true',
+};
+
+/** `--dynamic-config-value KEY=VALUE` for each of the defaults merged with `overrides`. */
+export function dynamicConfigArgs(overrides: Readonly<Record<string, string>> = {}): string[] {
+  return Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...overrides }).flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${value}`,
+  ]);
 }
 
 export interface DevServer {
@@ -44,6 +71,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.namespace,
     '--log-level',
     'warn',
+    ...dynamicConfigArgs(options.dynamicConfig),
+    ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
     ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ];

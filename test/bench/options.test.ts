@@ -16,6 +16,7 @@ test('with no arguments every part runs three times at the documented sizes', ()
     timers: { sizes: [1000], rate: 20, workers: [1] },
     resident: { size: 10000, runs: 1 },
     temporalStore: 'memory',
+    temporalConfig: {},
     outDir: path.join(ROOT, 'bench/results'),
     serviceDist: path.join(ROOT, 'dist'),
     serviceEnv: {},
@@ -56,6 +57,19 @@ test('--quick runs once at small sizes; given values still win', () => {
     runs: 2,
     intake: { concurrency: [8, 16] },
   });
+});
+
+test('--temporal-config sets dev server dynamic configuration values, repeatably', () => {
+  expect(
+    parse(
+      '--temporal-config',
+      'system.enableActivityEagerExecution=false',
+      '--temporal-config=limit.maxIDLength=1000',
+    )?.temporalConfig,
+  ).toEqual({ 'system.enableActivityEagerExecution': 'false', 'limit.maxIDLength': '1000' });
+  expect(() => parse('--temporal-config', 'system.enableActivityEagerExecution')).toThrow(
+    /KEY=VALUE/,
+  );
 });
 
 test('--service-env sets and unsets names in the service environment, repeatably', () => {

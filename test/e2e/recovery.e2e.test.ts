@@ -83,6 +83,22 @@ test('a waiting PIX webhook leads to one SMS at the emulator after the delay', a
   expect(sentTo(phone)).toHaveLength(1);
 });
 
+test("the recovery's activities come back with the workflow task's completion, not from a poll", async () => {
+  // The server's eager activity dispatch (DEV_SERVER_DYNAMIC_CONFIG), counted by the server.
+  const eagerDispatches = async () => {
+    const text = await (await fetch(server.metricsUrl)).text();
+    return [...text.matchAll(/^activity_eager_execution\{[^}]*\} (\d+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+  };
+  const before = await eagerDispatches();
+  const phone = newPhone();
+  await post(tribopayBodyNow(`e2e-${Date.now()}-eager`, 'waiting_payment', phone));
+  await eventually(() => sentTo(phone).length > 0, DELAY_MS + 15_000, 'the SMS');
+  await eventually(async () => (await eagerDispatches()) > before, 5_000, 'an eager dispatch');
+});
+
 test('the same webhook posted 20 times at once sends one SMS', async () => {
   const phone = newPhone();
   const body = tribopayBodyNow(`e2e-${Date.now()}-b`, 'waiting_payment', phone);

@@ -64,15 +64,19 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 }
 
 /** A real `temporal server start-dev` on free ports, persisting to a temp SQLite file. */
-export async function startTestDevServer(dir?: string): Promise<DevServer & { dir: string }> {
+export async function startTestDevServer(
+  dir?: string,
+): Promise<DevServer & { dir: string; metricsUrl: string }> {
   quietTemporalRuntime();
   const base = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-temporal-'));
+  const metricsPort = await freePort();
   const server = await startDevServer({
     dbFile: path.join(base, 'temporal.sqlite'),
     port: await freePort(),
     uiPort: await freePort(),
+    metricsPort,
     namespace: 'default',
     logFile: path.join(base, 'temporal.log'),
   });
-  return { ...server, dir: base };
+  return { ...server, dir: base, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }

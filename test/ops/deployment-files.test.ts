@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { envSchema } from '../../src/config/schema';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/embedded/temporal-dev-server';
 
 // Docker isn't available to the suite, so the deployment files are read as text: what the
 // orchestrators probe, and what the monitoring profile mounts.
@@ -67,4 +68,16 @@ test('every worker starts through scripts/worker-node.sh: npm start, start:worke
     /^COPY --from=build \/app\/scripts\/worker-node\.sh \.\/scripts\/worker-node\.sh$/m,
   );
   expect(dockerfile).toContain('docker run IMAGE sh scripts/worker-node.sh dist/src/bin/worker.js');
+});
+
+test("compose's Temporal server has the dynamic configuration that every dev server we start has", () => {
+  const compose = read('docker-compose.yml');
+  const start = compose.indexOf('\n  temporal-dynamic-config:\n');
+  expect(start).toBeGreaterThan(-1);
+  const block = compose.slice(start, compose.indexOf('\n\n', start) + 1 || undefined);
+  expect(Object.keys(DEV_SERVER_DYNAMIC_CONFIG).length).toBeGreaterThan(0);
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG))
+    expect(block).toMatch(
+      new RegExp(`\\n {6}${key.replace(/\./g, '\\.')}:\\n {8}- value: ${value}\\n`),
+    );
 });

@@ -49,6 +49,15 @@ export interface OutageResult {
   /** null: not empty within DRAIN_TIMEOUT_MS; `leftAfterTimeout` rows were still queued. */
   drainSeconds: number | null;
   leftAfterTimeout: number;
+  /** From Temporal answering again to the first webhook it accepted. */
+  firstHandOffSeconds: number | null;
+  /**
+   * Hand-offs a second from Temporal answering again to the outbox being empty: the
+   * backlog's and the new webhooks' together, what the server took while draining.
+   */
+  drainHandOffsPerSecond: number | null;
+  /** The most hand-offs in one second of the drain. */
+  peakHandOffsPerSecond: number;
   /** Routed webhooks never handed off, and recoveries the worker never recorded waiting. */
   notHandedOff: number;
   recoveriesMissing: number;
@@ -196,6 +205,7 @@ async function measureOutage(
     )[0].n,
   );
   const recoveriesMissing = await missingRecoveries(stack, 'oout', routed);
+  const drain = await drainPace(stack, backAt, drainedAt);
   const settledSeconds = round((Date.now() - backAt) / 1000);
   progress(`outbox: the worker settled ${settledSeconds} s after Temporal returned`);
   const result: OutageResult = {
@@ -206,6 +216,7 @@ async function measureOutage(
     peakBacklog,
     drainSeconds: drainedAt === null ? null : round((drainedAt - backAt) / 1000),
     leftAfterTimeout: drainedAt === null ? await backlog(stack) : 0,
+    ...drain,
     notHandedOff,
     recoveriesMissing,
   };
@@ -234,6 +245,34 @@ async function missingRecoveries(stack: Stack, tag: string, expected: number): P
     await sleep(500);
   }
   return expected - seen;
+}
+
+/**
+ * How fast the webhooks were handed off once Temporal answered again, read from their
+ * `handed_off_at`: when the first went, the mean rate until the outbox was empty, and the
+ * busiest second.
+ */
+async function drainPace(
+  stack: Stack,
+  backAt: number,
+  drainedAt: number | null,
+): Promise<
+  Pick<OutageResult, 'firstHandOffSeconds' | 'drainHandOffsPerSecond' | 'peakHandOffsPerSecond'>
+> {
+  const rows = await stack
+    .db('webhook_events')
+    .where('handed_off_at', '>=', new Date(backAt))
+    .select<{ handed_off_at: Date }[]>('handed_off_at');
+  const after = rows.map((r) => (r.handed_off_at.getTime() - backAt) / 1000).sort((a, b) => a - b);
+  const perSecond = new Map<number, number>();
+  for (const s of after) perSecond.set(Math.floor(s), (perSecond.get(Math.floor(s)) ?? 0) + 1);
+  const drainSeconds = drainedAt === null ? null : (drainedAt - backAt) / 1000;
+  const inDrain = drainSeconds === null ? 0 : after.filter((s) => s <= drainSeconds).length;
+  return {
+    firstHandOffSeconds: after.length > 0 ? round(after[0]) : null,
+    drainHandOffsPerSecond: drainSeconds ? round(inDrain / drainSeconds) : null,
+    peakHandOffsPerSecond: Math.max(0, ...perSecond.values()),
+  };
 }
 
 async function backlog(stack: Stack): Promise<number> {
@@ -293,6 +332,9 @@ function markdown(lag: LagResult[], floors: FloorRelayResult[], outage: OutageRe
       'non-2xx',
       'peak backlog',
       'drained after, s',
+      'first hand-off after, s',
+      'hand-offs/s while draining',
+      'busiest second',
       'not handed off',
       'recoveries missing',
     ],
@@ -304,6 +346,9 @@ function markdown(lag: LagResult[], floors: FloorRelayResult[], outage: OutageRe
         outage.non2xx,
         outage.peakBacklog,
         outage.drainSeconds ?? `> ${DRAIN_TIMEOUT_MS / 1000} (${outage.leftAfterTimeout} left)`,
+        outage.firstHandOffSeconds ?? '-',
+        outage.drainHandOffsPerSecond ?? '-',
+        outage.peakHandOffsPerSecond,
         outage.notHandedOff,
         outage.recoveriesMissing,
       ],

@@ -20,7 +20,7 @@ export interface OutboxRelaySettings {
   claimMs: number;
   /** How often the sweeper looks for rows nobody is handing off. */
   sweepIntervalMs: number;
-  /** Hand-offs one sweep runs at once (a backlog drains in batches of this many, oldest first). */
+  /** Hand-offs one sweep runs at once (a backlog drains this many at a time, oldest first). */
   concurrency: number;
 }
 
@@ -178,26 +178,49 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     );
   }
 
+  /**
+   * Hands off free rows, oldest first, keeping up to `concurrency` hand-offs going: a row is
+   * claimed as soon as one of them ends (the claim runs while the others go on), so a slow
+   * hand-off holds up only its own slot, not the rows after it. Ends when nothing is free and
+   * nothing is in flight, or once a hand-off fails (the next sweep probes Temporal again).
+   */
   async function sweepOnce(): Promise<number> {
     let handed = 0;
-    for (;;) {
-      const now = new Date();
-      // While Temporal is failing, one row probes it; a full batch follows once it answers.
-      const limit = temporalAnswering ? settings.concurrency : 1;
-      const batch = await claimOutboxEntries(
-        deps.db,
-        limit,
-        new Date(now.getTime() + settings.claimMs),
-        now,
-      );
-      if (batch.length === 0) return handed;
-      const results = await Promise.all(batch.map(handOff));
-      const ok = results.filter(Boolean).length;
-      handed += ok;
-      if (ok < batch.length) return handed;
-      temporalAnswering = true;
-      if (batch.length < limit || stopped) return handed;
+    let failed = false;
+    const inFlight = new Set<Promise<void>>();
+    const start = (entry: OutboxEntry) => {
+      const going = handOff(entry).then((ok) => {
+        inFlight.delete(going);
+        if (ok) handed += 1;
+        // Temporal answers again only once no hand-off of this sweep has failed.
+        if (ok && !failed) temporalAnswering = true;
+        failed ||= !ok;
+      });
+      inFlight.add(going);
+    };
+    try {
+      while (!failed && !stopped) {
+        // While Temporal is failing, one row probes it; the rest follow once it answers.
+        const free = (temporalAnswering ? settings.concurrency : 1) - inFlight.size;
+        if (free > 0) {
+          const now = new Date();
+          const claimed = await claimOutboxEntries(
+            deps.db,
+            free,
+            new Date(now.getTime() + settings.claimMs),
+            now,
+          );
+          claimed.forEach(start);
+          if (claimed.length === free) continue;
+        }
+        // All slots busy, or no row free right now: wait for a hand-off to end.
+        if (inFlight.size === 0) break;
+        await Promise.race(inFlight);
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
+    return handed;
   }
 
   function sweep(): Promise<number> {

@@ -29,12 +29,14 @@ function recordingClient() {
     delayMs: INTAKE_DELAY_MS,
     attributionWindowMs: 24 * 3_600_000,
   });
+  const started: string[] = [];
   const signalled: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const client: RecoveryClient = {
     ...real,
     async signal(gateway, paymentId, update) {
+      started.push(update.eventId!);
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
@@ -46,7 +48,7 @@ function recordingClient() {
       }
     },
   };
-  return { client, signalled, maxInFlight: () => maxInFlight };
+  return { client, started, signalled, maxInFlight: () => maxInFlight };
 }
 
 /** Stores webhooks through the real intake, leaving every outbox row free for a sweep. */
@@ -63,6 +65,13 @@ async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
     eventIds.push(`ghostpay:${result.eventId}`);
   }
   return eventIds;
+}
+
+/** Resolves with `event`, or after `ms` if it has not happened by then. */
+async function untilOr(event: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([event, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 describe.each([
@@ -95,7 +104,7 @@ describe.each([
     expect(await outboxBacklog(target.db)).toEqual({ pending: 0, oldestAgeSeconds: null });
   });
 
-  test('with concurrency 3, batches of three run together and every row goes once', async () => {
+  test('with concurrency 3, three run together, they start in order of arrival and every row goes once', async () => {
     const eventIds = await storeUnclaimed(target.db, 7);
     const recorder = recordingClient();
     const relay = createOutboxRelay({
@@ -109,8 +118,73 @@ describe.each([
 
     expect(recorder.maxInFlight()).toBe(3);
     expect([...recorder.signalled].sort()).toEqual([...eventIds].sort());
-    // Batches follow arrival: the first three go before the next three.
-    expect([...recorder.signalled.slice(0, 3)].sort()).toEqual([...eventIds.slice(0, 3)].sort());
+    expect(recorder.started).toEqual(eventIds);
+  });
+
+  test('a slow hand-off holds up only its own slot: the rows after it go meanwhile', async () => {
+    const [slowId, ...others] = await storeUnclaimed(target.db, 5);
+    const recorder = recordingClient();
+    let othersDone: () => void = () => undefined;
+    const othersSignalled = new Promise<void>((resolve) => (othersDone = resolve));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slowFirst: RecoveryClient = {
+      ...recorder.client,
+      async signal(gateway, paymentId, update) {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        // Held until the four after it went; a sweep that waits for it lets it go after 3 s.
+        if (update.eventId === slowId) await untilOr(othersSignalled, 3_000);
+        const result = await recorder.client.signal(gateway, paymentId, update);
+        inFlight -= 1;
+        if (recorder.signalled.length === others.length) othersDone();
+        return result;
+      },
+    };
+    const relay = createOutboxRelay({
+      db: target.db,
+      recoveries: slowFirst,
+      logger: silent,
+      settings: { concurrency: 2 },
+    });
+
+    expect(await relay.sweep()).toBe(5);
+
+    expect(recorder.signalled).toEqual([...others, slowId]);
+    expect(maxInFlight).toBe(2);
+    expect(await outboxBacklog(target.db)).toEqual({ pending: 0, oldestAgeSeconds: null });
+  });
+
+  test('while Temporal fails, each sweep probes it with one row; once it answers, the whole window goes', async () => {
+    const eventIds = await storeUnclaimed(target.db, 6);
+    let refusing = true;
+    const recorder = recordingClient();
+    const tried: string[] = [];
+    const flaky: RecoveryClient = {
+      ...recorder.client,
+      signal(gateway, paymentId, update) {
+        tried.push(update.eventId!);
+        return refusing
+          ? Promise.reject(new Error('14 UNAVAILABLE: connection refused'))
+          : recorder.client.signal(gateway, paymentId, update);
+      },
+    };
+    const relay = createOutboxRelay({
+      db: target.db,
+      recoveries: flaky,
+      logger: silent,
+      settings: { concurrency: 3 },
+    });
+
+    expect(await relay.sweep()).toBe(0);
+    const firstTry = tried.length;
+    expect(await relay.sweep()).toBe(0);
+    expect(tried.length).toBe(firstTry + 1);
+
+    refusing = false;
+    expect(await relay.sweep()).toBe(6);
+    expect(recorder.maxInFlight()).toBe(3);
+    expect([...recorder.signalled].sort()).toEqual([...eventIds].sort());
   });
 
   test('a row claimed by a process that died is left alone until its claim runs out, then swept once', async () => {

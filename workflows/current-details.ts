@@ -31,7 +31,8 @@ export const SMS_ACTIVITY_SUMMARY =
 /**
  * One formatter per time zone: building an Intl.DateTimeFormat costs far more than using
  * one, and the API's client builds a recovery's summary for every webhook it hands off.
- * Each workflow context keeps its own; the same zone always formats the same, so it replays.
+ * The worker's workflow thread shares this module, so its recoveries share the cache: the
+ * same zone always formats the same, so nothing of one recovery reaches another, and it replays.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

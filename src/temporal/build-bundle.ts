@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from './data-converter';
-import { WORKFLOW_BUNDLE_PATH } from './worker';
+import { WORKFLOW_BUNDLE_PATH, workflowBundleOptions } from './worker';
 
 /** `npm run build`: pre-bundles the workflow code so workers start without webpack. */
 async function run(): Promise<void> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    // Workflow failures are converted inside the sandbox: the bundle carries the converter.
-    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...workflowBundleOptions(),
     logger: {
       trace() {},
       debug() {},

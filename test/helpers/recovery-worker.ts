@@ -9,6 +9,7 @@ import {
   type RecoverySettings,
 } from '../../src/temporal/recovery-client';
 import { createSmsSender, type SmsSender } from '../../src/sms/sender';
+import { unbundledWorkflows } from '../../src/temporal/worker';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { startCancelRaceRelay } from './cancel-race-relay';
@@ -62,9 +63,7 @@ export function createRecoveryWorker(options: {
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     dataConverter: testDataConverter,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../../workflows') }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : unbundledWorkflows()),
     ...(options.workflowInterceptorModules
       ? { interceptors: { workflowModules: options.workflowInterceptorModules } }
       : {}),

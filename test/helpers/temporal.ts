@@ -9,8 +9,9 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { AesGcmPayloadCodec } from '../../src/temporal/codec';
-import { dataConverter, FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
+import { dataConverter } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';
+import { workflowBundleOptions, WORKFLOWS_PATH } from '../../src/temporal/worker';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { toolPath } from '../../src/embedded/project';
 import { startDevServer, type DevServer } from '../../src/embedded/temporal-dev-server';
@@ -39,15 +40,15 @@ export function quietTemporalRuntime(): void {
 export const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 /**
- * The recovery workflows bundled as a worker runs them (the failure converter inside), for
- * tests that start many workers or replay histories: `workflowsPath` bundles another module.
+ * The recovery workflows bundled as a worker runs them (the failure converter inside, the
+ * modules preloaded), for tests that start many workers or replay histories: `workflowsPath`
+ * bundles another module.
  */
 export function bundleRecoveryWorkflows(
-  workflowsPath = require.resolve('../../workflows'),
+  workflowsPath = WORKFLOWS_PATH,
 ): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
-    workflowsPath,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...workflowBundleOptions(workflowsPath),
     logger: quietBundler,
   });
 }

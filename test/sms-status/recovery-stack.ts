@@ -20,6 +20,7 @@ import { createSmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
 import { createOutboxRelay } from '../../src/intake/outbox-relay';
 import { createRecoveryClient } from '../../src/temporal/recovery-client';
+import { unbundledWorkflows } from '../../src/temporal/worker';
 import { startTwilioEmulator, type TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { pgTestDb, type TestDb } from '../helpers/db';
@@ -97,7 +98,7 @@ export async function startRecoveryStack(
     connection: env.nativeConnection,
     taskQueue,
     dataConverter: testDataConverter,
-    workflowsPath: require.resolve('../../workflows'),
+    ...unbundledWorkflows(),
     activities: createActivities({
       db: testDb.db,
       logger: silent,

@@ -20,6 +20,7 @@ import {
   type MercadopagoEmulator,
 } from '../../src/gateways/mercadopago/emulator';
 import { mercadopagoPixPayment } from '../../src/gateways/mercadopago/fixtures';
+import { unbundledWorkflows } from '../../src/temporal/worker';
 import type { TwilioEmulator } from '../../src/twilio-emulator';
 import { recoveryWorkflowId, type RecoveryState } from '../../workflows/definitions';
 import { sqliteTestDb, type TestDb } from '../helpers/db';
@@ -288,7 +289,7 @@ describe('a Mercado Pago notification names the payment only', () => {
     expect(markers).toContain('core_patch');
     await expect(
       Worker.runReplayHistory(
-        { workflowsPath: require.resolve('../../workflows'), dataConverter: testDataConverter },
+        { ...unbundledWorkflows(), dataConverter: testDataConverter },
         history,
         recoveryWorkflowId('mercadopago', id),
       ),

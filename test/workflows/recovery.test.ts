@@ -256,3 +256,52 @@ describe('the recovery workflow under time skipping', () => {
     expect(sendingAt).toBeLessThan(createdAt + DELAY_MS + 1_000);
   });
 });
+
+describe('recoveries running at once in one workflow thread, which shares the workflow modules', () => {
+  test('each keeps its own settings, state and signals', async () => {
+    // The fixture's worker has one workflow thread: both recoveries run in it, on the same
+    // preloaded modules (src/temporal/worker.ts), with their steps interleaved.
+    const soon = { id: newPaymentId(), phone: '+5511911110001', delayMs: DELAY_MS };
+    const later = { id: newPaymentId(), phone: '+5511922220002', delayMs: 3 * DELAY_MS };
+    const receivedAt = await env.currentTimeMs();
+    await fixture
+      .recoveries({ delayMs: soon.delayMs })
+      .signal('tribopay', soon.id, waiting({ phoneE164: soon.phone, receivedAt: iso(receivedAt) }));
+    await fixture.recoveries({ delayMs: later.delayMs }).signal(
+      'tribopay',
+      later.id,
+      waiting({
+        phoneE164: later.phone,
+        customerName: 'João Souza',
+        amountCentavos: 12345,
+        receivedAt: iso(receivedAt),
+      }),
+    );
+    await env.sleep(1_000);
+    expect(await recoveries.state('tribopay', soon.id)).toMatchObject({
+      paymentId: soon.id,
+      status: 'waiting',
+      dueAt: iso(receivedAt + soon.delayMs),
+    });
+    expect(await recoveries.state('tribopay', later.id)).toMatchObject({
+      paymentId: later.id,
+      status: 'waiting',
+      dueAt: iso(receivedAt + later.delayMs),
+    });
+
+    await recoveries.signal('tribopay', soon.id, paid);
+    expect(await result(soon.id)).toMatchObject({
+      paymentId: soon.id,
+      status: 'cancelled',
+      sms: null,
+    });
+    const last = await result(later.id);
+    expect(last).toMatchObject({ paymentId: later.id, status: 'not_recovered', paidAt: null });
+    expect(last.sms?.status).toBe('sent');
+    expect(messagesTo(soon.phone)).toHaveLength(0);
+    const sent = messagesTo(later.phone);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].body).toContain('João');
+    expect(sent[0].body).toContain('R$ 123,45');
+  });
+});

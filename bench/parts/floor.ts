@@ -18,6 +18,7 @@ import { smsLags, smsPerSecond } from '../floor/lags';
 import { FLOOR_TASK_QUEUE, FLOOR_WORKFLOW, floorSignal } from '../floor/definitions';
 import type { floorRecovery } from '../floor/workflow';
 import { steadily } from '../load';
+import type { BenchOptions } from '../options';
 import { cpuMsPer, sampleProcess } from '../proc-stats';
 import { sleep, startProcess, type Started } from '../processes';
 import { progress, table } from '../report';
@@ -64,9 +65,20 @@ interface Floor {
   stop(): Promise<void>;
 }
 
+/** The dev server the service's stacks get: `--temporal-store` and `--temporal-config`. */
+export interface FloorServer {
+  store: TemporalStore;
+  config: Readonly<Record<string, string>>;
+}
+
+export const floorServer = (options: BenchOptions): FloorServer => ({
+  store: options.temporalStore,
+  config: options.temporalConfig,
+});
+
 async function startFloor(
   label: string,
-  store: TemporalStore,
+  server: FloorServer,
   workers: number,
   cache: number | null,
 ): Promise<Floor> {
@@ -76,7 +88,7 @@ async function startFloor(
   };
   try {
     const [temporal, emulator, codePath] = await Promise.all([
-      startTemporal(label, store),
+      startTemporal(label, server.store, server.config),
       startEmulator(label),
       floorBundle(),
     ]);
@@ -147,12 +159,12 @@ export interface FloorBurstResult {
  * instant), on a fresh dev server with `workers` floor workers.
  */
 export async function floorBurst(
-  store: TemporalStore,
+  server: FloorServer,
   spec: { run: number; sms: number; dueRate: number; workers: number; cache: number | null },
 ): Promise<FloorBurstResult> {
   const label = `floor-burst-${spec.sms}-${spec.run}-w${spec.workers}-c${spec.cache ?? 'sdk'}`;
   progress(`${label}: starting the floor`);
-  const floor = await startFloor(label, store, spec.workers, spec.cache);
+  const floor = await startFloor(label, server, spec.workers, spec.cache);
   try {
     const next = paymentFactory(`fb${spec.run}`);
     const firstDue = Date.now() + START_MARGIN_MS + spec.sms * START_MS_EACH;
@@ -241,12 +253,12 @@ export interface FloorRelayResult {
  * s for `seconds`, from a client in the bench's process, with one floor worker polling.
  */
 export async function floorRelay(
-  store: TemporalStore,
+  server: FloorServer,
   spec: { run: number; rate: number; seconds: number },
 ): Promise<FloorRelayResult> {
   const label = `floor-relay-${spec.run}`;
   progress(`${label}: bare signalWithStart at ${spec.rate}/s for ${spec.seconds} s`);
-  const floor = await startFloor(label, store, 1, null);
+  const floor = await startFloor(label, server, 1, null);
   try {
     const next = paymentFactory(`fr${spec.run}`);
     const until = Date.now() + spec.seconds * 1000;

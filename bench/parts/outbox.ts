@@ -13,7 +13,7 @@ import type { BenchOptions } from '../options';
 import { progress, table, writeResult } from '../report';
 import { startStack, type Stack, type TemporalStore } from '../stack';
 import { formatSpread, percentile, round, spread } from '../stats';
-import { floorRelay, floorRelayMarkdown, type FloorRelayResult } from './floor';
+import { floorRelay, floorRelayMarkdown, floorServer, type FloorRelayResult } from './floor';
 
 /** Long enough that no SMS falls due while the outbox is measured. */
 const DELAY = '1h';
@@ -75,7 +75,7 @@ export async function benchOutbox(options: BenchOptions) {
     );
     if (!options.floors) continue;
     const { lagRate: rate, lagSeconds: seconds } = options.outbox;
-    floors.push(await floorRelay(options.temporalStore, { run, rate, seconds }));
+    floors.push(await floorRelay(floorServer(options), { run, rate, seconds }));
   }
   const outage = await withStack(options, 'outbox-outage', 'file', (stack) =>
     measureOutage(stack, options.outbox.outageRate, options.outbox.outageSeconds),

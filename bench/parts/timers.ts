@@ -18,7 +18,7 @@ import { progress, table, writeResult } from '../report';
 import { emulatorMessages, TASK_QUEUE, type Stack } from '../stack';
 import { formatSpread, percentile, round, spread } from '../stats';
 import { AS_GIVEN, ratioPerRun, variants } from '../variants';
-import { floorBurst, floorBurstMarkdown, type FloorBurstResult } from './floor';
+import { floorBurst, floorBurstMarkdown, floorServer, type FloorBurstResult } from './floor';
 import {
   CONCURRENCY,
   DELAY_MS,
@@ -115,7 +115,7 @@ async function floorRuns(
   const results: FloorBurstResult[] = [];
   for (const cache of [null, ours]) {
     results.push(
-      await floorBurst(options.temporalStore, {
+      await floorBurst(floorServer(options), {
         run,
         sms: size - Math.ceil(size / 2),
         // Ours has every other recovery paid: its SMS fall due at half its rate.

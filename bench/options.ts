@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TemporalStore } from './stack';
+import { TEMPORAL_STORES, type TemporalStore } from './stack';
 
 export const PARTS = ['intake', 'outbox', 'timers', 'resident', 'suite'] as const;
 export type Part = (typeof PARTS)[number];
@@ -78,7 +78,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --suite-runs N        suite: runs of npm test (default 2; the workflow tests run --runs times)
   --schedule-rate N     timers, resident: webhooks posted per second (default 25, about what
                         this 2-core machine schedules end to end)
-  --temporal-store S    memory (default), file (SQLite as npm start keeps it) or file-wal
+  --temporal-store S    memory (default), file (SQLite as npm start keeps it: WAL, synced
+                        at every commit), file-journal (SQLite's default rollback journal,
+                        npm start's store before session 10) or file-wal (WAL, no sync per
+                        commit); the outbox's outage part always runs on a file: the one
+                        given here, or file
   --temporal-config K=V set the dev server's dynamic configuration value K (over what npm
                         start sets); repeatable: e.g. --temporal-config
                         system.enableActivityEagerExecution=false
@@ -119,8 +123,9 @@ function nonNegative(value: string, name: string): number {
 }
 
 function store(value: string, name: string): TemporalStore {
-  if (value === 'memory' || value === 'file' || value === 'file-wal') return value;
-  throw new Error(`${name} expects memory, file or file-wal`);
+  const known = TEMPORAL_STORES.find((store) => store === value);
+  if (known) return known;
+  throw new Error(`${name} expects one of ${TEMPORAL_STORES.join(', ')}`);
 }
 
 function configAssignment(value: string): [string, string] {

@@ -6,7 +6,12 @@ import knex, { type Knex } from 'knex';
 import { createDb, type Db } from '../src/db/connect';
 import { migrateLatest } from '../src/db/migrate';
 import { projectRoot, toolPath } from '../src/embedded/project';
-import { dynamicConfigArgs, temporalAnswers } from '../src/embedded/temporal-dev-server';
+import {
+  DEV_SERVER_SQLITE_PRAGMAS,
+  dynamicConfigArgs,
+  sqlitePragmaArgs,
+  temporalAnswers,
+} from '../src/embedded/temporal-dev-server';
 import { envSchema } from '../src/config/schema';
 import { workerNodeFlags } from '../src/runtime/worker-node-flags';
 import { DEV_ACCOUNT_SID, randomAuthToken } from '../src/twilio-emulator';
@@ -78,7 +83,15 @@ export async function dropDatabase(): Promise<void> {
   }
 }
 
-export type TemporalStore = 'memory' | 'file' | 'file-wal';
+export const TEMPORAL_STORES = ['memory', 'file', 'file-journal', 'file-wal'] as const;
+export type TemporalStore = (typeof TEMPORAL_STORES)[number];
+
+/** The SQLite pragmas of each file store (`memory` has no file). */
+const STORE_PRAGMAS: Record<Exclude<TemporalStore, 'memory'>, readonly string[]> = {
+  file: DEV_SERVER_SQLITE_PRAGMAS,
+  'file-journal': [],
+  'file-wal': ['journal_mode=wal', 'synchronous=normal'],
+};
 
 export interface TemporalServer {
   address: string;
@@ -92,7 +105,8 @@ export interface TemporalServer {
 /**
  * `temporal server start-dev` on free loopback ports with our search attributes, as
  * src/embedded starts it, but with a choice of store: `memory` (no persistence), `file`
- * (SQLite as `npm start` uses it) or `file-wal` (the same file in WAL mode without an fsync
+ * (SQLite as `npm start` uses it: WAL, synced at every commit), `file-journal` (SQLite's
+ * default rollback journal, as `npm start` used it before) or `file-wal` (WAL without a sync
  * per commit). Started here rather than through src/embedded, which always persists.
  */
 export async function startTemporal(
@@ -120,10 +134,7 @@ async function startTemporalOnce(
   const port = await freePort();
   const persistence =
     store === 'memory' ? [] : ['--db-filename', path.join(dir, 'temporal.sqlite')];
-  const pragmas =
-    store === 'file-wal'
-      ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
-      : [];
+  const pragmas = store === 'memory' ? [] : sqlitePragmaArgs(STORE_PRAGMAS[store]);
   const args = [
     'server',
     'start-dev',

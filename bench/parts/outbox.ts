@@ -21,9 +21,11 @@ const DELAY = '1h';
 const DRAIN_TIMEOUT_MS = 600_000;
 
 interface Posted {
+  /** 0: no answer came (`error` says why). */
   status: number;
   eventId: number | null;
   answeredAt: number;
+  error?: string;
 }
 
 export interface LagResult {
@@ -33,6 +35,8 @@ export interface LagResult {
   seconds: number;
   posted: number;
   non2xx: number;
+  /** What the non-2xx answers were: an HTTP status, or the client's error when none came. */
+  non2xxKinds: Record<string, number>;
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
@@ -43,6 +47,7 @@ export interface OutageResult {
   outageSeconds: number;
   posted: number;
   non2xx: number;
+  non2xxKinds: Record<string, number>;
   /** Largest backlog seen in the outbox during the outage. */
   peakBacklog: number;
   /** From Temporal answering again to the outbox being empty. */
@@ -77,12 +82,25 @@ export async function benchOutbox(options: BenchOptions) {
     const { lagRate: rate, lagSeconds: seconds } = options.outbox;
     floors.push(await floorRelay(floorServer(options), { run, rate, seconds }));
   }
-  const outage = await withStack(options, 'outbox-outage', 'file', (stack) =>
+  // Temporal is stopped and started again: its workflows must be in a file.
+  const outageStore = options.temporalStore === 'memory' ? 'file' : options.temporalStore;
+  const outage = await withStack(options, 'outbox-outage', outageStore, (stack) =>
     measureOutage(stack, options.outbox.outageRate, options.outbox.outageSeconds),
   );
   const file = writeResult(options, 'outbox', { lag, floors, outage }, startedAt);
   progress(`outbox results: ${file}`);
   return { lag, outage, markdown: markdown(lag, floors, outage) };
+}
+
+/** How many answers were not 2xx, and what they were. */
+function non2xxOf(posted: readonly Posted[]): Pick<LagResult, 'non2xx' | 'non2xxKinds'> {
+  const non2xxKinds: Record<string, number> = {};
+  const failed = posted.filter((p) => p.status < 200 || p.status > 299);
+  for (const p of failed) {
+    const kind = p.status === 0 ? `no answer: ${p.error}` : `HTTP ${p.status}`;
+    non2xxKinds[kind] = (non2xxKinds[kind] ?? 0) + 1;
+  }
+  return { non2xx: failed.length, non2xxKinds };
 }
 
 async function withStack<T>(
@@ -125,7 +143,13 @@ function postSteadily(
         const json = (await res.json().catch(() => ({}))) as { eventId?: number };
         return { status: res.status, eventId: json.eventId ?? null, answeredAt: Date.now() };
       },
-      () => ({ status: 0, eventId: null, answeredAt: Date.now() }),
+      (err: Error) => ({
+        status: 0,
+        eventId: null,
+        answeredAt: Date.now(),
+        // fetch says "fetch failed"; its cause says what did (a reset, a timeout).
+        error: (err.cause as { code?: string } | undefined)?.code ?? err.message,
+      }),
     ),
   );
 }
@@ -160,7 +184,7 @@ async function measureLag(
     rate,
     seconds,
     posted: posted.length,
-    non2xx: posted.filter((p) => p.status < 200 || p.status > 299).length,
+    ...non2xxOf(posted),
     // Both clocks are this machine's; a hand-off may finish before the client has read
     // the answer, so a lag can be slightly negative.
     lagP50Ms: round(percentile(lags, 50)),
@@ -212,7 +236,7 @@ async function measureOutage(
     rate,
     outageSeconds,
     posted: posted.length,
-    non2xx: posted.filter((p) => p.status < 200 || p.status > 299).length,
+    ...non2xxOf(posted),
     peakBacklog,
     drainSeconds: drainedAt === null ? null : round((drainedAt - backAt) / 1000),
     leftAfterTimeout: drainedAt === null ? await backlog(stack) : 0,

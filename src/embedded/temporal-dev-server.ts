@@ -37,6 +37,28 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
   'system.enableActivityEagerExecution': 'true',
 };
 
+/**
+ * How the dev server's SQLite file is written, for every dev server we start with a file.
+ *
+ * `journal_mode=wal`: a commit appends to the write-ahead log and syncs it once, where
+ * SQLite's default rollback journal writes and syncs a journal file and the database itself
+ * for every commit. Temporal commits for every task it hands out and every completion, so
+ * this is most of its disk work (BENCHMARKS.md, "Session 10").
+ * `synchronous=full`: the log is synced at every commit, so what Temporal acknowledged (a
+ * started recovery, a signal the outbox then marks as handed off) survives a power loss or
+ * an operating-system crash, not only a killed process. `normal` would not sync at commit:
+ * faster, but a crash of the machine could lose signals the outbox already let go of.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = [
+  'journal_mode=wal',
+  'synchronous=full',
+];
+
+/** `--sqlite-pragma PRAGMA=VALUE` for each of `pragmas`. */
+export function sqlitePragmaArgs(pragmas: readonly string[] = DEV_SERVER_SQLITE_PRAGMAS): string[] {
+  return pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]);
+}
+
 /** `--dynamic-config-value KEY=VALUE` for each of the defaults merged with `overrides`. */
 export function dynamicConfigArgs(overrides: Readonly<Record<string, string>> = {}): string[] {
   return Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...overrides }).flatMap(([key, value]) => [
@@ -61,6 +83,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'start-dev',
     '--db-filename',
     options.dbFile,
+    ...sqlitePragmaArgs(),
     '--ip',
     ip,
     '--port',

@@ -72,6 +72,11 @@ test('--temporal-config sets dev server dynamic configuration values, repeatably
   );
 });
 
+test("--temporal-store takes each store, file-journal being npm start's store before WAL", () => {
+  for (const store of ['memory', 'file', 'file-journal', 'file-wal'])
+    expect(parse('--temporal-store', store)?.temporalStore).toBe(store);
+});
+
 test('--service-env sets and unsets names in the service environment, repeatably', () => {
   expect(
     parse('--service-env', 'MALLOC_ARENA_MAX=', '--service-env=LOG_LEVEL=warn')?.serviceEnv,
@@ -114,7 +119,10 @@ test.each([
   [['--concurrency', '8,0'], /--concurrency expects positive whole numbers/],
   [['--runs', 'three'], /--runs expects a positive number/],
   [['--timer-rate', '-1'], /--timer-rate expects a number, 0 or more/],
-  [['--temporal-store', 'redis'], /--temporal-store expects memory, file or file-wal/],
+  [
+    ['--temporal-store', 'redis'],
+    /--temporal-store expects one of memory, file, file-journal, file-wal/,
+  ],
   [['--service-env', 'arena=2'], /--service-env expects NAME=VALUE/],
   [['--fast'], /unknown option --fast/],
   [['--runs'], /--runs needs a value/],

@@ -293,7 +293,7 @@ export const envSchema = z.object({
    */
   WORKER_WORKFLOW_THREADS: wholeNumber(1, 1, 16),
   /** Outbox hand-offs one sweep runs at once when draining a backlog. */
-  OUTBOX_CONCURRENCY: wholeNumber(16, 1, 1_000),
+  OUTBOX_CONCURRENCY: wholeNumber(64, 1, 1_000),
   /** How often each API process looks for outbox rows nobody is handing off. */
   OUTBOX_SWEEP_INTERVAL: duration('1s', 60_000),
   /**

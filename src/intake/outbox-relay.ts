@@ -27,7 +27,7 @@ export interface OutboxRelaySettings {
 export const DEFAULT_RELAY_SETTINGS: OutboxRelaySettings = {
   claimMs: 30_000,
   sweepIntervalMs: 1_000,
-  concurrency: 16,
+  concurrency: 64,
 };
 
 /**

@@ -15,6 +15,8 @@ export interface Metrics {
   webhookDuration: Histogram<'gateway' | 'code'>;
   /** API: Twilio status callbacks, by what became of them. */
   statusCallbacks: Counter<'result'>;
+  /** API: connections dropped on arrival because HTTP_MAX_CONNECTIONS were open. */
+  connectionsDropped: Counter;
   /** Worker: from the SMS's due time to Twilio accepting it. */
   smsTimerLag: Histogram;
   /** Worker: the gateway APIs asked right before an SMS, by gateway and what they said. */
@@ -62,6 +64,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${PREFIX}twilio_status_callbacks_total`,
       help: 'Twilio status callbacks, by result (recorded, not_newer, unknown_sid, untracked_status, rejected)',
       labelNames: ['result'],
+      registers,
+    }),
+    connectionsDropped: new Counter({
+      name: `${PREFIX}http_connections_dropped_total`,
+      help: 'Connections the API dropped on arrival, unanswered, because HTTP_MAX_CONNECTIONS were open',
       registers,
     }),
     smsTimerLag: new Histogram({

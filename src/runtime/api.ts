@@ -87,6 +87,7 @@ export async function startApi(
   });
   // Signals the recoveries of stored webhooks; its sweeper also takes what other processes left.
   const relay = createOutboxRelay({ db, recoveries, logger, settings: config.outbox });
+  const apiMetrics = metrics ?? createMetrics({ audit: { db, logger }, process: true });
   const app = createApp({
     db,
     logger,
@@ -94,7 +95,7 @@ export async function startApi(
     gateways: config,
     webhookAuthOff: !config.webhookAuth,
     recipients: config.recipients,
-    metrics: metrics ?? createMetrics({ audit: { db, logger }, process: true }),
+    metrics: apiMetrics,
     // Callbacks are verified against the URL Twilio was given, so both are needed.
     twilioCallbacks:
       config.twilio && config.publicUrl
@@ -125,6 +126,7 @@ export async function startApi(
   });
   const handle = app.callback();
   const server = createServer(config.http, (req, res) => void handle(req, res));
+  reportDroppedConnections(server, config.http.maxConnections, apiMetrics, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, host, () => resolve());
@@ -145,6 +147,41 @@ export async function startApi(
       await client.connection.close();
     },
   };
+}
+
+/**
+ * A connection beyond the cap is closed by Node before any request is read: the client sees
+ * a reset, and nothing else would show it. Each is counted, and logged as a warning at once
+ * and then at most once per `everyMs` with the count since, so a flood can't flood the log.
+ */
+export function reportDroppedConnections(
+  server: http.Server,
+  maxConnections: number,
+  metrics: Pick<Metrics, 'connectionsDropped'>,
+  logger: Logger,
+  everyMs = 10_000,
+): void {
+  let unreported = 0;
+  let window: NodeJS.Timeout | null = null;
+  const report = () => {
+    if (unreported === 0) return;
+    logger.warn(
+      { dropped: unreported, maxConnections },
+      `API: dropped ${unreported} connection(s) unanswered: HTTP_MAX_CONNECTIONS (${maxConnections}) were open`,
+    );
+    unreported = 0;
+  };
+  server.on('drop', () => {
+    metrics.connectionsDropped.inc();
+    unreported += 1;
+    if (window) return;
+    report();
+    window = setTimeout(() => {
+      window = null;
+      report();
+    }, everyMs);
+    window.unref();
+  });
 }
 
 /**

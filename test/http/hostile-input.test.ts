@@ -384,6 +384,17 @@ describe('uploads that never finish', () => {
     for (const socket of sockets) socket.destroy();
     expect(dropped).toBeGreaterThanOrEqual(10);
     expect(dropped).toBeLessThan(MAX_CONNECTIONS + 10);
+    // Counted and logged, so an operator sees what the clients only saw as resets.
+    const counted = stack.apiMetrics.registry.getSingleMetric(
+      'pix_recovery_http_connections_dropped_total',
+    );
+    expect((await counted?.get())?.values[0]?.value).toBe(dropped);
+    const warnings = logLines
+      .map((line) => JSON.parse(line) as { level: number; msg: string; dropped?: number })
+      .filter((line) => line.level === 40 && line.msg.includes('HTTP_MAX_CONNECTIONS'));
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    expect(warnings[0].msg).toContain(`(${MAX_CONNECTIONS}) were open`);
+    expect(warnings.reduce((sum, w) => sum + (w.dropped ?? 0), 0)).toBeLessThanOrEqual(dropped);
   });
 });
 

@@ -14,7 +14,7 @@ import { createActivities } from '../../activities';
 import { statusCallbackUrl } from '../../src/sms-status/callback-url';
 import type { HttpLimits } from '../../src/config';
 import { createApp, type AppDeps } from '../../src/http/app';
-import { createServer } from '../../src/runtime/api';
+import { createServer, reportDroppedConnections } from '../../src/runtime/api';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics';
 import { createSmsSender } from '../../src/sms/sender';
 import { DEFAULT_TEMPLATE } from '../../src/sms/template';
@@ -94,6 +94,13 @@ export async function startRecoveryStack(
   });
   const handle = app.callback();
   server.on('request', (req, res) => void handle(req, res));
+  if (options.http)
+    reportDroppedConnections(
+      server,
+      options.http.maxConnections,
+      apiMetrics,
+      options.app?.logger ?? silent,
+    );
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

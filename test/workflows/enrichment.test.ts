@@ -40,8 +40,10 @@ let seq = 0;
 
 beforeAll(async () => {
   [mercadopago, asaas] = await Promise.all([startMercadopagoEmulator(), startAsaasEmulator()]);
-  const mpApi = { url: mercadopago.url, accessToken: mercadopago.accessToken, timeoutMs: 300 };
-  const asaasApi = { url: asaas.url, apiKey: asaas.apiKey, timeoutMs: 300 };
+  // Long enough for the emulators' answers on a loaded machine, shorter than the delays
+  // the tests inject to make a call time out (1 s and more).
+  const mpApi = { url: mercadopago.url, accessToken: mercadopago.accessToken, timeoutMs: 750 };
+  const asaasApi = { url: asaas.url, apiKey: asaas.apiKey, timeoutMs: 750 };
   fixture = await startRecoveryFixture({
     taskQueue: TASK_QUEUE,
     database: sqliteTestDb,

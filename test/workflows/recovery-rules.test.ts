@@ -22,6 +22,12 @@ import { bundleRecoveryWorkflows, createTimeSkippingEnv } from '../helpers/tempo
 const TASK_QUEUE = 'recovery-rules-test';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/**
+ * How far a recorded time may be from the instant the rules give. The rules' mistakes are
+ * hours off (UTC for local time, a missed day, a skipped DST hour); what separates a timer
+ * from its transition's time is the real time the task took, seconds on a loaded machine.
+ */
+const ON_TIME_MS = 30_000;
 const SAO_PAULO: QuietHours = {
   startMinute: 22 * 60,
   endMinute: 9 * 60,
@@ -147,9 +153,9 @@ describe('quiet hours', () => {
     const final = await result(id);
     expect(final.sms?.status).toBe('sent');
     const times = await transitionTimes(id);
-    expect(times.held - due).toBeLessThan(1_000);
+    expect(times.held - due).toBeLessThan(ON_TIME_MS);
     expect(times.sending - (due + 9.5 * HOUR)).toBeGreaterThanOrEqual(0);
-    expect(times.sending - (due + 9.5 * HOUR)).toBeLessThan(1_000);
+    expect(times.sending - (due + 9.5 * HOUR)).toBeLessThan(ON_TIME_MS);
     expect(sentTo(phone)).toHaveLength(1);
   });
 
@@ -181,7 +187,7 @@ describe('quiet hours', () => {
     const times = await transitionTimes(id);
     const nineAmEdt = Date.parse(`${day}T13:00:00Z`); // 09:00 at UTC−4
     expect(times.sending - nineAmEdt).toBeGreaterThanOrEqual(0);
-    expect(times.sending - nineAmEdt).toBeLessThan(1_000);
+    expect(times.sending - nineAmEdt).toBeLessThan(ON_TIME_MS);
   });
 });
 
@@ -258,8 +264,8 @@ describe('sequences', () => {
       .filter((t) => t.transition === 'sending')
       .map((t) => t.occurredAt.getTime());
     expect(sending).toHaveLength(2);
-    expect(sending[1] - sending[0]).toBeGreaterThanOrEqual(3 * HOUR - 1_000);
-    expect(sending[1] - sending[0]).toBeLessThan(3 * HOUR + 1_000);
+    expect(sending[1] - sending[0]).toBeGreaterThanOrEqual(3 * HOUR - ON_TIME_MS);
+    expect(sending[1] - sending[0]).toBeLessThan(3 * HOUR + ON_TIME_MS);
   });
 
   test('a payment made between two steps is recovered and gets no second SMS', async () => {

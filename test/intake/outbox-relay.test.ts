@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Db } from '../../src/db/connect';
 import { insertOutboxEntry, outboxBacklog } from '../../src/db/outbox';
 import { handleWebhook } from '../../src/intake/handle-webhook';
-import { createOutboxRelay } from '../../src/intake/outbox-relay';
+import { createOutboxRelay, type OutboxRelaySettings } from '../../src/intake/outbox-relay';
 import { parseWebhook } from '../../src/gateways';
 import { createRecoveryClient, type RecoveryClient } from '../../src/temporal/recovery-client';
 import { paymentStatusSignal } from '../../workflows/definitions';
@@ -67,6 +67,11 @@ async function storeUnclaimed(db: Db, count: number): Promise<string[]> {
   return eventIds;
 }
 
+/** A quiet relay on `db`, signalling through `recoveries`. */
+function relayOn(db: Db, recoveries: RecoveryClient, settings?: Partial<OutboxRelaySettings>) {
+  return createOutboxRelay({ db, recoveries, logger: silent, settings });
+}
+
 /** Resolves with `event`, or after `ms` if it has not happened by then. */
 async function untilOr(event: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -90,12 +95,7 @@ describe.each([
   test('a backlog drains oldest first, never more than `concurrency` hand-offs at once', async () => {
     const eventIds = await storeUnclaimed(target.db, 9);
     const recorder = recordingClient();
-    const relay = createOutboxRelay({
-      db: target.db,
-      recoveries: recorder.client,
-      logger: silent,
-      settings: { concurrency: 1 },
-    });
+    const relay = relayOn(target.db, recorder.client, { concurrency: 1 });
 
     expect(await relay.sweep()).toBe(9);
 
@@ -107,12 +107,7 @@ describe.each([
   test('with concurrency 3, three run together, they start in order of arrival and every row goes once', async () => {
     const eventIds = await storeUnclaimed(target.db, 7);
     const recorder = recordingClient();
-    const relay = createOutboxRelay({
-      db: target.db,
-      recoveries: recorder.client,
-      logger: silent,
-      settings: { concurrency: 3 },
-    });
+    const relay = relayOn(target.db, recorder.client, { concurrency: 3 });
 
     expect(await relay.sweep()).toBe(7);
 
@@ -141,12 +136,7 @@ describe.each([
         return result;
       },
     };
-    const relay = createOutboxRelay({
-      db: target.db,
-      recoveries: slowFirst,
-      logger: silent,
-      settings: { concurrency: 2 },
-    });
+    const relay = relayOn(target.db, slowFirst, { concurrency: 2 });
 
     expect(await relay.sweep()).toBe(5);
 
@@ -169,12 +159,7 @@ describe.each([
           : recorder.client.signal(gateway, paymentId, update);
       },
     };
-    const relay = createOutboxRelay({
-      db: target.db,
-      recoveries: flaky,
-      logger: silent,
-      settings: { concurrency: 3 },
-    });
+    const relay = relayOn(target.db, flaky, { concurrency: 3 });
 
     expect(await relay.sweep()).toBe(0);
     const firstTry = tried.length;
@@ -191,7 +176,7 @@ describe.each([
     const [eventId] = await storeUnclaimed(target.db, 1);
     await target.db('outbox').update({ claimed_until: new Date(Date.now() + 1_500) });
     const recorder = recordingClient();
-    const relay = createOutboxRelay({ db: target.db, recoveries: recorder.client, logger: silent });
+    const relay = relayOn(target.db, recorder.client);
 
     expect(await relay.sweep()).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1_600));
@@ -214,7 +199,7 @@ describe.each([
           ? Promise.reject(new Error('14 UNAVAILABLE: connection refused'))
           : recorder.client.signal(gateway, paymentId, update),
     };
-    const relay = createOutboxRelay({ db: target.db, recoveries: flaky, logger: silent });
+    const relay = relayOn(target.db, flaky);
 
     expect(await relay.sweep()).toBe(0);
     expect(await target.db('outbox')).toMatchObject([
@@ -242,12 +227,7 @@ describe('two API processes on one PostgreSQL outbox', () => {
     const eventIds = await storeUnclaimed(target.db, 40);
     const [a, b] = [recordingClient(), recordingClient()];
     const relays = [a, b].map((recorder) =>
-      createOutboxRelay({
-        db: target.db,
-        recoveries: recorder.client,
-        logger: silent,
-        settings: { concurrency: 4 },
-      }),
+      relayOn(target.db, recorder.client, { concurrency: 4 }),
     );
 
     // Each relay's sweep loops until it finds nothing free; both run at the same time.
@@ -293,7 +273,7 @@ describe('two API processes on one PostgreSQL outbox', () => {
       });
     });
     const other = recordingClient();
-    const sweeper = createOutboxRelay({ db: target.db, recoveries: other.client, logger: silent });
+    const sweeper = relayOn(target.db, other.client);
 
     expect(await sweeper.sweep()).toBe(0);
 
@@ -307,9 +287,7 @@ test('one row swept by two processes at once reaches its workflow as one signal'
   try {
     const [eventId] = await storeUnclaimed(target.db, 1);
     const recorder = recordingClient();
-    const relays = [1, 2].map(() =>
-      createOutboxRelay({ db: target.db, recoveries: recorder.client, logger: silent }),
-    );
+    const relays = [1, 2].map(() => relayOn(target.db, recorder.client));
     await Promise.all(relays.map((relay) => relay.sweep()));
     const row = await target.db('webhook_events').first();
     const history = await env.client.workflow.getHandle(row.workflow_id).fetchHistory();
